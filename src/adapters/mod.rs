@@ -1,0 +1,4 @@
+//! Adapters: the parts that do I/O (files, the operating system, sockets).
+//!
+//! Each adapter turns the outside world into the plain data the
+//! [`model`](crate::model) works on, and nothing more.
