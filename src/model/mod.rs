@@ -7,3 +7,6 @@
 
 pub mod event;
 pub mod thumbprint;
+pub mod certificate;
+pub mod eku;
+pub mod store;

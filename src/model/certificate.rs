@@ -1,0 +1,749 @@
+//! Certificate facts: everything the SSTP rules and the client checks need,
+//! parsed once from DER or PEM (SPEC §1).
+//!
+//! A [`Certificate`] owns its DER encoding and keeps the facts extracted from
+//! it: both hashes, the names (SAN dNSName and iPAddress entries, subject
+//! common names including BMPString ones), the validity period, a summary of
+//! the public key, the EKU extension exactly as present, and the handful of
+//! other properties whose absence clients notice (key usage, CRL
+//! distribution points, signature algorithm, self-issued). Cloning is cheap:
+//! the parsed data is shared.
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::model::certificate::{Certificate, EkuExtension};
+//! # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()])
+//! #     .unwrap().cert.der().to_vec();
+//! let cert = Certificate::from_der(der)?;
+//! assert_eq!(cert.sha1().to_string().len(), 40);
+//! assert!(cert.names().dns.iter().any(|n| n == "vpn.example.com"));
+//! // rcgen adds no EKU extension: valid for all uses
+//! assert_eq!(cert.eku(), &EkuExtension::Absent);
+//! # Ok::<(), sstp_cert::model::certificate::CertificateError>(())
+//! ```
+//!
+//! # Errors
+//!
+//! Parsing never panics. Malformed input is a [`CertificateError`] that says
+//! what was wrong: not DER, trailing bytes after the certificate, a
+//! duplicated extension (ambiguous: which one would Windows use?), an
+//! undecodable SAN or EKU extension, an undecodable name.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use x509_parser::asn1_rs::{Oid, Tag};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::AttributeTypeAndValue;
+
+use super::eku::KeyPurpose;
+use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+
+/// The largest certificate accepted, in bytes of DER.
+///
+/// Real server certificates are a few kilobytes; the limit keeps a hostile
+/// input from costing memory or time in proportion to its claimed size.
+pub const MAX_CERTIFICATE_DER_LEN: usize = 64 * 1024;
+
+/// A parsed X.509 certificate with the facts the SSTP model needs.
+#[derive(Clone)]
+pub struct Certificate(Arc<Inner>);
+
+struct Inner {
+    der: Box<[u8]>,
+    sha1: Sha1Thumbprint,
+    sha256: Sha256Hash,
+    subject: String,
+    issuer: String,
+    serial: Box<[u8]>,
+    self_issued: bool,
+    names: Names,
+    validity: Validity,
+    public_key: PublicKeyInfo,
+    spki: Range<usize>,
+    eku: EkuExtension,
+    key_usage: Option<KeyUsageBits>,
+    has_crl_distribution_points: bool,
+    signature_algorithm: String,
+    unknown_critical_extensions: Vec<String>,
+}
+
+/// The names a certificate presents, in the order the certificate lists them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Names {
+    /// Whether the certificate has a subjectAltName extension at all.
+    pub has_san_extension: bool,
+    /// SAN dNSName entries, exactly as encoded (an embedded NUL is kept, so
+    /// that matching can refuse it).
+    pub dns: Vec<String>,
+    /// SAN iPAddress entries (4 or 16 bytes; other lengths are malformed and
+    /// make parsing fail).
+    pub ips: Vec<IpAddr>,
+    /// Subject common names, decoded from UTF8String, PrintableString,
+    /// IA5String, TeletexString (as Latin-1), BMPString (UTF-16BE) or
+    /// UniversalString (UTF-32BE).
+    pub common_names: Vec<String>,
+    /// Number of SAN entries of other kinds (e-mail, URI, directory name, …),
+    /// which no SSTP client compares with a host name.
+    pub other_san_entries: usize,
+}
+
+/// The validity period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Validity {
+    /// notBefore.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_before: OffsetDateTime,
+    /// notAfter.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+}
+
+impl Validity {
+    /// Whether `at` lies within the period (both ends inclusive).
+    pub fn contains(&self, at: OffsetDateTime) -> bool {
+        self.not_before <= at && at <= self.not_after
+    }
+}
+
+/// The public key algorithm and its size or curve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "algorithm", rename_all = "kebab-case")]
+pub enum PublicKeyInfo {
+    /// RSA with this modulus size.
+    Rsa {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// Elliptic curve (ecPublicKey) on this curve.
+    Ec {
+        /// The named curve.
+        curve: EcCurve,
+    },
+    /// Ed25519.
+    Ed25519,
+    /// Ed448.
+    Ed448,
+    /// Anything else, by algorithm OID.
+    Other {
+        /// The algorithm OID, dotted.
+        oid: String,
+    },
+}
+
+impl fmt::Display for PublicKeyInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PublicKeyInfo::Rsa { bits } => write!(f, "RSA {bits}"),
+            PublicKeyInfo::Ec { curve } => write!(f, "EC {curve}"),
+            PublicKeyInfo::Ed25519 => f.write_str("Ed25519"),
+            PublicKeyInfo::Ed448 => f.write_str("Ed448"),
+            PublicKeyInfo::Other { oid } => write!(f, "unknown algorithm {oid}"),
+        }
+    }
+}
+
+/// A named elliptic curve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EcCurve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384 (secp384r1).
+    P384,
+    /// NIST P-521 (secp521r1).
+    P521,
+    /// Another curve, by OID (or `"implicit"` / `"explicit"` parameters).
+    Other(String),
+}
+
+impl fmt::Display for EcCurve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EcCurve::P256 => f.write_str("P-256"),
+            EcCurve::P384 => f.write_str("P-384"),
+            EcCurve::P521 => f.write_str("P-521"),
+            EcCurve::Other(o) => f.write_str(o),
+        }
+    }
+}
+
+/// The EKU extension exactly as the certificate carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum EkuExtension {
+    /// No EKU extension.
+    Absent,
+    /// An EKU extension with these purposes (possibly none: "present but
+    /// empty", which means no valid uses).
+    Present {
+        /// The purposes, in certificate order, duplicates removed.
+        purposes: Vec<KeyPurpose>,
+        /// Whether the extension is marked critical.
+        critical: bool,
+    },
+}
+
+impl EkuExtension {
+    /// The list, or `None` when the extension is absent.
+    pub fn purposes(&self) -> Option<&[KeyPurpose]> {
+        match self {
+            EkuExtension::Absent => None,
+            EkuExtension::Present { purposes, .. } => Some(purposes),
+        }
+    }
+}
+
+/// The key usage bits that matter for a TLS server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KeyUsageBits {
+    /// digitalSignature (needed for ECDHE key exchange and TLS 1.3).
+    pub digital_signature: bool,
+    /// keyEncipherment (needed for RSA key transport).
+    pub key_encipherment: bool,
+    /// keyAgreement (static ECDH).
+    pub key_agreement: bool,
+}
+
+/// Why bytes are not a certificate the model can use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    /// No bytes at all.
+    #[error("empty input: expected a DER or PEM certificate")]
+    Empty,
+    /// Larger than [`MAX_CERTIFICATE_DER_LEN`].
+    #[error("certificate is {len} bytes, more than the {max} accepted")]
+    TooLarge {
+        /// Size in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The bytes are not a DER X.509 certificate.
+    #[error("not a DER X.509 certificate: {reason}")]
+    NotDer {
+        /// What the parser said.
+        reason: String,
+    },
+    /// A certificate followed by more bytes.
+    #[error("{trailing} unexpected bytes after the certificate's {len} bytes of DER")]
+    TrailingData {
+        /// Bytes of the certificate.
+        len: usize,
+        /// Bytes after it.
+        trailing: usize,
+    },
+    /// PEM text with no `CERTIFICATE` block, or a broken one.
+    #[error("PEM: {reason}")]
+    Pem {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The same extension twice: ambiguous, so refused.
+    #[error("duplicate {name} extension ({oid}): ambiguous, a certificate must not repeat an extension")]
+    DuplicateExtension {
+        /// Extension OID, dotted.
+        oid: String,
+        /// Its name, where known.
+        name: String,
+    },
+    /// An extension the model reads could not be decoded.
+    #[error("malformed {name} extension: {reason}")]
+    MalformedExtension {
+        /// The extension's name.
+        name: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A subject common name that cannot be decoded as text.
+    #[error("subject common name #{index}: {reason}")]
+    MalformedName {
+        /// Which common name (from 1).
+        index: usize,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+const OID_EKU: &str = "2.5.29.37";
+const OID_SAN: &str = "2.5.29.17";
+
+impl Certificate {
+    /// Parses exactly one DER certificate.
+    ///
+    /// # Errors
+    ///
+    /// [`CertificateError`] when the bytes are empty, larger than
+    /// [`MAX_CERTIFICATE_DER_LEN`], not a certificate, followed by trailing
+    /// bytes, or carry a duplicated or malformed extension the model needs.
+    pub fn from_der(der: impl Into<Vec<u8>>) -> Result<Self, CertificateError> {
+        let der: Vec<u8> = der.into();
+        if der.is_empty() {
+            return Err(CertificateError::Empty);
+        }
+        if der.len() > MAX_CERTIFICATE_DER_LEN {
+            return Err(CertificateError::TooLarge {
+                len: der.len(),
+                max: MAX_CERTIFICATE_DER_LEN,
+            });
+        }
+        let der = der.into_boxed_slice();
+        let facts = extract(&der)?;
+        let sha1 = Sha1Thumbprint::of_der(&der);
+        let sha256 = Sha256Hash::of_der(&der);
+        Ok(Certificate(Arc::new(Inner {
+            der,
+            sha1,
+            sha256,
+            subject: facts.subject,
+            issuer: facts.issuer,
+            serial: facts.serial,
+            self_issued: facts.self_issued,
+            names: facts.names,
+            validity: facts.validity,
+            public_key: facts.public_key,
+            spki: facts.spki,
+            eku: facts.eku,
+            key_usage: facts.key_usage,
+            has_crl_distribution_points: facts.has_crl_distribution_points,
+            signature_algorithm: facts.signature_algorithm,
+            unknown_critical_extensions: facts.unknown_critical,
+        })))
+    }
+
+    /// Parses every certificate of a PEM text (blocks labelled
+    /// `CERTIFICATE`; other blocks such as keys are skipped), or one DER
+    /// certificate when the bytes are not PEM.
+    ///
+    /// # Errors
+    ///
+    /// [`CertificateError::Pem`] for PEM text without a certificate block or
+    /// with a broken block; otherwise as [`Certificate::from_der`].
+    pub fn from_pem_or_der(bytes: &[u8]) -> Result<Vec<Self>, CertificateError> {
+        if bytes.is_empty() {
+            return Err(CertificateError::Empty);
+        }
+        if !looks_like_pem(bytes) {
+            return Ok(vec![Certificate::from_der(bytes.to_vec())?]);
+        }
+        let ders = pem_certificates(bytes)?;
+        if ders.is_empty() {
+            return Err(CertificateError::Pem {
+                reason: "no CERTIFICATE block found".into(),
+            });
+        }
+        ders.into_iter().map(Certificate::from_der).collect()
+    }
+
+    /// The DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.0.der
+    }
+
+    /// The SHA-1 thumbprint (what netsh prints as "Certificate Hash").
+    pub fn sha1(&self) -> Sha1Thumbprint {
+        self.0.sha1
+    }
+
+    /// The SHA-256 hash (what `SHA256CertificateHash` holds).
+    pub fn sha256(&self) -> Sha256Hash {
+        self.0.sha256
+    }
+
+    /// The subject distinguished name, RFC 4514 style.
+    pub fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    /// The issuer distinguished name, RFC 4514 style.
+    pub fn issuer(&self) -> &str {
+        &self.0.issuer
+    }
+
+    /// The serial number's big-endian bytes as encoded.
+    pub fn serial(&self) -> &[u8] {
+        &self.0.serial
+    }
+
+    /// The serial number as colon-separated hex, as OpenSSL prints it.
+    pub fn serial_hex(&self) -> String {
+        self.0
+            .serial
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
+    /// Whether issuer and subject are the same name (a self-issued,
+    /// typically self-signed, certificate).
+    pub fn is_self_issued(&self) -> bool {
+        self.0.self_issued
+    }
+
+    /// Whether this and `other` have the same issuer and serial number, which
+    /// is how the SSTP service compares certificates (SPEC §6).
+    pub fn same_issuer_and_serial(&self, other: &Certificate) -> bool {
+        self.0.issuer == other.0.issuer && self.0.serial == other.0.serial
+    }
+
+    /// The names.
+    pub fn names(&self) -> &Names {
+        &self.0.names
+    }
+
+    /// The validity period.
+    pub fn validity(&self) -> Validity {
+        self.0.validity
+    }
+
+    /// The public key summary.
+    pub fn public_key(&self) -> &PublicKeyInfo {
+        &self.0.public_key
+    }
+
+    /// The DER of the SubjectPublicKeyInfo, for comparing with a private key.
+    pub fn spki_der(&self) -> &[u8] {
+        self.0.der.get(self.0.spki.clone()).unwrap_or(&[])
+    }
+
+    /// The EKU extension as present.
+    pub fn eku(&self) -> &EkuExtension {
+        &self.0.eku
+    }
+
+    /// The key usage extension's TLS-relevant bits, or `None` when absent.
+    pub fn key_usage(&self) -> Option<KeyUsageBits> {
+        self.0.key_usage
+    }
+
+    /// Whether a CRL distribution points extension is present.
+    pub fn has_crl_distribution_points(&self) -> bool {
+        self.0.has_crl_distribution_points
+    }
+
+    /// The signature algorithm OID, dotted.
+    pub fn signature_algorithm(&self) -> &str {
+        &self.0.signature_algorithm
+    }
+
+    /// Critical extensions the model does not know (a client that does not
+    /// know them either must reject the certificate).
+    pub fn unknown_critical_extensions(&self) -> &[String] {
+        &self.0.unknown_critical_extensions
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.der == other.0.der
+    }
+}
+
+impl Eq for Certificate {}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("sha1", &self.0.sha1)
+            .field("subject", &self.0.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether bytes look like PEM text (a `-----BEGIN` line after optional
+/// leading white space or a UTF-8 BOM).
+pub(crate) fn looks_like_pem(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // PEM may have explanatory text before the first block (OpenSSL writes
+    // "Bag Attributes"); search the first few kilobytes for the marker.
+    let head = &b[..b.len().min(16 * 1024)];
+    head.windows(11).any(|w| w == b"-----BEGIN ")
+}
+
+/// Extracts the DER of every `CERTIFICATE` PEM block.
+pub(crate) fn pem_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, CertificateError> {
+    use rustls_pki_types::pem::{PemObject, SectionKind};
+    let mut out = Vec::new();
+    for item in <(SectionKind, Vec<u8>) as PemObject>::pem_slice_iter(bytes) {
+        let (kind, der) = item.map_err(|e| CertificateError::Pem {
+            reason: e.to_string(),
+        })?;
+        if kind == SectionKind::Certificate {
+            out.push(der);
+        }
+    }
+    Ok(out)
+}
+
+struct Facts {
+    subject: String,
+    issuer: String,
+    serial: Box<[u8]>,
+    self_issued: bool,
+    names: Names,
+    validity: Validity,
+    public_key: PublicKeyInfo,
+    spki: Range<usize>,
+    eku: EkuExtension,
+    key_usage: Option<KeyUsageBits>,
+    has_crl_distribution_points: bool,
+    signature_algorithm: String,
+    unknown_critical: Vec<String>,
+}
+
+fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
+    let (rest, x509) = X509Certificate::from_der(der).map_err(|e| CertificateError::NotDer {
+        reason: e.to_string(),
+    })?;
+    if !rest.is_empty() {
+        return Err(CertificateError::TrailingData {
+            len: der.len() - rest.len(),
+            trailing: rest.len(),
+        });
+    }
+    let tbs = &x509.tbs_certificate;
+
+    // Any repeated extension is ambiguous.
+    let exts = tbs.extensions();
+    for (i, e) in exts.iter().enumerate() {
+        if exts[..i].iter().any(|p| p.oid == e.oid) {
+            let oid = e.oid.to_id_string();
+            return Err(CertificateError::DuplicateExtension {
+                name: extension_name(&oid).to_owned(),
+                oid,
+            });
+        }
+    }
+
+    let mut names = Names::default();
+    let mut eku = EkuExtension::Absent;
+    let mut key_usage = None;
+    let mut has_cdp = false;
+    let mut unknown_critical = Vec::new();
+    for ext in exts {
+        let oid = ext.oid.to_id_string();
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                names.has_san_extension = true;
+                for gn in &san.general_names {
+                    match gn {
+                        GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
+                        GeneralName::IPAddress(b) => names.ips.push(ip_from_bytes(b)?),
+                        GeneralName::Invalid(tag, _) => {
+                            return Err(CertificateError::MalformedExtension {
+                                name: "subjectAltName".into(),
+                                reason: format!("undecodable entry with tag {}", tag.0),
+                            });
+                        }
+                        _ => names.other_san_entries += 1,
+                    }
+                }
+            }
+            ParsedExtension::ExtendedKeyUsage(_) => {
+                eku = EkuExtension::Present {
+                    purposes: eku_in_order(ext.value)?,
+                    critical: ext.critical,
+                };
+            }
+            ParsedExtension::KeyUsage(ku) => {
+                key_usage = Some(KeyUsageBits {
+                    digital_signature: ku.digital_signature(),
+                    key_encipherment: ku.key_encipherment(),
+                    key_agreement: ku.key_agreement(),
+                });
+            }
+            ParsedExtension::CRLDistributionPoints(_) => has_cdp = true,
+            ParsedExtension::ParseError { error } => {
+                if oid == OID_SAN || oid == OID_EKU {
+                    return Err(CertificateError::MalformedExtension {
+                        name: extension_name(&oid).to_owned(),
+                        reason: error.to_string(),
+                    });
+                }
+                if ext.critical {
+                    unknown_critical.push(oid);
+                }
+            }
+            ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed => {
+                if ext.critical {
+                    unknown_critical.push(oid);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (i, attr) in tbs.subject.iter_common_name().enumerate() {
+        names.common_names.push(
+            decode_directory_string(attr).map_err(|reason| CertificateError::MalformedName {
+                index: i + 1,
+                reason,
+            })?,
+        );
+    }
+
+    let spki_raw = tbs.subject_pki.raw;
+    let spki = subslice_range(der, spki_raw).unwrap_or(0..0);
+    let public_key = public_key_info(&tbs.subject_pki);
+
+    let validity = Validity {
+        not_before: tbs.validity.not_before.to_datetime(),
+        not_after: tbs.validity.not_after.to_datetime(),
+    };
+
+    Ok(Facts {
+        subject: tbs.subject.to_string(),
+        issuer: tbs.issuer.to_string(),
+        serial: tbs.raw_serial().to_vec().into_boxed_slice(),
+        self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+        names,
+        validity,
+        public_key,
+        spki,
+        eku,
+        key_usage,
+        has_crl_distribution_points: has_cdp,
+        signature_algorithm: x509.signature_algorithm.algorithm.to_id_string(),
+        unknown_critical,
+    })
+}
+
+fn subslice_range(outer: &[u8], inner: &[u8]) -> Option<Range<usize>> {
+    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    let end = start.checked_add(inner.len())?;
+    (end <= outer.len()).then_some(start..end)
+}
+
+fn extension_name(oid: &str) -> &'static str {
+    match oid {
+        OID_EKU => "extendedKeyUsage",
+        OID_SAN => "subjectAltName",
+        "2.5.29.15" => "keyUsage",
+        "2.5.29.19" => "basicConstraints",
+        "2.5.29.31" => "cRLDistributionPoints",
+        "2.5.29.14" => "subjectKeyIdentifier",
+        "2.5.29.35" => "authorityKeyIdentifier",
+        "1.3.6.1.5.5.7.1.1" => "authorityInfoAccess",
+        _ => "unnamed",
+    }
+}
+
+/// Reads the EKU OIDs in certificate order (x509-parser's own view sorts
+/// them into flags), removing duplicates.
+fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
+    let (rest, oids) =
+        <Vec<Oid>>::from_der(value).map_err(|e| CertificateError::MalformedExtension {
+            name: "extendedKeyUsage".into(),
+            reason: e.to_string(),
+        })?;
+    if !rest.is_empty() {
+        return Err(CertificateError::MalformedExtension {
+            name: "extendedKeyUsage".into(),
+            reason: format!("{} bytes after the OID list", rest.len()),
+        });
+    }
+    let mut out: Vec<KeyPurpose> = Vec::with_capacity(oids.len());
+    for oid in oids {
+        let p = KeyPurpose::from_oid(&oid.to_id_string());
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+fn ip_from_bytes(b: &[u8]) -> Result<IpAddr, CertificateError> {
+    match b.len() {
+        4 => {
+            let a: [u8; 4] = b.try_into().map_err(|_| bad_ip(b.len()))?;
+            Ok(IpAddr::from(a))
+        }
+        16 => {
+            let a: [u8; 16] = b.try_into().map_err(|_| bad_ip(b.len()))?;
+            Ok(IpAddr::from(a))
+        }
+        n => Err(bad_ip(n)),
+    }
+}
+
+fn bad_ip(len: usize) -> CertificateError {
+    CertificateError::MalformedExtension {
+        name: "subjectAltName".into(),
+        reason: format!("iPAddress entry of {len} bytes (expected 4 or 16)"),
+    }
+}
+
+fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, String> {
+    let value = attr.attr_value();
+    let data = value.data.as_ref();
+    match value.tag() {
+        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::NumericString => {
+            std::str::from_utf8(data)
+                .map(str::to_owned)
+                .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+        }
+        Tag::TeletexString | Tag::VisibleString => Ok(data.iter().map(|&b| b as char).collect()),
+        Tag::BmpString => {
+            if data.len() % 2 != 0 {
+                return Err(format!("BMPString of odd length {}", data.len()));
+            }
+            let units: Vec<u16> = data
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).map_err(|_| "BMPString with an unpaired surrogate".into())
+        }
+        Tag::UniversalString => {
+            if data.len() % 4 != 0 {
+                return Err(format!("UniversalString of length {}", data.len()));
+            }
+            data.chunks_exact(4)
+                .map(|c| {
+                    let v = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+                    char::from_u32(v).ok_or_else(|| format!("invalid code point U+{v:X}"))
+                })
+                .collect()
+        }
+        t => Err(format!("unsupported string type (tag {})", t.0)),
+    }
+}
+
+fn public_key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match alg.as_str() {
+        "1.3.101.112" => return PublicKeyInfo::Ed25519,
+        "1.3.101.113" => return PublicKeyInfo::Ed448,
+        _ => {}
+    }
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => PublicKeyInfo::Rsa {
+            bits: rsa.key_size(),
+        },
+        Ok(PublicKey::EC(_)) => {
+            let curve = match spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+            {
+                Some(c) if c == "1.2.840.10045.3.1.7" => EcCurve::P256,
+                Some(c) if c == "1.3.132.0.34" => EcCurve::P384,
+                Some(c) if c == "1.3.132.0.35" => EcCurve::P521,
+                Some(c) => EcCurve::Other(c),
+                None => EcCurve::Other("explicit".into()),
+            };
+            PublicKeyInfo::Ec { curve }
+        }
+        _ => PublicKeyInfo::Other { oid: alg },
+    }
+}
