@@ -10,3 +10,5 @@ pub mod thumbprint;
 pub mod certificate;
 pub mod eku;
 pub mod store;
+pub mod choice;
+pub mod warning;

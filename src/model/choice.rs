@@ -1,0 +1,409 @@
+//! The automatic choice: which certificate the SSTP service binds when the
+//! administrator has not pinned one (SPEC §2, §3).
+//!
+//! For each store entry, in store order, the service asks two questions:
+//!
+//! 1. **Is a private key linked?** ([`KeyState`]; a key file that belongs to
+//!    another certificate counts as no key here.)
+//! 2. **What is the effective EKU?** (extension ∩ store property, see
+//!    [`eku`](crate::model::eku)), giving [`Purpose::ServerAuth`],
+//!    [`Purpose::AllPurpose`] or [`Purpose::NotForServer`].
+//!
+//! Then:
+//!
+//! | rule | outcome |
+//! |---|---|
+//! | the first Server Authentication entry | **wins at once** |
+//! | no Server Authentication entry: the first All-purpose entry | wins |
+//! | neither | nothing is chosen; Event 11 |
+//!
+//! Nothing else is checked: an expired certificate is eligible and can win.
+//! Every candidate gets a [`Candidate`] verdict with stable
+//! [`Reason`] codes (which rule excluded it, which rule made it lose, or why
+//! it won) and the [`Warning`]s clients will act on.
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::model::certificate::Certificate;
+//! use sstp_cert::model::choice::{choose, ChoiceOptions, Reason};
+//! use sstp_cert::model::eku::Purpose;
+//! use sstp_cert::model::store::{KeyState, StoreEntry};
+//! # fn cert(name: &str, ekus: Vec<rcgen::ExtendedKeyUsagePurpose>) -> Certificate {
+//! #     let mut p = rcgen::CertificateParams::new(vec![name.into()]).unwrap();
+//! #     p.extended_key_usages = ekus;
+//! #     let k = rcgen::KeyPair::generate().unwrap();
+//! #     Certificate::from_der(p.self_signed(&k).unwrap().der().to_vec()).unwrap()
+//! # }
+//! use rcgen::ExtendedKeyUsagePurpose as E;
+//!
+//! let entries = vec![
+//!     StoreEntry::new(cert("a.example", vec![E::Any]), KeyState::Linked, "1"),
+//!     StoreEntry::new(cert("b.example", vec![E::ServerAuth]), KeyState::Absent, "2"),
+//!     StoreEntry::new(cert("c.example", vec![E::ServerAuth]), KeyState::Linked, "3"),
+//! ];
+//! let choice = choose(&entries, &ChoiceOptions::windows());
+//! let chosen = choice.selected.as_ref().unwrap();
+//! assert_eq!(chosen.source, "3");
+//! assert_eq!(chosen.purpose, Purpose::ServerAuth);
+//! assert_eq!(choice.candidates[0].reasons, vec![Reason::LaterServerAuthPreferred]);
+//! assert_eq!(choice.candidates[1].reasons, vec![Reason::NoPrivateKey]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::eku::{EffectiveEku, Purpose, effective_eku};
+use super::event::{Event, EventId};
+use super::store::{KeyState, StoreEntry};
+use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+use super::warning::{Warning, WarningCode, warnings_for};
+
+/// Which warnings, if any, exclude a certificate before the Windows rules
+/// run. The default, [`Policy::WINDOWS`], excludes none — as Windows does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Policy {
+    /// Skip certificates that have expired at the given time. **Not what
+    /// Windows does.**
+    pub skip_expired: bool,
+    /// Skip certificates not yet valid at the given time. **Not what Windows
+    /// does.**
+    pub skip_not_yet_valid: bool,
+}
+
+impl Policy {
+    /// Exactly the Windows rules: validity is reported, never used.
+    pub const WINDOWS: Policy = Policy {
+        skip_expired: false,
+        skip_not_yet_valid: false,
+    };
+
+    /// A stricter policy for embedders: skip certificates outside their
+    /// validity period. **Beyond Windows**: the SSTP service itself would
+    /// bind an expired certificate.
+    pub const STRICT: Policy = Policy {
+        skip_expired: true,
+        skip_not_yet_valid: true,
+    };
+
+    /// Whether this is the Windows-faithful policy.
+    pub fn is_windows(&self) -> bool {
+        *self == Policy::WINDOWS
+    }
+}
+
+/// Options of [`choose`].
+#[derive(Debug, Clone, Default)]
+pub struct ChoiceOptions {
+    /// The moment validity is judged at. `None`: no validity warnings (the
+    /// model never reads the clock; adapters pass the current time).
+    pub at: Option<OffsetDateTime>,
+    /// The exclusion policy; [`Policy::WINDOWS`] by default.
+    pub policy: Policy,
+}
+
+impl ChoiceOptions {
+    /// The Windows rules, without a time (no validity warnings).
+    pub fn windows() -> Self {
+        ChoiceOptions::default()
+    }
+
+    /// Judges validity at `at`.
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// Uses this policy.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
+/// [`code`](Reason::code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Chosen: the first Server Authentication certificate with a key.
+    ChosenFirstServerAuth,
+    /// Chosen: no Server Authentication certificate exists, and this is the
+    /// first All-purpose certificate with a key.
+    ChosenFirstAllPurpose,
+    /// Excluded: no private key is linked.
+    NoPrivateKey,
+    /// Excluded: the key file belongs to another certificate.
+    KeyMismatch,
+    /// Excluded: the effective EKU is present but empty (e.g. the EKU
+    /// property and the extension have nothing in common).
+    NoValidUses,
+    /// Excluded: the effective EKU has neither Server Authentication nor
+    /// anyExtendedKeyUsage.
+    NotForServerAuth,
+    /// Excluded by the opt-in policy (not Windows): expired.
+    PolicyExpired,
+    /// Excluded by the opt-in policy (not Windows): not yet valid.
+    PolicyNotYetValid,
+    /// Lost: an earlier Server Authentication certificate was chosen.
+    EarlierServerAuthChosen,
+    /// Lost (All-purpose): a Server Authentication certificate came later and
+    /// is preferred.
+    LaterServerAuthPreferred,
+    /// Lost (All-purpose): an earlier All-purpose certificate was kept.
+    EarlierAllPurposeKept,
+}
+
+impl Reason {
+    /// The stable kebab-case code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Reason::ChosenFirstServerAuth => "chosen-first-server-auth",
+            Reason::ChosenFirstAllPurpose => "chosen-first-all-purpose",
+            Reason::NoPrivateKey => "no-private-key",
+            Reason::KeyMismatch => "key-mismatch",
+            Reason::NoValidUses => "no-valid-uses",
+            Reason::NotForServerAuth => "not-for-server-auth",
+            Reason::PolicyExpired => "policy-expired",
+            Reason::PolicyNotYetValid => "policy-not-yet-valid",
+            Reason::EarlierServerAuthChosen => "earlier-server-auth-chosen",
+            Reason::LaterServerAuthPreferred => "later-server-auth-preferred",
+            Reason::EarlierAllPurposeKept => "earlier-all-purpose-kept",
+        }
+    }
+
+    /// A plain-language sentence.
+    pub const fn explain(self) -> &'static str {
+        match self {
+            Reason::ChosenFirstServerAuth => {
+                "chosen: the first Server Authentication certificate with a private key"
+            }
+            Reason::ChosenFirstAllPurpose => {
+                "chosen: no Server Authentication certificate, and this is the first All-purpose one with a private key"
+            }
+            Reason::NoPrivateKey => "excluded: no private key",
+            Reason::KeyMismatch => "excluded: the key file belongs to another certificate",
+            Reason::NoValidUses => {
+                "excluded: the effective EKU is empty (extension and store property have nothing in common)"
+            }
+            Reason::NotForServerAuth => {
+                "excluded: EKU has neither Server Authentication nor Any Purpose"
+            }
+            Reason::PolicyExpired => "skipped by the strict policy (not Windows): expired",
+            Reason::PolicyNotYetValid => "skipped by the strict policy (not Windows): not yet valid",
+            Reason::EarlierServerAuthChosen => {
+                "lost: an earlier Server Authentication certificate was chosen"
+            }
+            Reason::LaterServerAuthPreferred => {
+                "lost: a Server Authentication certificate came later and is preferred"
+            }
+            Reason::EarlierAllPurposeKept => "lost: an earlier All-purpose certificate was kept",
+        }
+    }
+
+    /// Whether this reason makes the candidate ineligible (as opposed to
+    /// eligible-but-lost or chosen).
+    pub const fn excludes(self) -> bool {
+        matches!(
+            self,
+            Reason::NoPrivateKey
+                | Reason::KeyMismatch
+                | Reason::NoValidUses
+                | Reason::NotForServerAuth
+                | Reason::PolicyExpired
+                | Reason::PolicyNotYetValid
+        )
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The verdict on one store entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// Position in the store (0-based).
+    pub index: usize,
+    /// The entry's source.
+    pub source: String,
+    /// SHA-1 thumbprint.
+    pub sha1: Sha1Thumbprint,
+    /// SHA-256 hash.
+    pub sha256: Sha256Hash,
+    /// Whether the service would consider it at all.
+    pub eligible: bool,
+    /// Its purpose from the effective EKU (reported even when the key rules
+    /// exclude it).
+    pub purpose: Purpose,
+    /// The key state.
+    pub key: KeyState,
+    /// The effective EKU.
+    pub effective_eku: EffectiveEku,
+    /// Why it won, was excluded or lost, in rule order.
+    pub reasons: Vec<Reason>,
+    /// What clients will object to.
+    pub warnings: Vec<Warning>,
+}
+
+impl Candidate {
+    /// Whether this candidate was chosen.
+    pub fn is_chosen(&self) -> bool {
+        self.reasons
+            .iter()
+            .any(|r| matches!(r, Reason::ChosenFirstServerAuth | Reason::ChosenFirstAllPurpose))
+    }
+}
+
+/// The chosen certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Selected {
+    /// Position in the store (0-based).
+    pub index: usize,
+    /// The entry's source.
+    pub source: String,
+    /// SHA-1 thumbprint (what goes into the binding).
+    pub sha1: Sha1Thumbprint,
+    /// SHA-256 hash (what goes into `SHA256CertificateHash`).
+    pub sha256: Sha256Hash,
+    /// Why it was eligible.
+    pub purpose: Purpose,
+}
+
+/// The outcome of the automatic choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// The chosen certificate, or `None` (then [`Choice::events`] holds
+    /// Event 11).
+    pub selected: Option<Selected>,
+    /// Every entry's verdict, in store order.
+    pub candidates: Vec<Candidate>,
+    /// Events the service logs.
+    pub events: Vec<Event>,
+    /// The policy used; not [`Policy::WINDOWS`] means the result may differ
+    /// from what Windows does.
+    pub policy: Policy,
+}
+
+impl Choice {
+    /// The chosen candidate's full verdict.
+    pub fn selected_candidate(&self) -> Option<&Candidate> {
+        self.selected
+            .as_ref()
+            .and_then(|s| self.candidates.get(s.index))
+    }
+}
+
+/// Runs the automatic choice over `entries` in their order.
+///
+/// Pure: the same entries and options always give the same result.
+pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
+    let mut candidates: Vec<Candidate> = entries
+        .iter()
+        .enumerate()
+        .map(|(index, e)| judge(index, e, options))
+        .collect();
+
+    let first_sa = candidates
+        .iter()
+        .position(|c| c.eligible && c.purpose == Purpose::ServerAuth);
+    let first_ap = candidates
+        .iter()
+        .position(|c| c.eligible && c.purpose == Purpose::AllPurpose);
+    let winner = first_sa.or(first_ap);
+
+    if let Some(w) = winner {
+        let winner_purpose = candidates[w].purpose;
+        for (i, c) in candidates.iter_mut().enumerate() {
+            if !c.eligible {
+                continue;
+            }
+            let reason = if i == w {
+                match winner_purpose {
+                    Purpose::ServerAuth => Reason::ChosenFirstServerAuth,
+                    _ => Reason::ChosenFirstAllPurpose,
+                }
+            } else {
+                match (c.purpose, winner_purpose, i < w) {
+                    (Purpose::AllPurpose, Purpose::ServerAuth, true) => {
+                        Reason::LaterServerAuthPreferred
+                    }
+                    (_, Purpose::ServerAuth, _) => Reason::EarlierServerAuthChosen,
+                    _ => Reason::EarlierAllPurposeKept,
+                }
+            };
+            c.reasons.push(reason);
+        }
+    }
+
+    let selected = winner.map(|w| {
+        let c = &candidates[w];
+        Selected {
+            index: w,
+            source: c.source.clone(),
+            sha1: c.sha1,
+            sha256: c.sha256,
+            purpose: c.purpose,
+        }
+    });
+    let events = if selected.is_none() {
+        vec![Event::new(
+            EventId::NoEligibleCertificate,
+            format!(
+                "none of the {} certificate(s) in the store has Server Authentication or Any Purpose with a private key",
+                entries.len()
+            ),
+        )]
+    } else {
+        Vec::new()
+    };
+    Choice {
+        selected,
+        candidates,
+        events,
+        policy: options.policy,
+    }
+}
+
+fn judge(index: usize, e: &StoreEntry, options: &ChoiceOptions) -> Candidate {
+    let cert = &e.certificate;
+    let eff = effective_eku(cert.eku().purposes(), e.eku_property.as_deref());
+    let purpose = eff.purpose();
+    let warnings = warnings_for(cert, options.at);
+    let mut reasons = Vec::new();
+    match e.key {
+        KeyState::Absent => reasons.push(Reason::NoPrivateKey),
+        KeyState::Mismatched => reasons.push(Reason::KeyMismatch),
+        KeyState::Linked | KeyState::Paired => {}
+    }
+    if eff.is_no_valid_uses() {
+        reasons.push(Reason::NoValidUses);
+    } else if purpose == Purpose::NotForServer {
+        reasons.push(Reason::NotForServerAuth);
+    }
+    if options.policy.skip_expired && warnings.iter().any(|w| w.code == WarningCode::Expired) {
+        reasons.push(Reason::PolicyExpired);
+    }
+    if options.policy.skip_not_yet_valid
+        && warnings.iter().any(|w| w.code == WarningCode::NotYetValid)
+    {
+        reasons.push(Reason::PolicyNotYetValid);
+    }
+    Candidate {
+        index,
+        source: e.source.clone(),
+        sha1: cert.sha1(),
+        sha256: cert.sha256(),
+        eligible: reasons.is_empty(),
+        purpose,
+        key: e.key,
+        effective_eku: eff,
+        reasons,
+        warnings,
+    }
+}

@@ -1,0 +1,209 @@
+//! What the service does not check but clients do (SPEC §2, "Not checked by
+//! the service").
+//!
+//! The SSTP service binds an expired certificate as happily as a valid one;
+//! the *clients* then refuse it. Each [`Warning`] names such a property and
+//! its client-side consequence, with the Windows error the SSTP client
+//! reports. Warnings never change the Windows-faithful choice; an embedder
+//! may opt into a [`Policy`](crate::model::choice::Policy) that skips some of
+//! them, which is then clearly not what Windows does.
+//!
+//! | code | when | client consequence |
+//! |---|---|---|
+//! | `expired` | `at` is after notAfter | CERT_E_EXPIRED (0x800B0101) |
+//! | `not-yet-valid` | `at` is before notBefore | CERT_E_EXPIRED (0x800B0101) |
+//! | `self-signed` | issuer equals subject | CERT_E_UNTRUSTEDROOT (0x800B0109) unless the certificate is in every client's Trusted Root store |
+//! | `no-crl-distribution-point` | no CRL distribution points extension | CRYPT_E_REVOCATION_OFFLINE (0x80092013): the Windows SSTP client checks revocation by default |
+//! | `key-usage-unsuitable` | key usage present without digitalSignature or keyEncipherment | SEC_E_CERT_WRONG_USAGE / handshake failure |
+//! | `weak-rsa-key` | RSA modulus under 2048 bits | refused by current clients and TLS libraries |
+//! | `weak-signature` | signed with MD5 or SHA-1 | refused by current clients (CERT_E_... chain policy) |
+//! | `unknown-critical-extension` | a critical extension the model does not know | CERT_E_CRITICAL (0x800B0105) if the client does not know it either |
+//! | `no-host-names` | no SAN dNSName, no SAN iPAddress, no CN | CERT_E_CN_NO_MATCH (0x800B010F) for every name |
+//!
+//! ```
+//! use sstp_cert::model::certificate::Certificate;
+//! use sstp_cert::model::warning::{warnings_for, WarningCode};
+//! # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()])
+//! #     .unwrap().cert.der().to_vec();
+//! let cert = Certificate::from_der(der)?;
+//! let at = time::macros::datetime!(1970-01-01 0:00 UTC);
+//! let w = warnings_for(&cert, Some(at));
+//! assert!(w.iter().any(|w| w.code == WarningCode::NotYetValid));
+//! assert!(w.iter().any(|w| w.code == WarningCode::SelfSigned));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::certificate::{Certificate, PublicKeyInfo};
+
+/// The kinds of warning, with stable kebab-case codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningCode {
+    /// The certificate has expired.
+    Expired,
+    /// The certificate is not valid yet.
+    NotYetValid,
+    /// The certificate is self-signed (issuer = subject).
+    SelfSigned,
+    /// There is no CRL distribution point to check revocation with.
+    NoCrlDistributionPoint,
+    /// The key usage extension forbids TLS server use.
+    KeyUsageUnsuitable,
+    /// The RSA key is shorter than 2048 bits.
+    WeakRsaKey,
+    /// The signature uses MD5 or SHA-1.
+    WeakSignature,
+    /// A critical extension the model does not know.
+    UnknownCriticalExtension,
+    /// No names at all to match a host name against.
+    NoHostNames,
+    /// The intended host name is not accepted by any client profile.
+    HostNameMismatch,
+}
+
+impl WarningCode {
+    /// The stable kebab-case code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            WarningCode::Expired => "expired",
+            WarningCode::NotYetValid => "not-yet-valid",
+            WarningCode::SelfSigned => "self-signed",
+            WarningCode::NoCrlDistributionPoint => "no-crl-distribution-point",
+            WarningCode::KeyUsageUnsuitable => "key-usage-unsuitable",
+            WarningCode::WeakRsaKey => "weak-rsa-key",
+            WarningCode::WeakSignature => "weak-signature",
+            WarningCode::UnknownCriticalExtension => "unknown-critical-extension",
+            WarningCode::NoHostNames => "no-host-names",
+            WarningCode::HostNameMismatch => "host-name-mismatch",
+        }
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One warning: what is wrong and what clients will do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The stable code.
+    pub code: WarningCode,
+    /// What is wrong with this certificate, specifically.
+    pub message: String,
+    /// What clients do about it.
+    pub consequence: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}; {}", self.code, self.message, self.consequence)
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+/// The warnings for one certificate. Validity is judged at `at`; with `None`
+/// no validity warning is produced (the model never reads the clock).
+pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let v = cert.validity();
+    if let Some(at) = at {
+        if at > v.not_after {
+            out.push(Warning {
+                code: WarningCode::Expired,
+                message: format!(
+                    "expired on {} (checked at {})",
+                    rfc3339(v.not_after),
+                    rfc3339(at)
+                ),
+                consequence: "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway".into(),
+            });
+        } else if at < v.not_before {
+            out.push(Warning {
+                code: WarningCode::NotYetValid,
+                message: format!(
+                    "not valid before {} (checked at {})",
+                    rfc3339(v.not_before),
+                    rfc3339(at)
+                ),
+                consequence: "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway".into(),
+            });
+        }
+    }
+    if cert.is_self_issued() {
+        out.push(Warning {
+            code: WarningCode::SelfSigned,
+            message: "self-signed (issuer equals subject)".into(),
+            consequence: "clients fail with CERT_E_UNTRUSTEDROOT (0x800B0109) unless it is in their Trusted Root Certification Authorities store".into(),
+        });
+    } else if !cert.has_crl_distribution_points() {
+        out.push(Warning {
+            code: WarningCode::NoCrlDistributionPoint,
+            message: "no CRL distribution point".into(),
+            consequence: "the Windows SSTP client checks revocation and fails with CRYPT_E_REVOCATION_OFFLINE (0x80092013) unless NoCertRevocationCheck is set on it".into(),
+        });
+    }
+    if let Some(ku) = cert.key_usage()
+        && !ku.digital_signature
+        && !ku.key_encipherment
+    {
+        out.push(Warning {
+            code: WarningCode::KeyUsageUnsuitable,
+            message: "key usage allows neither digitalSignature nor keyEncipherment".into(),
+            consequence: "TLS clients refuse the handshake (SEC_E_CERT_WRONG_USAGE)".into(),
+        });
+    }
+    if let PublicKeyInfo::Rsa { bits } = cert.public_key()
+        && *bits < 2048
+    {
+        out.push(Warning {
+            code: WarningCode::WeakRsaKey,
+            message: format!("RSA key of {bits} bits"),
+            consequence: "current Windows and TLS libraries refuse RSA keys under 2048 bits".into(),
+        });
+    }
+    if let Some(name) = weak_signature_name(cert.signature_algorithm()) {
+        out.push(Warning {
+            code: WarningCode::WeakSignature,
+            message: format!("signed with {name}"),
+            consequence: "current clients refuse MD5 and SHA-1 signatures on server certificates".into(),
+        });
+    }
+    for oid in cert.unknown_critical_extensions() {
+        out.push(Warning {
+            code: WarningCode::UnknownCriticalExtension,
+            message: format!("unknown critical extension {oid}"),
+            consequence: "a client that does not know it fails with CERT_E_CRITICAL (0x800B0105)"
+                .into(),
+        });
+    }
+    let n = cert.names();
+    if n.dns.is_empty() && n.ips.is_empty() && n.common_names.is_empty() {
+        out.push(Warning {
+            code: WarningCode::NoHostNames,
+            message: "no SAN dNSName, no SAN iPAddress and no subject CN".into(),
+            consequence: "every client fails with CERT_E_CN_NO_MATCH (0x800B010F)".into(),
+        });
+    }
+    out
+}
+
+fn weak_signature_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10040.4.3" => "dsa-with-sha1",
+        _ => return None,
+    })
+}
