@@ -684,7 +684,7 @@ fn bad_ip(len: usize) -> CertificateError {
 
 fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, String> {
     let value = attr.attr_value();
-    let data: &[u8] = &value.data;
+    let data: &[u8] = value.data;
     match value.tag() {
         Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::NumericString => {
             std::str::from_utf8(data)
@@ -693,7 +693,7 @@ fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, S
         }
         Tag::TeletexString | Tag::VisibleString => Ok(data.iter().map(|&b| b as char).collect()),
         Tag::BmpString => {
-            if data.len() % 2 != 0 {
+            if !data.len().is_multiple_of(2) {
                 return Err(format!("BMPString of odd length {}", data.len()));
             }
             let units: Vec<u16> = data
@@ -703,7 +703,7 @@ fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, S
             String::from_utf16(&units).map_err(|_| "BMPString with an unpaired surrogate".into())
         }
         Tag::UniversalString => {
-            if data.len() % 4 != 0 {
+            if !data.len().is_multiple_of(4) {
                 return Err(format!("UniversalString of length {}", data.len()));
             }
             data.chunks_exact(4)
