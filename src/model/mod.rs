@@ -12,3 +12,4 @@ pub mod eku;
 pub mod store;
 pub mod choice;
 pub mod warning;
+pub mod crypto_binding;

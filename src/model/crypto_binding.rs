@@ -1,0 +1,590 @@
+//! SSTP crypto binding ([MS-SSTP] 2.2.6, 2.2.7, 3.2.5.2, 3.3.5.2.3; SPEC §10).
+//!
+//! After the TLS handshake and PPP authentication, the client proves that
+//! the TLS server it talked to is the one the SSTP server *believes* it is:
+//! it sends, in the Call Connected message, the hash of the certificate it
+//! received and a MAC keyed from the PPP authentication. The server compares
+//! that hash with its configured hash (`SHA256CertificateHash`, or
+//! `SHA1CertificateHash` when SHA-1 is used). This is why a stale registry
+//! hash breaks every connection although TLS works: client Event 6.
+//!
+//! The pieces, each a public, tested function:
+//!
+//! | what | how |
+//! |---|---|
+//! | hash-protocol bitmask | 0x01 SHA-1, 0x02 SHA-256 ([`HashProtocolBitmask`]) |
+//! | certificate hash field | SHA-1 or SHA-256 of the leaf DER the client received, in a 32-byte field, SHA-1 zero-padded ([`certificate_hash_field`]) |
+//! | CMK | HMAC(HLAK, `"SSTP inner method derived CMK"` ‖ digest length as 2 bytes little-endian ‖ 0x01) ([`compound_mac_key`]) |
+//! | Compound MAC | HMAC(CMK, the 112-byte Call Connected message with the MAC field zeroed), SHA-1 zero-padded ([`CallConnected::compute_mac`]) |
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::model::crypto_binding::*;
+//! use sstp_cert::model::thumbprint::Sha256Hash;
+//!
+//! let cert_der = b"the leaf certificate the client received";
+//! let hlak = Hlak::from_bytes([7u8; 32]);
+//! let nonce = [9u8; 32];
+//! // the client builds and signs its Call Connected message
+//! let msg = CallConnected::new(HashProtocol::Sha256, nonce, certificate_hash_field(cert_der, HashProtocol::Sha256))
+//!     .signed(&hlak);
+//! let wire = msg.encode();
+//! assert_eq!(wire.len(), 112);
+//!
+//! // the server checks it against its configuration
+//! let server = ServerBinding {
+//!     offered: HashProtocolBitmask::SHA256,
+//!     nonce,
+//!     sha256: Some(Sha256Hash::of_der(cert_der)),
+//!     sha1: None,
+//! };
+//! assert_eq!(server.verify(&wire, &hlak), Ok(HashProtocol::Sha256));
+//!
+//! // a server whose registry hash names another certificate refuses it
+//! let stale = ServerBinding { sha256: Some(Sha256Hash::of_der(b"old certificate")), ..server };
+//! assert!(matches!(stale.verify(&wire, &hlak), Err(CryptoBindingError::CertificateHashMismatch { .. })));
+//! ```
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use serde::Serialize;
+use sha1::Sha1;
+use sha2::Sha256;
+
+use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+
+/// Length of an encoded Call Connected message with its crypto binding
+/// attribute.
+pub const CALL_CONNECTED_LEN: usize = 112;
+
+/// The seed of the CMK derivation.
+pub const CMK_SEED: &[u8] = b"SSTP inner method derived CMK";
+
+const MSG_CALL_CONNECTED: u16 = 0x0004;
+const ATTRIB_CRYPTO_BINDING: u8 = 0x03;
+const ATTRIB_LEN: u16 = 104;
+const MAC_OFFSET: usize = 80;
+
+/// A hash protocol of crypto binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HashProtocol {
+    /// CERT_HASH_PROTOCOL_SHA1 (0x01).
+    Sha1,
+    /// CERT_HASH_PROTOCOL_SHA256 (0x02).
+    Sha256,
+}
+
+impl HashProtocol {
+    /// The protocol's bit.
+    pub const fn bit(self) -> u8 {
+        match self {
+            HashProtocol::Sha1 => 0x01,
+            HashProtocol::Sha256 => 0x02,
+        }
+    }
+
+    /// Digest length in bytes (20 or 32).
+    pub const fn digest_len(self) -> usize {
+        match self {
+            HashProtocol::Sha1 => 20,
+            HashProtocol::Sha256 => 32,
+        }
+    }
+
+    fn from_bit(b: u8) -> Option<Self> {
+        match b {
+            0x01 => Some(HashProtocol::Sha1),
+            0x02 => Some(HashProtocol::Sha256),
+            _ => None,
+        }
+    }
+}
+
+/// The hash-protocol bitmask a server advertises in its Crypto Binding
+/// Request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct HashProtocolBitmask(pub u8);
+
+impl HashProtocolBitmask {
+    /// Only SHA-256 (the default configuration).
+    pub const SHA256: HashProtocolBitmask = HashProtocolBitmask(0x02);
+    /// Only SHA-1.
+    pub const SHA1: HashProtocolBitmask = HashProtocolBitmask(0x01);
+    /// Both.
+    pub const BOTH: HashProtocolBitmask = HashProtocolBitmask(0x03);
+
+    /// From the registry switches `SHA1Enabled` and `SHA256Enabled`.
+    pub const fn from_enabled(sha1: bool, sha256: bool) -> Self {
+        HashProtocolBitmask((sha1 as u8) | ((sha256 as u8) << 1))
+    }
+
+    /// Whether the protocol is offered.
+    pub const fn offers(self, p: HashProtocol) -> bool {
+        self.0 & p.bit() != 0
+    }
+
+    /// The protocol a client picks: SHA-256 when offered, else SHA-1.
+    pub fn preferred(self) -> Option<HashProtocol> {
+        if self.offers(HashProtocol::Sha256) {
+            Some(HashProtocol::Sha256)
+        } else if self.offers(HashProtocol::Sha1) {
+            Some(HashProtocol::Sha1)
+        } else {
+            None
+        }
+    }
+}
+
+/// The 32-byte certificate hash field: the digest of the leaf certificate's
+/// DER, SHA-1 zero-padded to 32 bytes.
+pub fn certificate_hash_field(cert_der: &[u8], protocol: HashProtocol) -> [u8; 32] {
+    match protocol {
+        HashProtocol::Sha1 => pad(Sha1Thumbprint::of_der(cert_der).as_bytes()),
+        HashProtocol::Sha256 => *Sha256Hash::of_der(cert_der).as_bytes(),
+    }
+}
+
+fn pad(b: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let n = b.len().min(32);
+    out[..n].copy_from_slice(&b[..n]);
+    out
+}
+
+/// The Higher-Layer Authentication Key: 32 bytes derived from the PPP
+/// authentication (for MS-CHAPv2, the client's MPPE send key followed by its
+/// receive key; for EAP-TLS, the first 32 bytes of the MSK).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hlak([u8; 32]);
+
+impl Hlak {
+    /// Wraps 32 key bytes.
+    pub const fn from_bytes(b: [u8; 32]) -> Self {
+        Hlak(b)
+    }
+
+    /// The HLAK from 16-byte MS-CHAPv2 MPPE keys, as seen by the client:
+    /// its send key, then its receive key ([MS-SSTP] 3.2.5.2.4).
+    pub fn from_client_mppe_keys(send: &[u8; 16], recv: &[u8; 16]) -> Self {
+        let mut b = [0u8; 32];
+        b[..16].copy_from_slice(send);
+        b[16..].copy_from_slice(recv);
+        Hlak(b)
+    }
+
+    /// The key bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Hlak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Hlak(..)")
+    }
+}
+
+fn hmac(protocol: HashProtocol, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    match protocol {
+        HashProtocol::Sha1 => {
+            // HMAC accepts keys of any length.
+            let mut m = <Hmac<Sha1> as KeyInit>::new_from_slice(key)
+                .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+            for p in parts {
+                m.update(p);
+            }
+            m.finalize().into_bytes().to_vec()
+        }
+        HashProtocol::Sha256 => {
+            let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+                .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+            for p in parts {
+                m.update(p);
+            }
+            m.finalize().into_bytes().to_vec()
+        }
+    }
+}
+
+/// The Compound MAC Key: T1 = HMAC(HLAK, seed ‖ LEN ‖ 0x01), LEN the digest
+/// length as 2 bytes little-endian. 20 bytes for SHA-1, 32 for SHA-256.
+pub fn compound_mac_key(hlak: &Hlak, protocol: HashProtocol) -> Vec<u8> {
+    let len = (protocol.digest_len() as u16).to_le_bytes();
+    hmac(protocol, &hlak.0, &[CMK_SEED, &len, &[0x01]])
+}
+
+/// A Call Connected message carrying the Crypto Binding attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallConnected {
+    /// The hash protocol the client chose (exactly one bit).
+    pub protocol: HashProtocol,
+    /// The nonce from the server's Crypto Binding Request.
+    pub nonce: [u8; 32],
+    /// The certificate hash field.
+    pub cert_hash: [u8; 32],
+    /// The Compound MAC (SHA-1 zero-padded).
+    pub compound_mac: [u8; 32],
+}
+
+impl CallConnected {
+    /// A message with a zero MAC.
+    pub const fn new(protocol: HashProtocol, nonce: [u8; 32], cert_hash: [u8; 32]) -> Self {
+        CallConnected {
+            protocol,
+            nonce,
+            cert_hash,
+            compound_mac: [0u8; 32],
+        }
+    }
+
+    /// The 112 bytes on the wire.
+    pub fn encode(&self) -> [u8; CALL_CONNECTED_LEN] {
+        let mut m = [0u8; CALL_CONNECTED_LEN];
+        m[0] = 0x10; // version 1.0
+        m[1] = 0x01; // control packet
+        m[2..4].copy_from_slice(&(CALL_CONNECTED_LEN as u16).to_be_bytes());
+        m[4..6].copy_from_slice(&MSG_CALL_CONNECTED.to_be_bytes());
+        m[6..8].copy_from_slice(&1u16.to_be_bytes());
+        m[8] = 0; // reserved
+        m[9] = ATTRIB_CRYPTO_BINDING;
+        m[10..12].copy_from_slice(&ATTRIB_LEN.to_be_bytes());
+        // m[12..15] reserved
+        m[15] = self.protocol.bit();
+        m[16..48].copy_from_slice(&self.nonce);
+        m[48..80].copy_from_slice(&self.cert_hash);
+        m[80..112].copy_from_slice(&self.compound_mac);
+        m
+    }
+
+    /// Parses 112 bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`CryptoBindingError::Malformed`] naming the byte offset and what was
+    /// expected there.
+    pub fn parse(bytes: &[u8]) -> Result<Self, CryptoBindingError> {
+        let bad = |offset: usize, what: &str| CryptoBindingError::Malformed {
+            offset,
+            expected: what.to_owned(),
+        };
+        if bytes.len() != CALL_CONNECTED_LEN {
+            return Err(bad(
+                bytes.len().min(CALL_CONNECTED_LEN),
+                "a Call Connected message of exactly 112 bytes",
+            ));
+        }
+        if bytes[0] != 0x10 {
+            return Err(bad(0, "SSTP version 0x10"));
+        }
+        if bytes[1] & 0x01 != 0x01 {
+            return Err(bad(1, "the control-packet bit"));
+        }
+        if u16::from_be_bytes([bytes[2], bytes[3]]) & 0x0FFF != CALL_CONNECTED_LEN as u16 {
+            return Err(bad(2, "length 112"));
+        }
+        if u16::from_be_bytes([bytes[4], bytes[5]]) != MSG_CALL_CONNECTED {
+            return Err(bad(4, "message type SSTP_MSG_CALL_CONNECTED (0x0004)"));
+        }
+        if u16::from_be_bytes([bytes[6], bytes[7]]) != 1 {
+            return Err(bad(6, "one attribute"));
+        }
+        if bytes[9] != ATTRIB_CRYPTO_BINDING {
+            return Err(bad(9, "attribute SSTP_ATTRIB_CRYPTO_BINDING (0x03)"));
+        }
+        if u16::from_be_bytes([bytes[10], bytes[11]]) & 0x0FFF != ATTRIB_LEN {
+            return Err(bad(10, "attribute length 104"));
+        }
+        let protocol = HashProtocol::from_bit(bytes[15])
+            .ok_or_else(|| bad(15, "exactly one hash protocol bit (0x01 or 0x02)"))?;
+        let arr = |r: std::ops::Range<usize>| {
+            let mut a = [0u8; 32];
+            a.copy_from_slice(&bytes[r]);
+            a
+        };
+        Ok(CallConnected {
+            protocol,
+            nonce: arr(16..48),
+            cert_hash: arr(48..80),
+            compound_mac: arr(80..112),
+        })
+    }
+
+    /// The Compound MAC of this message under `hlak`: HMAC(CMK, message with
+    /// the MAC field zeroed), SHA-1 zero-padded to 32 bytes.
+    pub fn compute_mac(&self, hlak: &Hlak) -> [u8; 32] {
+        let cmk = compound_mac_key(hlak, self.protocol);
+        let mut zeroed = self.encode();
+        zeroed[MAC_OFFSET..].fill(0);
+        pad(&hmac(self.protocol, &cmk, &[&zeroed]))
+    }
+
+    /// This message with its Compound MAC filled in.
+    pub fn signed(mut self, hlak: &Hlak) -> Self {
+        self.compound_mac = self.compute_mac(hlak);
+        self
+    }
+}
+
+/// What an SSTP server checks a Call Connected message against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerBinding {
+    /// The protocols it offered.
+    pub offered: HashProtocolBitmask,
+    /// The nonce it sent.
+    pub nonce: [u8; 32],
+    /// Its configured SHA-256 hash (`SHA256CertificateHash`).
+    pub sha256: Option<Sha256Hash>,
+    /// Its configured SHA-1 hash (`SHA1CertificateHash`).
+    pub sha1: Option<Sha1Thumbprint>,
+}
+
+impl ServerBinding {
+    /// Checks nonce, protocol, certificate hash and MAC, in the order the
+    /// server does, returning the protocol used.
+    ///
+    /// # Errors
+    ///
+    /// The first check that fails, as a [`CryptoBindingError`]. A
+    /// certificate hash mismatch carries both hashes, as client Event 6
+    /// prints them.
+    pub fn verify(&self, message: &[u8], hlak: &Hlak) -> Result<HashProtocol, CryptoBindingError> {
+        let m = CallConnected::parse(message)?;
+        if !self.offered.offers(m.protocol) {
+            return Err(CryptoBindingError::ProtocolNotOffered {
+                protocol: m.protocol,
+                offered: self.offered.0,
+            });
+        }
+        if m.nonce != self.nonce {
+            return Err(CryptoBindingError::NonceMismatch);
+        }
+        let expected = match m.protocol {
+            HashProtocol::Sha256 => self.sha256.map(|h| *h.as_bytes()),
+            HashProtocol::Sha1 => self.sha1.map(|h| pad(h.as_bytes())),
+        }
+        .ok_or(CryptoBindingError::NoConfiguredHash {
+            protocol: m.protocol,
+        })?;
+        if expected != m.cert_hash {
+            let n = m.protocol.digest_len();
+            return Err(CryptoBindingError::CertificateHashMismatch {
+                protocol: m.protocol,
+                configured: hex::encode(&expected[..n]),
+                received: hex::encode(&m.cert_hash[..n]),
+            });
+        }
+        if m.compute_mac(hlak) != m.compound_mac {
+            return Err(CryptoBindingError::MacMismatch);
+        }
+        Ok(m.protocol)
+    }
+}
+
+/// Why crypto binding failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum CryptoBindingError {
+    /// The bytes are not a Call Connected message with a crypto binding.
+    #[error("malformed Call Connected message at byte {offset}: expected {expected}")]
+    Malformed {
+        /// Byte offset.
+        offset: usize,
+        /// What was expected there.
+        expected: String,
+    },
+    /// The client used a protocol the server did not offer.
+    #[error("client used {protocol:?}, the server offered bitmask {offered:#04x}")]
+    ProtocolNotOffered {
+        /// The protocol used.
+        protocol: HashProtocol,
+        /// The bitmask offered.
+        offered: u8,
+    },
+    /// The nonce is not the one the server sent.
+    #[error("nonce differs from the one in the Crypto Binding Request")]
+    NonceMismatch,
+    /// The server has no hash configured for that protocol (Event 18/19).
+    #[error("no {protocol:?} certificate hash configured on the server")]
+    NoConfiguredHash {
+        /// The protocol.
+        protocol: HashProtocol,
+    },
+    /// The certificate the client saw is not the one the server's registry
+    /// names (client Event 6).
+    #[error(
+        "certificate hash mismatch: the client saw {received}, the server is configured with {configured}"
+    )]
+    CertificateHashMismatch {
+        /// The protocol.
+        protocol: HashProtocol,
+        /// The server's configured hash, hex.
+        configured: String,
+        /// The hash the client sent, hex.
+        received: String,
+    },
+    /// The Compound MAC is wrong (a different HLAK: a man in the middle, or
+    /// broken key derivation).
+    #[error("compound MAC mismatch")]
+    MacMismatch,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> Vec<u8> {
+        hex::decode(s.replace([' ', '\n'], "")).unwrap()
+    }
+
+    fn a32(v: &[u8]) -> [u8; 32] {
+        v.try_into().unwrap()
+    }
+
+    // Known-answer vectors: the Call Connected messages, MS-CHAPv2 MPPE keys
+    // and expected Compound MACs published with the open-source sstp-client
+    // (its unit tests of the CMAC computation).
+    #[test]
+    fn known_answer_sha1() {
+        let nonce = a32(&h(
+            "0F1A2D58D4A3E3000FAD3CE4906E07B707AA9E441CCEAC5CBD7B2CC1C9D86CDF",
+        ));
+        let mut cert_hash = [0u8; 32];
+        cert_hash[..20].copy_from_slice(&h("5826B629BDA59B8E6FD8DCD2622FD34C534805A5"));
+        let hlak = Hlak::from_client_mppe_keys(
+            &h("4B3128F43925D9006EEFB1C4E86515A1").try_into().unwrap(),
+            &h("D88E56BAB3CA2BDF0373B7F5A8A13B19").try_into().unwrap(),
+        );
+        let m = CallConnected::new(HashProtocol::Sha1, nonce, cert_hash);
+        let wire = m.encode();
+        assert_eq!(&wire[..16], &h("10010070000400010003006800000001")[..]);
+        let mac = m.compute_mac(&hlak);
+        assert_eq!(&mac[..20], &h("69915DD583D8062FEF16F61DB2F03290EC27CB6C")[..]);
+        assert_eq!(&mac[20..], &[0u8; 12]);
+    }
+
+    #[test]
+    fn known_answer_sha256() {
+        let nonce = a32(&h(
+            "412B489AEBD7ECC7D08966F26BE7CD72B231A0E9210D7C91B308862B0344C435",
+        ));
+        let cert_hash = a32(&h(
+            "7993EF314C493DACE9F02D60E7E61C84B6690AAFE9D7AEEA92CBBE8AD599422D",
+        ));
+        let hlak = Hlak::from_client_mppe_keys(
+            &h("2A1BB40D55AB0F5EF32F06F2B3CC73C4").try_into().unwrap(),
+            &h("8FD3FAC41D7A1315A19228D9024CA164").try_into().unwrap(),
+        );
+        let m = CallConnected::new(HashProtocol::Sha256, nonce, cert_hash);
+        assert_eq!(
+            m.compute_mac(&hlak).to_vec(),
+            h("52A68EFD8CFFBF52770B8F0FE8EC73716583AF6D611EB6D179B3B20840985449")
+        );
+    }
+
+    #[test]
+    fn parse_round_trip_and_errors() {
+        let m = CallConnected::new(HashProtocol::Sha256, [1; 32], [2; 32])
+            .signed(&Hlak::from_bytes([3; 32]));
+        let wire = m.encode();
+        assert_eq!(CallConnected::parse(&wire).unwrap(), m);
+        assert!(matches!(
+            CallConnected::parse(&wire[..50]),
+            Err(CryptoBindingError::Malformed { offset: 50, .. })
+        ));
+        let mut bad = wire;
+        bad[15] = 0x03;
+        assert!(matches!(
+            CallConnected::parse(&bad),
+            Err(CryptoBindingError::Malformed { offset: 15, .. })
+        ));
+        let mut bad = wire;
+        bad[5] = 0x05;
+        assert!(matches!(
+            CallConnected::parse(&bad),
+            Err(CryptoBindingError::Malformed { offset: 4, .. })
+        ));
+    }
+
+    #[test]
+    fn server_checks_in_order() {
+        let der = b"leaf";
+        let hlak = Hlak::from_bytes([5; 32]);
+        let nonce = [6; 32];
+        let wire = CallConnected::new(
+            HashProtocol::Sha1,
+            nonce,
+            certificate_hash_field(der, HashProtocol::Sha1),
+        )
+        .signed(&hlak)
+        .encode();
+        let server = ServerBinding {
+            offered: HashProtocolBitmask::BOTH,
+            nonce,
+            sha256: None,
+            sha1: Some(Sha1Thumbprint::of_der(der)),
+        };
+        assert_eq!(server.verify(&wire, &hlak), Ok(HashProtocol::Sha1));
+        assert!(matches!(
+            ServerBinding {
+                offered: HashProtocolBitmask::SHA256,
+                ..server
+            }
+            .verify(&wire, &hlak),
+            Err(CryptoBindingError::ProtocolNotOffered { .. })
+        ));
+        assert_eq!(
+            ServerBinding {
+                nonce: [0; 32],
+                ..server
+            }
+            .verify(&wire, &hlak),
+            Err(CryptoBindingError::NonceMismatch)
+        );
+        assert_eq!(
+            ServerBinding { sha1: None, ..server }.verify(&wire, &hlak),
+            Err(CryptoBindingError::NoConfiguredHash {
+                protocol: HashProtocol::Sha1
+            })
+        );
+        match (ServerBinding {
+            sha1: Some(Sha1Thumbprint::of_der(b"other")),
+            ..server
+        })
+        .verify(&wire, &hlak)
+        {
+            Err(CryptoBindingError::CertificateHashMismatch {
+                configured,
+                received,
+                ..
+            }) => {
+                assert_eq!(configured, Sha1Thumbprint::of_der(b"other").to_string());
+                assert_eq!(received, Sha1Thumbprint::of_der(der).to_string());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            server.verify(&wire, &Hlak::from_bytes([4; 32])),
+            Err(CryptoBindingError::MacMismatch)
+        );
+    }
+
+    #[test]
+    fn bitmask() {
+        assert_eq!(
+            HashProtocolBitmask::from_enabled(false, true),
+            HashProtocolBitmask::SHA256
+        );
+        assert_eq!(
+            HashProtocolBitmask::from_enabled(true, true).preferred(),
+            Some(HashProtocol::Sha256)
+        );
+        assert_eq!(
+            HashProtocolBitmask::from_enabled(true, false).preferred(),
+            Some(HashProtocol::Sha1)
+        );
+        assert_eq!(HashProtocolBitmask(0).preferred(), None);
+    }
+}
