@@ -1,7 +1,86 @@
 //! # sstp-cert
 //!
 //! How a Windows SSTP VPN server chooses and binds the certificate of its
-//! HTTPS listener, and why.
+//! HTTPS listener — and why a certificate that "should work" does not.
+//!
+//! The SSTP service (SstpSvc / RemoteAccess) listens on `0.0.0.0:443` and
+//! `[::]:443`, takes the **first** certificate of the machine's Personal
+//! store that has a private key and a Server Authentication (or All-purpose)
+//! EKU, preferring Server Authentication, and binds it in HTTP.sys. This
+//! crate reproduces those rules exactly, explains every verdict with stable
+//! reason codes, and models what goes wrong around them.
+//!
+//! ## Quick start
+//!
+//! Parse certificates, put them in a store in enumeration order, and run the
+//! automatic choice:
+//!
+//! ```
+//! use sstp_cert::model::certificate::Certificate;
+//! use sstp_cert::model::choice::{choose, ChoiceOptions};
+//! use sstp_cert::model::eku::Purpose;
+//! use sstp_cert::model::store::{KeyState, StoreEntry};
+//! # fn der(name: &str, server_auth: bool) -> Vec<u8> {
+//! #     let mut p = rcgen::CertificateParams::new(vec![name.into()]).unwrap();
+//! #     if server_auth { p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth]; }
+//! #     p.self_signed(&rcgen::KeyPair::generate().unwrap()).unwrap().der().to_vec()
+//! # }
+//!
+//! // An All-purpose certificate (no EKU) first, a Server-Auth one second.
+//! let all_purpose = Certificate::from_der(der("old.example.com", false))?;
+//! let server_auth = Certificate::from_der(der("vpn.example.com", true))?;
+//! let entries = vec![
+//!     StoreEntry::new(all_purpose, KeyState::Linked, "first"),
+//!     StoreEntry::new(server_auth, KeyState::Linked, "second"),
+//! ];
+//!
+//! let at = time::macros::datetime!(2026-11-22 12:00 UTC); // time is a parameter
+//! let choice = choose(&entries, &ChoiceOptions::windows().at(at));
+//! let chosen = choice.selected.as_ref().expect("a certificate is eligible");
+//! assert_eq!(chosen.source, "second"); // Server Authentication is preferred
+//! assert_eq!(chosen.purpose, Purpose::ServerAuth);
+//! for c in &choice.candidates {
+//!     let codes: Vec<_> = c.reasons.iter().map(|r| r.code()).collect();
+//!     println!("{}: {}", c.source, codes.join(", "));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## What is where
+//!
+//! The crate is a **pure core** and **thin adapters**.
+//!
+//! [`model`] — plain data in, plain data out; no I/O, no clock (time is
+//! always a parameter):
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`model::thumbprint`] | SHA-1 thumbprint and SHA-256 hash types; lenient parsing of pasted text |
+//! | [`model::certificate`] | certificate facts, parsed once |
+//! | [`model::eku`] | EKU extension ∩ store property → effective EKU → purpose |
+//! | [`model::store`] | store entries, key state, the `CertStore` trait, an in-memory store |
+//! | [`model::choice`] | the automatic choice with a verdict per candidate |
+//! | [`model::warning`] | what the service does not check but clients do |
+//! | [`model::crypto_binding`] | SSTP crypto binding: certificate hash field, CMK, Compound MAC |
+//! | [`model::event`] | RasSstp event ids |
+//!
+//! [`adapters`] — the parts that touch the outside world (files, the
+//! operating system, sockets).
+//!
+//! ## Errors
+//!
+//! Every parser returns a `thiserror` enum whose message names what was
+//! wrong and where (file, line, field, byte offset); nothing panics on bad
+//! input. Problems with single store entries are collected as
+//! [`model::store::EntryProblem`]s next to the entries that did load, never
+//! silently dropped.
+//!
+//! ## Features
+//!
+//! | feature | default | what |
+//! |---|---|---|
+//! | `idna` | yes | convert U-labels in typed host names to A-labels |
+//! | `cli` | no | the `sstp-cert` command-line tool (clap, serde_json) |
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
