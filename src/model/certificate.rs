@@ -573,10 +573,10 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
                     unknown_critical.push(oid);
                 }
             }
-            ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed => {
-                if ext.critical {
-                    unknown_critical.push(oid);
-                }
+            ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed
+                if ext.critical =>
+            {
+                unknown_critical.push(oid);
             }
             _ => {}
         }
@@ -684,7 +684,7 @@ fn bad_ip(len: usize) -> CertificateError {
 
 fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, String> {
     let value = attr.attr_value();
-    let data = value.data.as_ref();
+    let data = value.data;
     match value.tag() {
         Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::NumericString => {
             std::str::from_utf8(data)

@@ -10,3 +10,4 @@ pub mod thumbprint;
 pub mod certificate;
 pub mod eku;
 pub mod store;
+pub mod key;
