@@ -13,3 +13,4 @@ pub mod store;
 pub mod choice;
 pub mod warning;
 pub mod crypto_binding;
+pub mod key;

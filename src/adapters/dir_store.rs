@@ -1,0 +1,632 @@
+//! The directory store: a folder of certificate files modelling the
+//! Local Computer → Personal store (SPEC §2, §3).
+//!
+//! # Layout
+//!
+//! | file | meaning |
+//! |---|---|
+//! | `<stem>.pem`, `.crt`, `.cer`, `.der` (any case) | a store entry: a certificate, PEM or DER, **detected by content**, not by extension |
+//! | `<stem>.key` | the entry's private key (PKCS#8, PKCS#1 or SEC1; PEM or DER) |
+//! | `<stem>.json` | the Windows-only entry properties, see [`EntryProperties`] |
+//! | anything else | ignored |
+//!
+//! * **Order.** Entries are enumerated by file name, sorted bytewise (the
+//!   store order the automatic choice depends on).
+//! * **Several certificates in one PEM file.** The first is the entry (the
+//!   leaf); the others are taken to be its chain and are not entries.
+//! * **Key.** A private key block inside the certificate's own PEM file, or a
+//!   sibling `<stem>.key` (same stem, compared exactly; extensions are
+//!   compared case-insensitively). The key is compared with the certificate by
+//!   value: [`KeyState::Paired`] or [`KeyState::Mismatched`];
+//!   [`KeyState::Absent`] when there is no key or the key cannot be used (the
+//!   reason is then reported as a problem). When both a key in the PEM file
+//!   and a sibling `.key` exist, the one in the PEM file is used and the
+//!   sibling is reported as `ambiguous-key`. Certificate files sharing a stem
+//!   (`vpn.pem`, `vpn.crt`) share the sibling `.key` and `.json`.
+//! * **Properties.** `<stem>.json` holds
+//!   `{"eku_property": [...] | null, "friendly_name": "..."}`; both fields are
+//!   optional, unknown fields are refused.
+//! * **Subdirectories** are never entered (so no symlink loop is possible).
+//!   Symbolic links to regular files are followed. A directory, device, FIFO
+//!   or socket with a certificate, `.key` or `.json` name is reported as
+//!   `not-a-regular-file` and never opened; other directories are ignored.
+//! * **Limits.** At most [`MAX_DIRECTORY_ENTRIES`] directory entries (more is
+//!   [`StoreError::TooManyEntries`]); each file at most [`MAX_FILE_SIZE`]
+//!   bytes, checked from the metadata *before* reading and enforced again by a
+//!   bounded read (`file-too-large`).
+//!
+//! # Problems
+//!
+//! A bad file never stops the rest of the store from loading: it is reported
+//! as an [`EntryProblem`] whose `source` is the file name and whose `code` is
+//! one of the stable codes in [`codes`]. Only a store directory that cannot
+//! be listed at all is a [`StoreError::Open`].
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::adapters::dir_store::DirectoryStore;
+//! use sstp_cert::model::store::{CertStore, KeyState};
+//! # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("10-vpn.pem"), ck.cert.pem())?;
+//! std::fs::write(dir.path().join("10-vpn.key"), ck.signing_key.serialize_pem())?;
+//! std::fs::write(dir.path().join("10-vpn.json"), r#"{"friendly_name": "VPN"}"#)?;
+//!
+//! let snapshot = DirectoryStore::new(dir.path()).load()?;
+//! assert!(snapshot.problems.is_empty());
+//! let entry = &snapshot.entries[0];
+//! assert_eq!(entry.source, "10-vpn.pem");
+//! assert_eq!(entry.key, KeyState::Paired);
+//! assert_eq!(entry.friendly_name.as_deref(), Some("VPN"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Errors
+//!
+//! [`CertStore::load`] fails only with [`StoreError::Open`] (the directory is
+//! missing, not a directory, or cannot be listed; the message names the path
+//! and the OS error) and [`StoreError::TooManyEntries`].
+
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File, Metadata};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use pkcs8::der::zeroize::Zeroizing;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::model::certificate::{Certificate, looks_like_pem};
+use crate::model::eku::KeyPurpose;
+use crate::model::key::{KeyError, PrivateKey, pair};
+use crate::model::store::{
+    CertStore, EntryProblem, KeyState, StoreEntry, StoreError, StoreSnapshot,
+};
+
+/// The largest file read, in bytes (1 MiB). Larger files are reported as
+/// `file-too-large` without being read.
+pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// The most directory entries (files of any kind, subdirectories included)
+/// a store directory may hold (100,000); more is
+/// [`StoreError::TooManyEntries`].
+pub const MAX_DIRECTORY_ENTRIES: usize = 100_000;
+
+/// Extensions of certificate files (compared case-insensitively).
+pub const CERTIFICATE_EXTENSIONS: [&str; 4] = ["pem", "crt", "cer", "der"];
+
+/// Extension of sibling private key files.
+pub const KEY_EXTENSION: &str = "key";
+
+/// Extension of sibling entry-property files.
+pub const PROPERTIES_EXTENSION: &str = "json";
+
+/// The stable problem codes this store reports in [`EntryProblem::code`].
+pub mod codes {
+    /// The file (or its metadata) could not be read; the message has the OS
+    /// error (also a dangling or looping symbolic link).
+    pub const UNREADABLE_FILE: &str = "unreadable-file";
+    /// A directory entry could not be listed.
+    pub const UNREADABLE_DIRECTORY_ENTRY: &str = "unreadable-directory-entry";
+    /// A certificate, key or properties name that is a directory, FIFO,
+    /// socket or device.
+    pub const NOT_A_REGULAR_FILE: &str = "not-a-regular-file";
+    /// Larger than the file size limit.
+    pub const FILE_TOO_LARGE: &str = "file-too-large";
+    /// A certificate file whose content is not a usable certificate.
+    pub const MALFORMED_CERTIFICATE: &str = "malformed-certificate";
+    /// A key that cannot be decoded (also several keys in one file).
+    pub const MALFORMED_KEY: &str = "malformed-key";
+    /// An encrypted key (export it unencrypted).
+    pub const ENCRYPTED_KEY: &str = "encrypted-key";
+    /// A key of an unsupported format, algorithm or curve.
+    pub const UNSUPPORTED_KEY: &str = "unsupported-key";
+    /// A key in the PEM file and a sibling `.key` file: the sibling is ignored.
+    pub const AMBIGUOUS_KEY: &str = "ambiguous-key";
+    /// Several sibling `.key` files for one stem (`x.key`, `x.KEY`): none is used.
+    pub const AMBIGUOUS_KEY_FILES: &str = "ambiguous-key-files";
+    /// Several sibling `.json` files for one stem: none is used.
+    pub const AMBIGUOUS_PROPERTIES_FILES: &str = "ambiguous-properties-files";
+    /// A properties file that is not valid JSON of the expected shape.
+    pub const MALFORMED_PROPERTIES: &str = "malformed-properties";
+    /// A `.key` file with no certificate file of the same stem.
+    pub const ORPHAN_KEY: &str = "orphan-key";
+    /// A `.json` file with no certificate file of the same stem.
+    pub const ORPHAN_PROPERTIES: &str = "orphan-properties";
+}
+
+/// The Windows-only properties of a store entry, from `<stem>.json`.
+///
+/// ```json
+/// { "eku_property": ["1.3.6.1.5.5.7.3.1", "clientAuth"], "friendly_name": "VPN 2025" }
+/// ```
+///
+/// Both fields are optional; `null` is the same as missing. Unknown fields
+/// are refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryProperties {
+    /// The EKU property ("Enable only the following purposes"): dotted OIDs
+    /// or names such as `serverAuth`. `None`: not set; an empty list: set to
+    /// no purposes, which disables the certificate.
+    #[serde(default, deserialize_with = "eku_property_field")]
+    pub eku_property: Option<Vec<KeyPurpose>>,
+    /// The friendly name.
+    #[serde(default, deserialize_with = "friendly_name_field")]
+    pub friendly_name: Option<String>,
+}
+
+impl EntryProperties {
+    /// Parses the JSON text of a properties file.
+    ///
+    /// # Errors
+    ///
+    /// The JSON error: a syntax error with its line and column, a top level
+    /// that is not an object, an unknown field, or a field with a value of
+    /// the wrong type (naming the field, and the list item).
+    pub fn from_json(text: &[u8]) -> Result<Self, serde_json::Error> {
+        // An object is required (a derived struct would also accept a list).
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
+        EntryProperties::deserialize(serde_json::Value::Object(map))
+    }
+}
+
+fn eku_property_field<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<KeyPurpose>>, D::Error> {
+    use serde::de::Error;
+    let raw = Option::<Vec<serde_json::Value>>::deserialize(d).map_err(|e| {
+        D::Error::custom(format!(
+            "field `eku_property`: {e}; expected a list of OIDs or names, or null"
+        ))
+    })?;
+    let Some(items) = raw else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let text = item.as_str().ok_or_else(|| {
+            D::Error::custom(format!(
+                "field `eku_property`, item {}: expected a string (an OID such as \"1.3.6.1.5.5.7.3.1\" or a name such as \"serverAuth\"), found {item}",
+                i + 1
+            ))
+        })?;
+        let p = text
+            .parse::<KeyPurpose>()
+            .map_err(|e| D::Error::custom(format!("field `eku_property`, item {}: {e}", i + 1)))?;
+        out.push(p);
+    }
+    Ok(Some(out))
+}
+
+fn friendly_name_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    Option::<String>::deserialize(d).map_err(|e| {
+        D::Error::custom(format!(
+            "field `friendly_name`: {e}; expected a string or null"
+        ))
+    })
+}
+
+/// A store read from a directory of certificate files (see the
+/// [module documentation](self)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryStore {
+    path: PathBuf,
+    max_file_size: u64,
+    max_entries: usize,
+}
+
+impl DirectoryStore {
+    /// A store reading the directory `path`, with the default limits
+    /// [`MAX_FILE_SIZE`] and [`MAX_DIRECTORY_ENTRIES`]. Nothing is read until
+    /// [`CertStore::load`].
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        DirectoryStore {
+            path: path.into(),
+            max_file_size: MAX_FILE_SIZE,
+            max_entries: MAX_DIRECTORY_ENTRIES,
+        }
+    }
+
+    /// Sets a lower (or higher) file size limit, in bytes.
+    pub fn with_max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// Sets a lower (or higher) limit on directory entries.
+    pub fn with_max_entries(mut self, entries: usize) -> Self {
+        self.max_entries = entries;
+        self
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Certificate,
+    Key,
+    Properties,
+    Other,
+}
+
+fn classify(name: &OsStr) -> FileKind {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(OsStr::to_str)
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some(e) if CERTIFICATE_EXTENSIONS.contains(&e) => FileKind::Certificate,
+        Some(KEY_EXTENSION) => FileKind::Key,
+        Some(PROPERTIES_EXTENSION) => FileKind::Properties,
+        _ => FileKind::Other,
+    }
+}
+
+fn stem(name: &OsStr) -> OsString {
+    Path::new(name)
+        .file_stem()
+        .map(OsStr::to_os_string)
+        .unwrap_or_default()
+}
+
+fn display(name: &OsStr) -> String {
+    name.to_string_lossy().into_owned()
+}
+
+struct FileProblem {
+    code: &'static str,
+    message: String,
+}
+
+fn describe_kind(meta: &Metadata) -> &'static str {
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Reads a regular file (following symbolic links) of at most `max` bytes.
+fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem> {
+    let unreadable = |what: &str, e: std::io::Error| FileProblem {
+        code: codes::UNREADABLE_FILE,
+        message: format!("cannot {what}: {e}"),
+    };
+    let not_regular = |meta: &Metadata| FileProblem {
+        code: codes::NOT_A_REGULAR_FILE,
+        message: format!("{}, not a regular file; not read", describe_kind(meta)),
+    };
+    let too_large = |len: u64| FileProblem {
+        code: codes::FILE_TOO_LARGE,
+        message: format!("{len} bytes, more than the {max} bytes read from one file; not read"),
+    };
+    let meta = fs::metadata(path).map_err(|e| unreadable("read its metadata", e))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let file = File::open(path).map_err(|e| unreadable("open it", e))?;
+    // The file may have been replaced since: check what was opened.
+    let meta = file
+        .metadata()
+        .map_err(|e| unreadable("read its metadata", e))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let capacity = usize::try_from(meta.len().min(max)).unwrap_or(0);
+    let mut buf = Zeroizing::new(Vec::with_capacity(capacity));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| unreadable("read it", e))?;
+    let len = u64::try_from(buf.len()).unwrap_or(u64::MAX);
+    if len > max {
+        return Err(FileProblem {
+            code: codes::FILE_TOO_LARGE,
+            message: format!("grew beyond the {max} bytes read from one file while being read"),
+        });
+    }
+    Ok(buf)
+}
+
+fn key_problem_code(e: &KeyError) -> &'static str {
+    match e {
+        KeyError::Encrypted { .. } => codes::ENCRYPTED_KEY,
+        KeyError::UnsupportedAlgorithm { .. }
+        | KeyError::UnsupportedCurve { .. }
+        | KeyError::UnsupportedFormat { .. } => codes::UNSUPPORTED_KEY,
+        _ => codes::MALFORMED_KEY,
+    }
+}
+
+/// The names of one kind of sibling, by stem.
+type Siblings = BTreeMap<OsString, Vec<OsString>>;
+
+struct Loader<'a> {
+    store: &'a DirectoryStore,
+    problems: Vec<EntryProblem>,
+}
+
+impl Loader<'_> {
+    fn problem(&mut self, source: &OsStr, code: &str, message: impl Into<String>) {
+        self.problems.push(EntryProblem {
+            source: display(source),
+            code: code.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn read(&mut self, name: &OsStr) -> Option<Zeroizing<Vec<u8>>> {
+        match read_bounded(&self.store.path.join(name), self.store.max_file_size) {
+            Ok(b) => Some(b),
+            Err(p) => {
+                self.problem(name, p.code, p.message);
+                None
+            }
+        }
+    }
+
+    /// The single sibling of this stem, reporting several as ambiguous.
+    fn sibling<'s>(
+        &mut self,
+        entry: &OsStr,
+        siblings: &'s Siblings,
+        stem: &OsStr,
+        code: &str,
+    ) -> Option<&'s OsStr> {
+        match siblings.get(stem).map(Vec::as_slice) {
+            None | Some([]) => None,
+            Some([one]) => Some(one),
+            Some(several) => {
+                let names: Vec<String> = several.iter().map(|n| display(n)).collect();
+                self.problem(
+                    entry,
+                    code,
+                    format!(
+                        "several files could belong to this certificate ({}); none is used, keep one",
+                        names.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn entry(&mut self, name: &OsStr, keys: &Siblings, props: &Siblings) -> Option<StoreEntry> {
+        let bytes = self.read(name)?;
+        let cert = match Certificate::from_pem_or_der(&bytes) {
+            Ok(certs) => certs.into_iter().next(),
+            Err(e) => {
+                self.problem(
+                    name,
+                    codes::MALFORMED_CERTIFICATE,
+                    format!("not a usable certificate (PEM or DER): {e}"),
+                );
+                return None;
+            }
+        };
+        let Some(cert) = cert else {
+            self.problem(name, codes::MALFORMED_CERTIFICATE, "no certificate found");
+            return None;
+        };
+        let stem = stem(name);
+
+        // The key: in the same PEM file, else the sibling .key file.
+        let mut key_state = KeyState::Absent;
+        let mut key_in_file = false;
+        if looks_like_pem(&bytes) {
+            match PrivateKey::find_in_pem(&bytes) {
+                Ok(Some(k)) => {
+                    key_in_file = true;
+                    key_state = pair(&cert, &k);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    key_in_file = true;
+                    self.problem(name, key_problem_code(&e), format!("private key: {e}"));
+                }
+            }
+        }
+        if let Some(key_name) = self.sibling(name, keys, &stem, codes::AMBIGUOUS_KEY_FILES) {
+            if key_in_file {
+                self.problem(
+                    key_name,
+                    codes::AMBIGUOUS_KEY,
+                    format!(
+                        "{} already holds a private key block; this file is ignored",
+                        display(name)
+                    ),
+                );
+            } else if let Some(kb) = self.read(key_name) {
+                match PrivateKey::from_pem_or_der(&kb) {
+                    Ok(k) => key_state = pair(&cert, &k),
+                    Err(e) => self.problem(key_name, key_problem_code(&e), e.to_string()),
+                }
+            }
+        }
+
+        let mut entry = StoreEntry::new(cert, key_state, display(name));
+        if let Some(json_name) = self.sibling(name, props, &stem, codes::AMBIGUOUS_PROPERTIES_FILES)
+            && let Some(text) = self.read(json_name)
+        {
+            match EntryProperties::from_json(&text) {
+                    Ok(p) => {
+                        entry.eku_property = p.eku_property;
+                        entry.friendly_name = p.friendly_name;
+                    }
+                    Err(e) => self.problem(
+                        json_name,
+                        codes::MALFORMED_PROPERTIES,
+                        format!(
+                            "invalid entry properties, ignored: {e}; expected {{\"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
+                        ),
+                    ),
+                }
+        }
+        Some(entry)
+    }
+}
+
+impl CertStore for DirectoryStore {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn load(&self) -> Result<StoreSnapshot, StoreError> {
+        let open_error = |e: std::io::Error| StoreError::Open {
+            store: self.describe(),
+            reason: e.to_string(),
+        };
+        let dir = fs::read_dir(&self.path).map_err(open_error)?;
+        let mut loader = Loader {
+            store: self,
+            problems: Vec::new(),
+        };
+        let mut names: Vec<OsString> = Vec::new();
+        let mut count = 0usize;
+        for item in dir {
+            count += 1;
+            if count > self.max_entries {
+                return Err(StoreError::TooManyEntries {
+                    store: self.describe(),
+                    max: self.max_entries,
+                });
+            }
+            match item {
+                Ok(e) => names.push(e.file_name()),
+                Err(e) => loader.problem(
+                    self.path.as_os_str(),
+                    codes::UNREADABLE_DIRECTORY_ENTRY,
+                    format!("cannot list a directory entry: {e}"),
+                ),
+            }
+        }
+        names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+
+        let mut cert_stems: BTreeMap<OsString, ()> = BTreeMap::new();
+        let mut keys = Siblings::new();
+        let mut props = Siblings::new();
+        for n in &names {
+            match classify(n) {
+                FileKind::Certificate => {
+                    cert_stems.insert(stem(n), ());
+                }
+                FileKind::Key => keys.entry(stem(n)).or_default().push(n.clone()),
+                FileKind::Properties => props.entry(stem(n)).or_default().push(n.clone()),
+                FileKind::Other => {}
+            }
+        }
+
+        let mut entries = Vec::new();
+        for n in &names {
+            match classify(n) {
+                FileKind::Certificate => {
+                    if let Some(e) = loader.entry(n, &keys, &props) {
+                        entries.push(e);
+                    }
+                }
+                FileKind::Key if !cert_stems.contains_key(&stem(n)) => loader.problem(
+                    n,
+                    codes::ORPHAN_KEY,
+                    format!(
+                        "private key file without a certificate file of the same stem ({}.pem, .crt, .cer or .der); ignored",
+                        stem(n).to_string_lossy()
+                    ),
+                ),
+                FileKind::Properties if !cert_stems.contains_key(&stem(n)) => loader.problem(
+                    n,
+                    codes::ORPHAN_PROPERTIES,
+                    format!(
+                        "properties file without a certificate file of the same stem ({}.pem, .crt, .cer or .der); ignored",
+                        stem(n).to_string_lossy()
+                    ),
+                ),
+                _ => {}
+            }
+        }
+        Ok(StoreSnapshot {
+            entries,
+            problems: loader.problems,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_is_case_insensitive() {
+        assert_eq!(classify(OsStr::new("a.PEM")), FileKind::Certificate);
+        assert_eq!(classify(OsStr::new("a.Crt")), FileKind::Certificate);
+        assert_eq!(classify(OsStr::new("a.b.der")), FileKind::Certificate);
+        assert_eq!(classify(OsStr::new("a.KEY")), FileKind::Key);
+        assert_eq!(classify(OsStr::new("a.Json")), FileKind::Properties);
+        assert_eq!(classify(OsStr::new("a.txt")), FileKind::Other);
+        assert_eq!(classify(OsStr::new(".pem")), FileKind::Other);
+        assert_eq!(classify(OsStr::new("README")), FileKind::Other);
+        assert_eq!(stem(OsStr::new("a.b.pem")), OsString::from("a.b"));
+    }
+
+    #[test]
+    fn properties_json() {
+        let p = EntryProperties::from_json(
+            br#"{"eku_property": ["1.3.6.1.5.5.7.3.1", "clientAuth"], "friendly_name": "x"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            p.eku_property,
+            Some(vec![KeyPurpose::ServerAuth, KeyPurpose::ClientAuth])
+        );
+        assert_eq!(p.friendly_name.as_deref(), Some("x"));
+        assert_eq!(
+            EntryProperties::from_json(br#"{"eku_property": null}"#).unwrap(),
+            EntryProperties::default()
+        );
+        assert_eq!(
+            EntryProperties::from_json(br#"{"eku_property": []}"#)
+                .unwrap()
+                .eku_property,
+            Some(vec![])
+        );
+        let e = EntryProperties::from_json(br#"{"eku": []}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown field `eku`"), "{e}");
+        let e = EntryProperties::from_json(br#"{"eku_property": ["server auth"]}"#).unwrap_err();
+        assert!(
+            e.to_string().contains("field `eku_property`, item 1"),
+            "{e}"
+        );
+        let e = EntryProperties::from_json(br#"{"eku_property": [1]}"#).unwrap_err();
+        assert!(
+            e.to_string().contains("field `eku_property`, item 1"),
+            "{e}"
+        );
+        let e = EntryProperties::from_json(br#"{"eku_property": "serverAuth"}"#).unwrap_err();
+        assert!(e.to_string().contains("field `eku_property`"), "{e}");
+        let e = EntryProperties::from_json(br#"{"friendly_name": 5}"#).unwrap_err();
+        assert!(e.to_string().contains("field `friendly_name`"), "{e}");
+        assert!(EntryProperties::from_json(b"[]").is_err());
+        assert!(EntryProperties::from_json(b"").is_err());
+    }
+}
