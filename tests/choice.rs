@@ -22,7 +22,10 @@ fn server_auth_after_all_purpose_wins() {
     let c = choose(&entries, &ChoiceOptions::windows());
     assert_eq!(c.selected.as_ref().unwrap().source, "sa.example");
     assert_eq!(c.selected.as_ref().unwrap().purpose, Purpose::ServerAuth);
-    assert_eq!(c.candidates[0].reasons, vec![Reason::LaterServerAuthPreferred]);
+    assert_eq!(
+        c.candidates[0].reasons,
+        vec![Reason::LaterServerAuthPreferred]
+    );
     assert!(c.candidates[0].eligible);
     assert_eq!(c.candidates[1].reasons, vec![Reason::ChosenFirstServerAuth]);
     assert!(c.events.is_empty());
@@ -36,7 +39,10 @@ fn server_auth_before_all_purpose_wins() {
     ];
     let c = choose(&entries, &ChoiceOptions::windows());
     assert_eq!(c.selected.unwrap().source, "sa.example");
-    assert_eq!(c.candidates[1].reasons, vec![Reason::EarlierServerAuthChosen]);
+    assert_eq!(
+        c.candidates[1].reasons,
+        vec![Reason::EarlierServerAuthChosen]
+    );
 }
 
 #[test]
@@ -47,7 +53,10 @@ fn first_server_auth_wins_at_once() {
     ];
     let c = choose(&entries, &ChoiceOptions::windows());
     assert_eq!(c.selected.unwrap().source, "one.example");
-    assert_eq!(c.candidates[1].reasons, vec![Reason::EarlierServerAuthChosen]);
+    assert_eq!(
+        c.candidates[1].reasons,
+        vec![Reason::EarlierServerAuthChosen]
+    );
 }
 
 #[test]
@@ -120,17 +129,20 @@ fn client_auth_only_is_not_for_server() {
 fn eku_property_intersections() {
     // extension serverAuth+clientAuth, property clientAuth → clientAuth only
     let both = Eku::List(vec![E::ServerAuth, E::ClientAuth]);
-    let e = entry("a.example", &both, KeyState::Linked).with_eku_property(vec![KeyPurpose::ClientAuth]);
+    let e =
+        entry("a.example", &both, KeyState::Linked).with_eku_property(vec![KeyPurpose::ClientAuth]);
     let ch = choose(&[e], &ChoiceOptions::windows());
     assert_eq!(ch.candidates[0].reasons, vec![Reason::NotForServerAuth]);
 
     // extension serverAuth, property clientAuth → empty → no valid uses
-    let e = entry("b.example", &server_auth(), KeyState::Linked).with_eku_property(vec![KeyPurpose::ClientAuth]);
+    let e = entry("b.example", &server_auth(), KeyState::Linked)
+        .with_eku_property(vec![KeyPurpose::ClientAuth]);
     let ch = choose(&[e], &ChoiceOptions::windows());
     assert_eq!(ch.candidates[0].reasons, vec![Reason::NoValidUses]);
 
     // no extension, property serverAuth → Server Auth
-    let e = entry("c.example", &Eku::None, KeyState::Linked).with_eku_property(vec![KeyPurpose::ServerAuth]);
+    let e = entry("c.example", &Eku::None, KeyState::Linked)
+        .with_eku_property(vec![KeyPurpose::ServerAuth]);
     let ch = choose(&[e], &ChoiceOptions::windows());
     assert_eq!(ch.selected.unwrap().purpose, Purpose::ServerAuth);
 
@@ -140,13 +152,18 @@ fn eku_property_intersections() {
     assert_eq!(ch.candidates[0].reasons, vec![Reason::NoValidUses]);
 
     // extension anyEKU, property serverAuth: OIDs intersect to nothing
-    let e = entry("e.example", &any_eku(), KeyState::Linked).with_eku_property(vec![KeyPurpose::ServerAuth]);
+    let e = entry("e.example", &any_eku(), KeyState::Linked)
+        .with_eku_property(vec![KeyPurpose::ServerAuth]);
     let ch = choose(&[e], &ChoiceOptions::windows());
     assert_eq!(ch.candidates[0].reasons, vec![Reason::NoValidUses]);
 
     // property narrows serverAuth+any to any → All-purpose
-    let e = entry("f.example", &Eku::List(vec![E::ServerAuth, E::Any]), KeyState::Linked)
-        .with_eku_property(vec![KeyPurpose::Any]);
+    let e = entry(
+        "f.example",
+        &Eku::List(vec![E::ServerAuth, E::Any]),
+        KeyState::Linked,
+    )
+    .with_eku_property(vec![KeyPurpose::Any]);
     let ch = choose(&[e], &ChoiceOptions::windows());
     assert_eq!(ch.selected.unwrap().purpose, Purpose::AllPurpose);
 }
@@ -190,11 +207,16 @@ fn expired_server_auth_still_wins_with_a_warning() {
     let c = choose(&entries, &ChoiceOptions::windows().at(at));
     assert_eq!(c.selected.as_ref().unwrap().source, "old");
     let w = &c.candidates[0].warnings;
-    assert!(w.iter().any(|w| w.code == WarningCode::Expired
-        && w.consequence.contains("CERT_E_EXPIRED")));
+    assert!(
+        w.iter()
+            .any(|w| w.code == WarningCode::Expired && w.consequence.contains("CERT_E_EXPIRED"))
+    );
 
     // the opt-in strict policy skips it (not Windows)
-    let strict = choose(&entries, &ChoiceOptions::windows().at(at).with_policy(Policy::STRICT));
+    let strict = choose(
+        &entries,
+        &ChoiceOptions::windows().at(at).with_policy(Policy::STRICT),
+    );
     assert_eq!(strict.selected.unwrap().source, "new.example");
     assert_eq!(strict.candidates[0].reasons, vec![Reason::PolicyExpired]);
     assert!(!strict.policy.is_windows());
@@ -210,13 +232,26 @@ fn not_yet_valid_is_a_warning_and_a_policy_exclusion() {
     let at = datetime!(2026-11-22 0:00 UTC);
     let c = choose(&entries, &ChoiceOptions::windows().at(at));
     assert!(c.selected.is_some());
-    assert!(c.candidates[0].warnings.iter().any(|w| w.code == WarningCode::NotYetValid));
-    let s = choose(&entries, &ChoiceOptions::windows().at(at).with_policy(Policy::STRICT));
+    assert!(
+        c.candidates[0]
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::NotYetValid)
+    );
+    let s = choose(
+        &entries,
+        &ChoiceOptions::windows().at(at).with_policy(Policy::STRICT),
+    );
     assert!(s.selected.is_none());
     assert_eq!(s.candidates[0].reasons, vec![Reason::PolicyNotYetValid]);
     // without a time there is no validity warning at all
     let none = choose(&entries, &ChoiceOptions::windows());
-    assert!(!none.candidates[0].warnings.iter().any(|w| w.code == WarningCode::NotYetValid));
+    assert!(
+        !none.candidates[0]
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::NotYetValid)
+    );
 }
 
 #[test]
@@ -232,7 +267,10 @@ fn bmpstring_common_name_is_decoded() {
     let c = bmp_cn_cert("vpn.example.com");
     assert_eq!(c.names().common_names, vec!["vpn.example.com".to_owned()]);
     let c = bmp_cn_cert("Zertifikat für VPN");
-    assert_eq!(c.names().common_names, vec!["Zertifikat für VPN".to_owned()]);
+    assert_eq!(
+        c.names().common_names,
+        vec!["Zertifikat für VPN".to_owned()]
+    );
 }
 
 #[test]
@@ -250,12 +288,16 @@ fn duplicate_eku_extension_is_an_error() {
 #[test]
 fn certificate_facts() {
     let mut p = params("vpn.example.com", &server_auth());
-    p.subject_alt_names.push(rcgen::SanType::IpAddress("203.0.113.7".parse().unwrap()));
+    p.subject_alt_names
+        .push(rcgen::SanType::IpAddress("203.0.113.7".parse().unwrap()));
     let der = der_with(p);
     let c = Certificate::from_der(der.clone()).unwrap();
     assert_eq!(c.der(), &der[..]);
     assert_eq!(c.names().dns, vec!["vpn.example.com".to_owned()]);
-    assert_eq!(c.names().ips, vec!["203.0.113.7".parse::<std::net::IpAddr>().unwrap()]);
+    assert_eq!(
+        c.names().ips,
+        vec!["203.0.113.7".parse::<std::net::IpAddr>().unwrap()]
+    );
     assert_eq!(c.names().common_names, vec!["vpn.example.com".to_owned()]);
     assert!(c.names().has_san_extension);
     assert_eq!(
@@ -281,7 +323,10 @@ fn certificate_facts() {
 #[test]
 fn malformed_inputs_are_errors() {
     let der = der_with(params("x.example", &server_auth()));
-    assert!(matches!(Certificate::from_der(vec![]), Err(CertificateError::Empty)));
+    assert!(matches!(
+        Certificate::from_der(vec![]),
+        Err(CertificateError::Empty)
+    ));
     assert!(matches!(
         Certificate::from_der(der[..der.len() - 10].to_vec()),
         Err(CertificateError::NotDer { .. })
@@ -293,7 +338,9 @@ fn malformed_inputs_are_errors() {
         Err(CertificateError::TrailingData { trailing: 7, .. })
     ));
     assert!(matches!(
-        Certificate::from_pem_or_der(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+        Certificate::from_pem_or_der(
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+        ),
         Err(CertificateError::Pem { .. })
     ));
 }
@@ -301,8 +348,12 @@ fn malformed_inputs_are_errors() {
 #[test]
 fn pem_with_several_blocks() {
     let key = rcgen::KeyPair::generate().unwrap();
-    let a = params("a.example", &server_auth()).self_signed(&key).unwrap();
-    let b = params("b.example", &server_auth()).self_signed(&key).unwrap();
+    let a = params("a.example", &server_auth())
+        .self_signed(&key)
+        .unwrap();
+    let b = params("b.example", &server_auth())
+        .self_signed(&key)
+        .unwrap();
     let pem = format!("junk before\n{}{}{}", a.pem(), key.serialize_pem(), b.pem());
     let certs = Certificate::from_pem_or_der(pem.as_bytes()).unwrap();
     assert_eq!(certs.len(), 2);

@@ -248,7 +248,9 @@ pub enum CertificateError {
         reason: String,
     },
     /// The same extension twice: ambiguous, so refused.
-    #[error("duplicate {name} extension ({oid}): ambiguous, a certificate must not repeat an extension")]
+    #[error(
+        "duplicate {name} extension ({oid}): ambiguous, a certificate must not repeat an extension"
+    )]
     DuplicateExtension {
         /// Extension OID, dotted.
         oid: String,
@@ -583,12 +585,14 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     }
 
     for (i, attr) in tbs.subject.iter_common_name().enumerate() {
-        names.common_names.push(
-            decode_directory_string(attr).map_err(|reason| CertificateError::MalformedName {
-                index: i + 1,
-                reason,
-            })?,
-        );
+        names
+            .common_names
+            .push(decode_directory_string(attr).map_err(|reason| {
+                CertificateError::MalformedName {
+                    index: i + 1,
+                    reason,
+                }
+            })?);
     }
 
     let spki_raw = tbs.subject_pki.raw;

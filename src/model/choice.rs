@@ -193,7 +193,9 @@ impl Reason {
                 "excluded: EKU has neither Server Authentication nor Any Purpose"
             }
             Reason::PolicyExpired => "skipped by the strict policy (not Windows): expired",
-            Reason::PolicyNotYetValid => "skipped by the strict policy (not Windows): not yet valid",
+            Reason::PolicyNotYetValid => {
+                "skipped by the strict policy (not Windows): not yet valid"
+            }
             Reason::EarlierServerAuthChosen => {
                 "lost: an earlier Server Authentication certificate was chosen"
             }
@@ -254,9 +256,12 @@ pub struct Candidate {
 impl Candidate {
     /// Whether this candidate was chosen.
     pub fn is_chosen(&self) -> bool {
-        self.reasons
-            .iter()
-            .any(|r| matches!(r, Reason::ChosenFirstServerAuth | Reason::ChosenFirstAllPurpose))
+        self.reasons.iter().any(|r| {
+            matches!(
+                r,
+                Reason::ChosenFirstServerAuth | Reason::ChosenFirstAllPurpose
+            )
+        })
     }
 }
 

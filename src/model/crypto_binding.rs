@@ -461,7 +461,10 @@ mod tests {
         let wire = m.encode();
         assert_eq!(&wire[..16], &h("10010070000400010003006800000001")[..]);
         let mac = m.compute_mac(&hlak);
-        assert_eq!(&mac[..20], &h("69915DD583D8062FEF16F61DB2F03290EC27CB6C")[..]);
+        assert_eq!(
+            &mac[..20],
+            &h("69915DD583D8062FEF16F61DB2F03290EC27CB6C")[..]
+        );
         assert_eq!(&mac[20..], &[0u8; 12]);
     }
 
@@ -544,7 +547,11 @@ mod tests {
             Err(CryptoBindingError::NonceMismatch)
         );
         assert_eq!(
-            ServerBinding { sha1: None, ..server }.verify(&wire, &hlak),
+            ServerBinding {
+                sha1: None,
+                ..server
+            }
+            .verify(&wire, &hlak),
             Err(CryptoBindingError::NoConfiguredHash {
                 protocol: HashProtocol::Sha1
             })

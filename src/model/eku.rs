@@ -74,7 +74,11 @@ const NAMED: [(KeyPurpose, &str, &str); 7] = [
         "1.3.6.1.5.5.7.3.4",
         "emailProtection",
     ),
-    (KeyPurpose::TimeStamping, "1.3.6.1.5.5.7.3.8", "timeStamping"),
+    (
+        KeyPurpose::TimeStamping,
+        "1.3.6.1.5.5.7.3.8",
+        "timeStamping",
+    ),
     (KeyPurpose::OcspSigning, "1.3.6.1.5.5.7.3.9", "OCSPSigning"),
     (KeyPurpose::Any, "2.5.29.37.0", "anyExtendedKeyUsage"),
 ];
@@ -128,7 +132,9 @@ impl fmt::Display for KeyPurpose {
 
 /// Why text is not a key purpose.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?} is not a key purpose: expected a dotted OID such as 1.3.6.1.5.5.7.3.1 or a name such as serverAuth")]
+#[error(
+    "{text:?} is not a key purpose: expected a dotted OID such as 1.3.6.1.5.5.7.3.1 or a name such as serverAuth"
+)]
 pub struct KeyPurposeParseError {
     /// The text refused.
     pub text: String,

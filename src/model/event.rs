@@ -106,10 +106,14 @@ impl EventId {
             EventId::Sha1HashInvalid => {
                 "SHA1CertificateHash missing or invalid (must be REG_BINARY of 20 bytes)"
             }
-            EventId::HashComputeFailed => "could not compute the hash of the configured certificate",
+            EventId::HashComputeFailed => {
+                "could not compute the hash of the configured certificate"
+            }
             EventId::ListenerFailed => "the SSTP listener could not be set up",
             EventId::BindingsDiffer => "the IPv4 and IPv6 bindings name different certificates",
-            EventId::ConfiguredCertificateMissing => "the certificate configured for SSTP is missing",
+            EventId::ConfiguredCertificateMissing => {
+                "the certificate configured for SSTP is missing"
+            }
             EventId::OtherApplicationBinding => {
                 "the configured certificate differs from the one another application bound"
             }

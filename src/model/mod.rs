@@ -5,12 +5,12 @@
 //! clock; time is always a parameter. Everything here can be driven from
 //! in-memory values, which is how the tests drive it.
 
-pub mod event;
-pub mod thumbprint;
 pub mod certificate;
-pub mod eku;
-pub mod store;
 pub mod choice;
-pub mod warning;
 pub mod crypto_binding;
+pub mod eku;
+pub mod event;
 pub mod key;
+pub mod store;
+pub mod thumbprint;
+pub mod warning;

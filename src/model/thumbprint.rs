@@ -107,12 +107,10 @@ macro_rules! hash_type {
             /// hex digits (twice its byte count).
             pub fn from_slice(bytes: &[u8]) -> Result<Self, ThumbprintError> {
                 let arr: [u8; $len] =
-                    bytes
-                        .try_into()
-                        .map_err(|_| ThumbprintError::WrongLength {
-                            digits: bytes.len() * 2,
-                            expected: $kind,
-                        })?;
+                    bytes.try_into().map_err(|_| ThumbprintError::WrongLength {
+                        digits: bytes.len() * 2,
+                        expected: $kind,
+                    })?;
                 Ok(Self(arr))
             }
 
@@ -176,8 +174,7 @@ macro_rules! hash_type {
                     });
                 }
                 let mut out = [0u8; $len];
-                hex::decode_to_slice(&digits.hex, &mut out)
-                    .map_err(|_| ThumbprintError::Empty)?;
+                hex::decode_to_slice(&digits.hex, &mut out).map_err(|_| ThumbprintError::Empty)?;
                 Ok(Self(out))
             }
         }

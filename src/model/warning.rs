@@ -126,7 +126,9 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
                     rfc3339(v.not_after),
                     rfc3339(at)
                 ),
-                consequence: "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway".into(),
+                consequence:
+                    "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
+                        .into(),
             });
         } else if at < v.not_before {
             out.push(Warning {
@@ -136,7 +138,9 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
                     rfc3339(v.not_before),
                     rfc3339(at)
                 ),
-                consequence: "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway".into(),
+                consequence:
+                    "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
+                        .into(),
             });
         }
     }
@@ -176,7 +180,8 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
         out.push(Warning {
             code: WarningCode::WeakSignature,
             message: format!("signed with {name}"),
-            consequence: "current clients refuse MD5 and SHA-1 signatures on server certificates".into(),
+            consequence: "current clients refuse MD5 and SHA-1 signatures on server certificates"
+                .into(),
         });
     }
     for oid in cert.unknown_critical_extensions() {

@@ -1,0 +1,129 @@
+//! `sstp-cert select --store DIR`
+
+use serde::Serialize;
+use sstp_cert::model::choice::{Choice, ChoiceOptions, Policy, choose};
+use sstp_cert::model::store::EntryProblem;
+
+use crate::output::{at_or_now, print_json, rfc3339};
+use crate::store_arg::{StoreArg, open_store};
+use crate::{CliError, Outcome};
+
+/// Arguments of `select`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The store: a directory of certificate files (sorted by name = store order).
+    #[arg(long)]
+    store: StoreArg,
+    /// Judge validity at this RFC 3339 time instead of now.
+    #[arg(long)]
+    at: Option<String>,
+    /// Skip expired and not-yet-valid certificates. NOT what Windows does.
+    #[arg(long)]
+    strict: bool,
+    /// One JSON document on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    store: String,
+    at: String,
+    windows_rules: bool,
+    #[serde(flatten)]
+    choice: &'a Choice,
+    problems: &'a [EntryProblem],
+}
+
+pub fn run(a: Args) -> Result<Outcome, CliError> {
+    let at = at_or_now(a.at.as_deref())?;
+    let store = open_store(&a.store)?;
+    let snapshot = store.load()?;
+    let policy = if a.strict {
+        Policy::STRICT
+    } else {
+        Policy::WINDOWS
+    };
+    let options = ChoiceOptions::windows().at(at).with_policy(policy);
+    let choice = choose(&snapshot.entries, &options);
+    let report = Report {
+        store: store.describe(),
+        at: rfc3339(at),
+        windows_rules: policy.is_windows(),
+        choice: &choice,
+        problems: &snapshot.problems,
+    };
+    if a.json {
+        print_json(&report)?;
+    } else {
+        print_human(&report);
+    }
+    Ok(if choice.selected.is_some() {
+        Outcome::Positive
+    } else {
+        Outcome::Negative
+    })
+}
+
+fn print_human(r: &Report<'_>) {
+    let c = r.choice;
+    println!(
+        "store: {} ({} certificates, validity judged at {})",
+        r.store,
+        c.candidates.len(),
+        r.at
+    );
+    if !r.windows_rules {
+        println!(
+            "policy: strict (skips expired/not-yet-valid certificates; NOT what Windows does)"
+        );
+    }
+    match c.selected_candidate() {
+        Some(s) => {
+            println!("selected: {} ({})", s.source, s.purpose);
+            println!("  sha1   {}", s.sha1);
+            println!("  sha256 {}", s.sha256);
+        }
+        None => println!("selected: none"),
+    }
+    println!();
+    println!("candidates in store order:");
+    for cand in &c.candidates {
+        let mark = if cand.is_chosen() {
+            "CHOSEN"
+        } else if cand.eligible {
+            "eligible, lost"
+        } else {
+            "ineligible"
+        };
+        println!(
+            "  [{}] {}  {}  key={}  {}",
+            cand.index + 1,
+            cand.source,
+            cand.purpose,
+            cand.key,
+            mark
+        );
+        println!("      sha1 {}", cand.sha1);
+        for reason in &cand.reasons {
+            println!("      {}: {}", reason.code(), reason.explain());
+        }
+        for w in &cand.warnings {
+            println!("      warning {}: {}; {}", w.code, w.message, w.consequence);
+        }
+    }
+    if !r.problems.is_empty() {
+        println!();
+        println!("not read:");
+        for p in r.problems {
+            println!("  {}: {} ({})", p.source, p.message, p.code);
+        }
+    }
+    if !c.events.is_empty() {
+        println!();
+        println!("events:");
+        for e in &c.events {
+            println!("  {e}");
+        }
+    }
+}
