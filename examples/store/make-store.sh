@@ -71,6 +71,7 @@ extendedKeyUsage       = serverAuth
 subjectAltName         = \$ENV::SAN
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+crlDistributionPoints  = URI:http://pki.example.com/lab-ca.crl
 
 [ ext_any_eku ]
 basicConstraints       = CA:FALSE
@@ -79,6 +80,7 @@ extendedKeyUsage       = anyExtendedKeyUsage
 subjectAltName         = \$ENV::SAN
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+crlDistributionPoints  = URI:http://pki.example.com/lab-ca.crl
 
 [ ext_no_eku ]
 basicConstraints       = CA:FALSE
@@ -86,6 +88,7 @@ keyUsage               = critical, digitalSignature, keyEncipherment
 subjectAltName         = \$ENV::SAN
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+crlDistributionPoints  = URI:http://pki.example.com/lab-ca.crl
 
 [ ext_client_auth ]
 basicConstraints       = CA:FALSE
@@ -94,6 +97,7 @@ extendedKeyUsage       = clientAuth
 subjectAltName         = \$ENV::SAN
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+crlDistributionPoints  = URI:http://pki.example.com/lab-ca.crl
 EOF
 export OPENSSL_CONF="$work/openssl.cnf"
 export SAN="DNS:placeholder.invalid"

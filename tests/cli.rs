@@ -1,0 +1,229 @@
+//! The `sstp-cert` binary on the sample store (`examples/store`).
+#![cfg(feature = "cli")]
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const AT: &str = "2026-11-22T00:00:00Z";
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run sstp-cert")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn select_json_on_sample_store() {
+    let out = run(&["select", "--store", "examples/store", "--at", AT, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let sel = &v["selected"];
+    assert_eq!(sel["source"], "05-server-auth-expired.pem");
+    assert_eq!(sel["purpose"], "server-auth");
+    assert_eq!(sel["sha1"].as_str().unwrap().len(), 40);
+    assert_eq!(sel["sha256"].as_str().unwrap().len(), 64);
+    let cands = v["candidates"].as_array().unwrap();
+    let summary: Vec<(String, bool, String, Vec<String>)> = cands
+        .iter()
+        .map(|c| {
+            (
+                c["source"].as_str().unwrap().to_owned(),
+                c["eligible"].as_bool().unwrap(),
+                c["purpose"].as_str().unwrap().to_owned(),
+                c["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    let expect = [
+        (
+            "01-all-purpose-any-eku.pem",
+            true,
+            "all-purpose",
+            "later-server-auth-preferred",
+        ),
+        (
+            "02-all-purpose-no-eku.cer",
+            true,
+            "all-purpose",
+            "later-server-auth-preferred",
+        ),
+        (
+            "03-client-auth-only.pem",
+            false,
+            "not-for-server",
+            "not-for-server-auth",
+        ),
+        (
+            "04-server-auth-no-key.pem",
+            false,
+            "server-auth",
+            "no-private-key",
+        ),
+        (
+            "05-server-auth-expired.pem",
+            true,
+            "server-auth",
+            "chosen-first-server-auth",
+        ),
+        (
+            "06-server-auth-property-client-only.pem",
+            false,
+            "not-for-server",
+            "no-valid-uses",
+        ),
+        (
+            "07-server-auth-vpn.pem",
+            true,
+            "server-auth",
+            "earlier-server-auth-chosen",
+        ),
+    ];
+    assert_eq!(summary.len(), expect.len());
+    for (got, want) in summary.iter().zip(expect) {
+        assert_eq!(got.0, want.0);
+        assert_eq!(got.1, want.1, "{}", want.0);
+        assert_eq!(got.2, want.2, "{}", want.0);
+        assert_eq!(got.3, vec![want.3.to_owned()], "{}", want.0);
+    }
+    // the chosen one is expired: warned, not skipped
+    let w = cands[4]["warnings"].as_array().unwrap();
+    assert!(w.iter().any(|w| w["code"] == "expired"));
+    assert!(v["events"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn select_strict_skips_the_expired_certificate() {
+    let out = run(&[
+        "select",
+        "--store",
+        "examples/store",
+        "--at",
+        AT,
+        "--strict",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["selected"]["source"], "07-server-auth-vpn.pem");
+    assert_eq!(v["windows_rules"], false);
+}
+
+#[test]
+fn select_human_output_names_the_choice() {
+    let out = run(&["select", "--store", "examples/store", "--at", AT]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("selected: 05-server-auth-expired.pem (server-auth)"),
+        "{s}"
+    );
+    assert!(s.contains("CERT_E_EXPIRED"));
+}
+
+#[test]
+fn select_empty_store_exits_1_with_event_11() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["select", "--store", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert!(v["selected"].is_null());
+    assert_eq!(v["events"][0]["id"], 11);
+}
+
+#[test]
+fn select_bad_input_exits_2_with_one_line() {
+    let out = run(&["select", "--store", "no/such/dir", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = stderr(&out);
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert!(e.contains("no/such/dir"), "{e}");
+
+    let out = run(&["select", "--store", "examples/store", "--at", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--at"));
+
+    let out = run(&["select"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}
+
+#[test]
+fn inspect_json() {
+    let out = run(&[
+        "inspect",
+        "examples/store/07-server-auth-vpn.pem",
+        "examples/store/02-all-purpose-no-eku.cer",
+        "--at",
+        AT,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let a = v.as_array().unwrap();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0]["file"], "examples/store/07-server-auth-vpn.pem");
+    assert_eq!(a[0]["purpose"], "server-auth");
+    assert_eq!(a[0]["eku"][0], "1.3.6.1.5.5.7.3.1");
+    assert_eq!(a[0]["dns_names"][0], "vpn.example.com");
+    assert_eq!(a[0]["common_names"][0], "vpn.example.com");
+    assert!(a[0]["ip_addresses"].as_array().unwrap().is_empty());
+    assert!(a[0]["not_before"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(a[0]["key_algorithm"], "RSA 2048");
+    assert_eq!(a[1]["purpose"], "all-purpose");
+    assert!(a[1]["eku"].is_null(), "no EKU extension");
+}
+
+#[test]
+fn inspect_malformed_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.pem");
+    std::fs::write(&f, b"not a certificate").unwrap();
+    let out = run(&["inspect", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.pem"));
+}
+
+#[test]
+fn thumbprint_reports_removed_characters() {
+    let text = "\u{200e}3a 7f 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff 01 02";
+    let out = run(&["thumbprint", text, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["kind"], "sha1");
+    assert_eq!(v["hex"], "3a7f00112233445566778899aabbccddeeff0102");
+    assert_eq!(v["removed"][0]["character"], "U+200E");
+    assert_eq!(v["removed"][0]["position"], 1);
+
+    let out = run(&["thumbprint", text]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.starts_with("3a7f00112233445566778899aabbccddeeff0102\n"));
+    assert!(s.contains("LEFT-TO-RIGHT MARK"));
+}
+
+#[test]
+fn thumbprint_invalid_exits_2_naming_the_character() {
+    let out = run(&["thumbprint", "3a7g"]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = stderr(&out);
+    assert!(e.contains("'g'") && e.contains("character 4"), "{e}");
+}
