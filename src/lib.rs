@@ -86,3 +86,8 @@
 
 pub mod adapters;
 pub mod model;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
