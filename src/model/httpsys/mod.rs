@@ -101,8 +101,8 @@ pub use command::{
     OptionValue, SslCertCommand, parse_sslcert_command, render_add_command, render_delete_command,
 };
 pub use parse::{
-    Expected, MAX_FIELDS_PER_BINDING, MAX_NETSH_BINDINGS, MAX_NETSH_INPUT, NetshParseError,
-    parse_sslcert_show,
+    Expected, MAX_FIELDS_PER_BINDING, MAX_NETSH_BINDINGS, MAX_NETSH_FIELDS, MAX_NETSH_INPUT,
+    NetshParseError, parse_sslcert_show,
 };
 pub use render::render_show;
 
@@ -331,6 +331,13 @@ impl FromStr for Endpoint {
 impl Serialize for Endpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Endpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -1078,6 +1085,19 @@ pub struct SslCertListing {
 }
 
 impl SslCertListing {
+    /// A listing of `bindings` that was not parsed from text (no title,
+    /// UTF-8, no problems, no line numbers), e.g. to model the state
+    /// HTTP.sys is in.
+    pub fn new(bindings: Vec<SslBinding>) -> Self {
+        SslCertListing {
+            title: None,
+            encoding: TextEncoding::Utf8,
+            bindings,
+            problems: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
     /// The 1-based line of the input where binding `index` starts.
     pub fn line_of(&self, index: usize) -> Option<usize> {
         self.lines.get(index).copied()

@@ -10,11 +10,12 @@ use super::{
 };
 use crate::model::thumbprint::Sha1Thumbprint;
 
-/// The largest input [`parse_sslcert_show`] accepts, in bytes (16 MiB).
+/// The largest input [`parse_sslcert_show`] accepts, in bytes (64 MiB).
 ///
 /// A real listing is a few kilobytes; 10,000 current-style bindings are
-/// about 15 MB. Larger input is refused before anything is decoded.
-pub const MAX_NETSH_INPUT: usize = 16 * 1024 * 1024;
+/// about 15 MB in UTF-8 and 30 MB in UTF-16 (a PowerShell redirection).
+/// Larger input is refused before anything is decoded.
+pub const MAX_NETSH_INPUT: usize = 64 * 1024 * 1024;
 
 /// The most bindings [`parse_sslcert_show`] accepts in one listing.
 pub const MAX_NETSH_BINDINGS: usize = 100_000;
@@ -22,6 +23,32 @@ pub const MAX_NETSH_BINDINGS: usize = 100_000;
 /// The most lines one binding may have after its first four (real ones
 /// have about 30, counting `Extended Properties` lines).
 pub const MAX_FIELDS_PER_BINDING: usize = 128;
+
+/// The most lines after their first four that all bindings of one listing
+/// may have together (10,000 current-style bindings have about 260,000).
+/// With [`MAX_FIELDS_PER_BINDING`] and [`MAX_NETSH_BINDINGS`] this bounds
+/// memory to a small multiple of the input even for adversarial input made
+/// of tiny lines.
+pub const MAX_NETSH_FIELDS: usize = 2_000_000;
+
+/// The limits one parse runs under; [`Limits::DEFAULT`] is the public
+/// constants. Tests use smaller ones to reach every limit cheaply.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) input: usize,
+    pub(crate) bindings: usize,
+    pub(crate) fields_per_binding: usize,
+    pub(crate) fields: usize,
+}
+
+impl Limits {
+    pub(crate) const DEFAULT: Limits = Limits {
+        input: MAX_NETSH_INPUT,
+        bindings: MAX_NETSH_BINDINGS,
+        fields_per_binding: MAX_FIELDS_PER_BINDING,
+        fields: MAX_NETSH_FIELDS,
+    };
+}
 
 /// What the parser expected where it failed; part of
 /// [`NetshParseError::Unexpected`].
@@ -113,6 +140,14 @@ pub enum NetshParseError {
         /// The limit.
         max: usize,
     },
+    /// More than [`MAX_NETSH_FIELDS`] lines in all bindings together.
+    #[error("line {line}: more than {max} binding lines in one listing")]
+    TooManyFieldsInListing {
+        /// Line of the first line over the limit.
+        line: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A line that does not fit where it is.
     #[error("line {line}: expected {expected}; found {found:?}")]
     Unexpected {
@@ -156,16 +191,24 @@ pub enum NetshParseError {
 ///   `label : value` split inside a block, a second line that is neither a
 ///   hash nor empty nor a GUID, a third line that is not a GUID or empty,
 ///   anything but a binding after a blank line);
-/// * [`NetshParseError::TooManyBindings`], [`NetshParseError::TooManyFields`]
-///   past [`MAX_NETSH_BINDINGS`] / [`MAX_FIELDS_PER_BINDING`].
+/// * [`NetshParseError::TooManyBindings`], [`NetshParseError::TooManyFields`],
+///   [`NetshParseError::TooManyFieldsInListing`] past [`MAX_NETSH_BINDINGS`],
+///   [`MAX_FIELDS_PER_BINDING`], [`MAX_NETSH_FIELDS`].
 ///
 /// A binding without a hash or application id is *not* an error: it is
 /// kept, and reported in [`SslCertListing::problems`].
 pub fn parse_sslcert_show(bytes: &[u8]) -> Result<SslCertListing, NetshParseError> {
-    if bytes.len() > MAX_NETSH_INPUT {
+    parse_with_limits(bytes, Limits::DEFAULT)
+}
+
+pub(crate) fn parse_with_limits(
+    bytes: &[u8],
+    limits: Limits,
+) -> Result<SslCertListing, NetshParseError> {
+    if bytes.len() > limits.input {
         return Err(NetshParseError::TooLarge {
             len: bytes.len(),
-            max: MAX_NETSH_INPUT,
+            max: limits.input,
         });
     }
     let decoded = decode(bytes);
@@ -180,6 +223,8 @@ pub fn parse_sslcert_show(bytes: &[u8]) -> Result<SslCertListing, NetshParseErro
         lines: Vec::new(),
         problems: decoded.problems,
         field_capacity: 4,
+        total_fields: 0,
+        limits,
     };
     parser.run(text)?;
     parser.report_duplicates();
@@ -384,6 +429,9 @@ struct Parser {
     /// Capacity for the next block's field vector: the previous block's
     /// count, so a uniform listing allocates each vector once.
     field_capacity: usize,
+    /// Lines after the first four, all bindings so far.
+    total_fields: usize,
+    limits: Limits,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -457,7 +505,7 @@ impl Parser {
                     }
                     block = Some(self.start(no, &f, ep)?);
                 } else if let Some(b) = block.as_mut() {
-                    b.push(no, line, &f)?;
+                    b.push(no, line, &f, &mut self.total_fields, &self.limits)?;
                 }
                 continue;
             }
@@ -503,10 +551,10 @@ impl Parser {
         f: &RawField<'_>,
         endpoint: Endpoint,
     ) -> Result<Block, NetshParseError> {
-        if self.bindings.len() >= MAX_NETSH_BINDINGS {
+        if self.bindings.len() >= self.limits.bindings {
             return Err(NetshParseError::TooManyBindings {
                 line,
-                max: MAX_NETSH_BINDINGS,
+                max: self.limits.bindings,
             });
         }
         let mut labels = CoreLabels::english(endpoint.kind());
@@ -548,7 +596,10 @@ impl Parser {
                 },
             });
         }
-        self.field_capacity = binding.fields.len().clamp(4, MAX_FIELDS_PER_BINDING);
+        self.field_capacity = binding
+            .fields
+            .len()
+            .clamp(4, self.limits.fields_per_binding.max(4));
         self.bindings.push(binding);
         self.lines.push(line);
     }
@@ -575,7 +626,14 @@ impl Parser {
 }
 
 impl Block {
-    fn push(&mut self, no: usize, line: &str, f: &RawField<'_>) -> Result<(), NetshParseError> {
+    fn push(
+        &mut self,
+        no: usize,
+        line: &str,
+        f: &RawField<'_>,
+        total: &mut usize,
+        limits: &Limits,
+    ) -> Result<(), NetshParseError> {
         let b = &mut self.binding;
         match self.stage {
             Stage::Hash => {
@@ -624,14 +682,21 @@ impl Block {
                 self.stage = Stage::Fields;
             }
             Stage::Fields => {
-                if self.count >= MAX_FIELDS_PER_BINDING {
+                if self.count >= limits.fields_per_binding {
                     return Err(NetshParseError::TooManyFields {
                         line: no,
                         endpoint: b.endpoint.clone(),
-                        max: MAX_FIELDS_PER_BINDING,
+                        max: limits.fields_per_binding,
+                    });
+                }
+                if *total >= limits.fields {
+                    return Err(NetshParseError::TooManyFieldsInListing {
+                        line: no,
+                        max: limits.fields,
                     });
                 }
                 self.count += 1;
+                *total += 1;
                 let field = Field {
                     label: Label::new(f.label),
                     value: FieldValue::parse(f.value),

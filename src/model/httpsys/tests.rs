@@ -703,6 +703,44 @@ fn long_found_text_is_shortened() {
     assert!(found.ends_with('…'));
 }
 
+fn small_limits() -> parse::Limits {
+    parse::Limits {
+        input: 4096,
+        bindings: 3,
+        fields_per_binding: 5,
+        fields: 12,
+    }
+}
+
+fn block_with(ep: &str, extra: usize) -> String {
+    let mut t = format!("    IP:port : {ep}\n    H : (null)\n    A : (null)\n    S : MY\n");
+    for i in 0..extra {
+        t.push_str(&format!("    F{i} : {i}\n"));
+    }
+    t.push('\n');
+    t
+}
+
+#[test]
+fn default_limits_are_the_public_constants() {
+    let d = parse::Limits::DEFAULT;
+    assert_eq!(d.input, MAX_NETSH_INPUT);
+    assert_eq!(d.bindings, MAX_NETSH_BINDINGS);
+    assert_eq!(d.fields_per_binding, MAX_FIELDS_PER_BINDING);
+    assert_eq!(d.fields, MAX_NETSH_FIELDS);
+    // 10,000 current-style bindings fit every limit, in UTF-16 too.
+    let one = render_show(
+        &[
+            SslBinding::sstp(Endpoint::ipv4_wildcard(443), thumb(&"ab".repeat(20)))
+                .with_default_fields(ShowStyle::Current),
+        ],
+        ShowStyle::Current,
+    );
+    let per_binding = one.len() - EMPTY_LISTING.len();
+    assert!(10_000 * per_binding * 2 < MAX_NETSH_INPUT);
+    const { assert!(10_000 * 30 < MAX_NETSH_FIELDS) };
+}
+
 #[test]
 fn size_limit_is_checked_first() {
     let big = vec![b' '; MAX_NETSH_INPUT + 1];
@@ -713,45 +751,80 @@ fn size_limit_is_checked_first() {
             max: MAX_NETSH_INPUT
         }
     );
+    let small = vec![b'x'; 4097];
+    assert!(matches!(
+        parse::parse_with_limits(&small, small_limits()),
+        Err(NetshParseError::TooLarge {
+            len: 4097,
+            max: 4096
+        })
+    ));
 }
 
 #[test]
 fn field_limit_per_binding() {
-    let mut text =
-        String::from("    IP:port : 0.0.0.0:443\n    H : (null)\n    A : (null)\n    S : MY\n");
-    for i in 0..MAX_FIELDS_PER_BINDING {
-        text.push_str(&format!("    F{i} : {i}\n"));
-    }
+    let text = block_with("0.0.0.0:443", 5);
+    let l = parse::parse_with_limits(text.as_bytes(), small_limits()).unwrap();
+    assert_eq!(l.bindings[0].fields.len(), 5);
+    let text = block_with("0.0.0.0:443", 6);
     assert_eq!(
-        parse(&text).bindings[0].fields.len(),
-        MAX_FIELDS_PER_BINDING
-    );
-    text.push_str("    one more : 1\n");
-    assert_eq!(
-        err(&text),
+        parse::parse_with_limits(text.as_bytes(), small_limits()).unwrap_err(),
         NetshParseError::TooManyFields {
-            line: 5 + MAX_FIELDS_PER_BINDING,
+            line: 10,
             endpoint: Endpoint::ipv4_wildcard(443),
-            max: MAX_FIELDS_PER_BINDING
+            max: 5
         }
+    );
+    // The real limit, once.
+    let text = block_with("[::]:443", MAX_FIELDS_PER_BINDING + 1);
+    assert!(matches!(
+        err(&text),
+        NetshParseError::TooManyFields { line, max: MAX_FIELDS_PER_BINDING, .. }
+            if line == 5 + MAX_FIELDS_PER_BINDING
+    ));
+}
+
+#[test]
+fn field_limit_per_listing() {
+    // 4 + 4 + 4 = 12 lines: fits; one more line anywhere does not.
+    let text = ["10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1"]
+        .map(|e| block_with(e, 4))
+        .concat();
+    assert_eq!(
+        parse::parse_with_limits(text.as_bytes(), small_limits())
+            .unwrap()
+            .bindings
+            .len(),
+        3
+    );
+    let text = [
+        block_with("10.0.0.1:1", 4),
+        block_with("10.0.0.2:1", 4),
+        block_with("10.0.0.3:1", 5),
+    ]
+    .concat();
+    assert_eq!(
+        parse::parse_with_limits(text.as_bytes(), small_limits()).unwrap_err(),
+        NetshParseError::TooManyFieldsInListing { line: 27, max: 12 }
     );
 }
 
 #[test]
 fn binding_limit() {
-    let mut text = String::with_capacity(MAX_NETSH_BINDINGS * 16);
-    for i in 0..MAX_NETSH_BINDINGS {
-        text.push_str(&format!(" C : {}\n\n", i % 65_536));
-    }
-    let l = parse(&text);
-    assert_eq!(l.bindings.len(), MAX_NETSH_BINDINGS);
-    text.push_str(" C : 1\n");
+    let text = ["10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1"]
+        .map(|e| block_with(e, 0))
+        .concat();
     assert_eq!(
-        err(&text),
-        NetshParseError::TooManyBindings {
-            line: 2 * MAX_NETSH_BINDINGS + 1,
-            max: MAX_NETSH_BINDINGS
-        }
+        parse::parse_with_limits(text.as_bytes(), small_limits())
+            .unwrap()
+            .bindings
+            .len(),
+        3
+    );
+    let text = format!("{text}{}", block_with("10.0.0.4:1", 0));
+    assert_eq!(
+        parse::parse_with_limits(text.as_bytes(), small_limits()).unwrap_err(),
+        NetshParseError::TooManyBindings { line: 16, max: 3 }
     );
 }
 
@@ -993,7 +1066,15 @@ fn json_shape() {
     assert_eq!(hn["kind"], "hostnameport");
     assert_eq!(hn["endpoint"], "sts.example.org:443");
 
-    let listing = serde_json::to_value(&parse(GERMAN)).unwrap();
+    let e: Endpoint = serde_json::from_value(json!("[::]:443")).unwrap();
+    assert_eq!(e, Endpoint::ipv6_wildcard(443));
+    assert!(serde_json::from_value::<Endpoint>(json!("no endpoint")).is_err());
+    let made = SslCertListing::new(parse(CURRENT).bindings);
+    assert_eq!(made.bindings, parse(CURRENT).bindings);
+    assert_eq!(made.line_of(0), None);
+    assert_eq!(made.wildcard_pair(443).0, Some(&made.bindings[0]));
+
+    let listing = serde_json::to_value(parse(GERMAN)).unwrap();
     assert_eq!(listing["encoding"], "utf8");
     assert_eq!(listing["bindings"][0]["sstp"], true);
 }
@@ -1285,7 +1366,8 @@ fn command_parser_errors() {
     use CommandParseError as E;
     let ok = "netsh http add sslcert ipport=0.0.0.0:443 certhash=5c1f0e9e4d2b7a3c6f8e0d1b2a3c4d5e6f708192 appid={ba195980-cd49-458b-9e23-c84ee0adcd75}";
     assert!(parse_sslcert_command(ok).is_ok());
-    let cases: Vec<(String, fn(&E) -> bool)> = vec![
+    type Check = fn(&E) -> bool;
+    let cases: Vec<(String, Check)> = vec![
         ("".into(), |e| matches!(e, E::NotSslCert { word: 1, .. })),
         ("netsh http show sslcert".into(), |e| matches!(e, E::NotSslCert { word: 3, .. })),
         ("netsh wlan add sslcert".into(), |e| matches!(e, E::NotSslCert { word: 2, .. })),
