@@ -241,14 +241,14 @@ pub(crate) fn parse_with_limits(
 // Decoding
 // ---------------------------------------------------------------------------
 
-struct Decoded<'a> {
-    text: Cow<'a, str>,
-    encoding: TextEncoding,
-    problems: Vec<ListingProblem>,
+pub(crate) struct Decoded<'a> {
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) encoding: TextEncoding,
+    pub(crate) problems: Vec<ListingProblem>,
 }
 
 #[derive(Clone, Copy)]
-enum Endian {
+pub(crate) enum Endian {
     Little,
     Big,
 }
@@ -323,23 +323,40 @@ fn decode_utf8(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
     }
 }
 
-fn decode_utf16(bytes: &[u8], endian: Endian, encoding: TextEncoding) -> Decoded<'_> {
-    let units = bytes.chunks_exact(2).map(|u| match endian {
+pub(crate) fn decode_utf16(bytes: &[u8], endian: Endian, encoding: TextEncoding) -> Decoded<'_> {
+    let unit = |u: &[u8]| match endian {
         Endian::Little => u16::from_le_bytes([u[0], u[1]]),
         Endian::Big => u16::from_be_bytes([u[0], u[1]]),
-    });
+    };
     let mut text = String::with_capacity(bytes.len() / 2);
     let mut first_bad: Option<usize> = None;
     let mut line = 1usize;
-    for r in char::decode_utf16(units) {
-        let c = r.unwrap_or_else(|_| {
+    let mut units = bytes.chunks_exact(2).map(unit).peekable();
+    while let Some(u) = units.next() {
+        // ASCII (nearly all of a netsh listing) goes straight in.
+        if u < 0x80 {
+            if u == u16::from(b'\n') {
+                line += 1;
+            }
+            text.push(char::from(u as u8));
+            continue;
+        }
+        let c = match u {
+            0xD800..=0xDBFF => match units.peek() {
+                Some(&lo @ 0xDC00..=0xDFFF) => {
+                    units.next();
+                    let v = 0x10000 + ((u32::from(u) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
+                    char::from_u32(v)
+                }
+                _ => None,
+            },
+            0xDC00..=0xDFFF => None,
+            _ => char::from_u32(u32::from(u)),
+        };
+        text.push(c.unwrap_or_else(|| {
             first_bad.get_or_insert(line);
             char::REPLACEMENT_CHARACTER
-        });
-        if c == '\n' {
-            line += 1;
-        }
-        text.push(c);
+        }));
     }
     let mut problems = Vec::new();
     if let Some(line) = first_bad {

@@ -393,6 +393,34 @@ fn utf8_bom_and_odd_utf16_length() {
 }
 
 #[test]
+fn utf16_surrogates_and_unpaired_halves() {
+    // A label with a character outside the BMP survives; unpaired
+    // surrogates become U+FFFD and are reported with their line.
+    let text = LEGACY_2008.replace("Usage Check", "Usage Check \u{1F512}");
+    let l = parse_sslcert_show(&utf16le(&text, true)).unwrap();
+    assert!(l.problems.is_empty());
+    assert!(l.bindings[0].field("Usage Check \u{1F512}").is_some());
+
+    let mut bytes = utf16le(LEGACY_2008, true);
+    let usage = LEGACY_2008.find("Usage Check").unwrap();
+    let at = 2 + 2 * LEGACY_2008[..usage].encode_utf16().count();
+    // A lone high surrogate before "Usage", a lone low one after it.
+    bytes.splice(at..at, [0x00, 0xD8]);
+    bytes.splice(at + 4..at + 4, [0x00, 0xDC]);
+    let l = parse_sslcert_show(&bytes).unwrap();
+    assert_eq!(
+        l.problems,
+        vec![ListingProblem {
+            line: 11,
+            kind: ProblemKind::InvalidEncoding {
+                encoding: TextEncoding::Utf16LeBom
+            }
+        }]
+    );
+    assert_eq!(l.bindings[0].fields[2].label, "\u{FFFD}U\u{FFFD}sage Check");
+}
+
+#[test]
 fn crlf_lf_mixed_and_double_cr_line_ends_agree() {
     let lf = parse(CURRENT);
     let crlf_l = parse(&crlf(CURRENT));
@@ -1659,6 +1687,23 @@ proptest! {
         prop_assert_eq!(&back.store_name, &want_store);
         for &o in NetshOption::ALL {
             prop_assert_eq!(back.effective(o), b.effective_option(o), "{:?}", o);
+        }
+    }
+
+    #[test]
+    fn utf16_decoder_matches_std(
+        units in prop::collection::vec(
+            prop_oneof![0u16..0x80, 0xD800u16..0xE000, any::<u16>()],
+            0..200,
+        ),
+    ) {
+        let le: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+        let want = String::from_utf16_lossy(&units);
+        for (bytes, endian) in [(le, parse::Endian::Little), (be, parse::Endian::Big)] {
+            let d = parse::decode_utf16(&bytes, endian, TextEncoding::Utf16Le);
+            prop_assert_eq!(&*d.text, want.as_str());
+            prop_assert_eq!(d.problems.is_empty(), String::from_utf16(&units).is_ok());
         }
     }
 
