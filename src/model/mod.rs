@@ -6,4 +6,5 @@
 //! in-memory values, which is how the tests drive it.
 
 pub mod event;
+pub mod registry;
 pub mod thumbprint;
