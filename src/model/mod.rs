@@ -12,6 +12,7 @@ pub mod eku;
 pub mod event;
 pub mod httpsys;
 pub mod key;
+pub mod port;
 pub mod registry;
 pub mod store;
 pub mod thumbprint;

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bindings;
+mod input;
 mod inspect;
 mod output;
 mod select;
@@ -31,6 +33,8 @@ enum Command {
     Select(select::Args),
     /// Normalise a pasted thumbprint and say which kind of hash it is.
     Thumbprint(thumbprint::Args),
+    /// Parse saved `netsh http show sslcert` output into bindings.
+    Bindings(bindings::Args),
 }
 
 /// What a command decided.
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Select(a) => select::run(a),
         Command::Thumbprint(a) => thumbprint::run(a),
+        Command::Bindings(a) => bindings::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,
