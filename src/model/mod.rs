@@ -11,4 +11,5 @@ pub mod certificate;
 pub mod eku;
 pub mod store;
 pub mod choice;
+pub mod hostname;
 pub mod warning;
