@@ -10,6 +10,7 @@ pub mod choice;
 pub mod crypto_binding;
 pub mod eku;
 pub mod event;
+pub mod hostname;
 pub mod httpsys;
 pub mod key;
 pub mod port;
