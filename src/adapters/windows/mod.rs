@@ -54,10 +54,7 @@ impl Win32Error {
 
     /// The calling thread's last error (`GetLastError`).
     pub fn last() -> Self {
-        // `raw_os_error` is always `Some` for `last_os_error`; the cast keeps
-        // the bit pattern of HRESULT-style codes such as 0x80092004.
-        let code = std::io::Error::last_os_error().raw_os_error().unwrap_or(0) as u32;
-        Self::from_code(code)
+        Self::from_code(last_error_code())
     }
 
     /// The numeric code, e.g. 5 for `ERROR_ACCESS_DENIED`.
@@ -83,6 +80,14 @@ impl fmt::Display for Win32Error {
 }
 
 impl std::error::Error for Win32Error {}
+
+/// The calling thread's last error code (`GetLastError`), without looking up
+/// its message.
+pub(crate) fn last_error_code() -> u32 {
+    // `raw_os_error` is always `Some` for `last_os_error`; the cast keeps the
+    // bit pattern of HRESULT-style codes such as 0x80092004.
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0) as u32
+}
 
 /// The system's message text for `code`, or an empty string.
 fn system_message(code: u32) -> String {

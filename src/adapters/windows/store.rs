@@ -13,7 +13,7 @@ use std::ffi::c_void;
 use std::fmt;
 use std::str::FromStr;
 
-use windows_sys::Win32::Foundation::CRYPT_E_NOT_FOUND;
+use windows_sys::Win32::Foundation::{CRYPT_E_NOT_FOUND, ERROR_MORE_DATA, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Security::Cryptography::{
     CERT_CONTEXT, CERT_ENHKEY_USAGE_PROP_ID, CERT_FRIENDLY_NAME_PROP_ID,
     CERT_KEY_PROV_INFO_PROP_ID, CERT_STORE_OPEN_EXISTING_FLAG, CERT_STORE_PROV_SYSTEM_W,
@@ -22,7 +22,7 @@ use windows_sys::Win32::Security::Cryptography::{
     CertGetCertificateContextProperty, CertOpenStore, HCERTSTORE,
 };
 
-use super::{Win32Error, to_wide, utf16_bytes_to_string};
+use super::{Win32Error, last_error_code, to_wide, utf16_bytes_to_string};
 
 /// Which registry hive a system store lives under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -258,14 +258,14 @@ pub fn read_system_store(store: &SystemStoreName) -> Result<Vec<RawStoreEntry>, 
         // owns it, so it is freed exactly once.
         let next = unsafe { CertEnumCertificatesInStore(handle.0, previous) };
         if next.is_null() {
-            let error = Win32Error::last();
-            if is_end_of_enumeration(error.code()) {
+            let code = last_error_code();
+            if is_end_of_enumeration(code) {
                 break;
             }
             return Err(StoreError::Enumerate {
                 store: label,
                 read: entries.len(),
-                error,
+                error: Win32Error::from_code(code),
             });
         }
         current = ContextGuard(next);
@@ -275,9 +275,9 @@ pub fn read_system_store(store: &SystemStoreName) -> Result<Vec<RawStoreEntry>, 
 }
 
 /// `CRYPT_E_NOT_FOUND` or `ERROR_NO_MORE_FILES`: the documented ways
-/// `CertEnumCertificatesInStore` reports the end of the store.
+/// `CertEnumCertificatesInStore` reports the end of the store. A null result
+/// with no error set at all (0) is taken as the end too.
 fn is_end_of_enumeration(code: u32) -> bool {
-    const ERROR_NO_MORE_FILES: u32 = 18;
     code == CRYPT_E_NOT_FOUND as u32 || code == ERROR_NO_MORE_FILES || code == 0
 }
 
@@ -347,11 +347,9 @@ fn property_present(context: &ContextGuard, id: u32) -> Result<bool, Win32Error>
     if ok != 0 {
         return Ok(true);
     }
-    let error = Win32Error::last();
-    if error.code() == CRYPT_E_NOT_FOUND as u32 {
-        Ok(false)
-    } else {
-        Err(error)
+    match last_error_code() {
+        code if code == CRYPT_E_NOT_FOUND as u32 => Ok(false),
+        code => Err(Win32Error::from_code(code)),
     }
 }
 
@@ -366,11 +364,9 @@ fn property_bytes(context: &ContextGuard, id: u32) -> Result<Option<Vec<u8>>, Wi
             CertGetCertificateContextProperty(context.0, id, std::ptr::null_mut(), &mut size)
         };
         if ok == 0 {
-            let error = Win32Error::last();
-            return if error.code() == CRYPT_E_NOT_FOUND as u32 {
-                Ok(None)
-            } else {
-                Err(error)
+            return match last_error_code() {
+                code if code == CRYPT_E_NOT_FOUND as u32 => Ok(None),
+                code => Err(Win32Error::from_code(code)),
             };
         }
         // At least one byte, so that the pointer is a real one even for an
@@ -389,20 +385,16 @@ fn property_bytes(context: &ContextGuard, id: u32) -> Result<Option<Vec<u8>>, Wi
             )
         };
         if ok == 0 {
-            let error = Win32Error::last();
-            const ERROR_MORE_DATA: u32 = 234;
-            if error.code() == ERROR_MORE_DATA {
-                continue;
+            match last_error_code() {
+                ERROR_MORE_DATA => continue,
+                code if code == CRYPT_E_NOT_FOUND as u32 => return Ok(None),
+                code => return Err(Win32Error::from_code(code)),
             }
-            if error.code() == CRYPT_E_NOT_FOUND as u32 {
-                return Ok(None);
-            }
-            return Err(error);
         }
         buffer.truncate((written as usize).min(buffer.len()));
         return Ok(Some(buffer));
     }
-    Err(Win32Error::from_code(234))
+    Err(Win32Error::from_code(ERROR_MORE_DATA))
 }
 
 /// Owns an open store handle; closes it on drop.
