@@ -8,6 +8,17 @@
 #![cfg(windows)]
 #![allow(unsafe_code)]
 
+/// Writes a line past cargo test's output capture, so that skips and what
+/// the test observed about the OS show in the log of a passing run too.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // One write per line, so parallel tests' lines do not interleave.
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }};
+}
+
 use std::ffi::c_void;
 use std::net::SocketAddr;
 
@@ -51,7 +62,7 @@ fn skipped_for_missing_api(test: &str, error: &HttpSysError) -> bool {
             if matches!(error.code(), ERROR_CALL_NOT_IMPLEMENTED | ERROR_NOT_SUPPORTED)
     );
     if missing {
-        println!(
+        report!(
             "SKIPPED {test}: {} is not implemented on this system ({error})",
             error.function()
         );
@@ -63,7 +74,7 @@ fn skipped_for_missing_api(test: &str, error: &HttpSysError) -> bool {
 fn queries_all_ssl_bindings() {
     match query_ssl_bindings() {
         Ok(all) => {
-            println!(
+            report!(
                 "{} SSL binding(s); unsupported kinds: {:?}",
                 all.bindings.len(),
                 all.unsupported_kinds
@@ -173,12 +184,12 @@ fn round_trips_a_loopback_binding() {
         }
     }
     if init != NO_ERROR {
-        println!("SKIPPED round_trips_a_loopback_binding: HttpInitialize failed with {init}");
+        report!("SKIPPED round_trips_a_loopback_binding: HttpInitialize failed with {init}");
         return;
     }
     let _cleanup = Cleanup(&set, status == NO_ERROR);
     if status == ERROR_ACCESS_DENIED {
-        println!(
+        report!(
             "SKIPPED round_trips_a_loopback_binding: HttpSetServiceConfiguration needs an elevated process"
         );
         return;
@@ -188,11 +199,9 @@ fn round_trips_a_loopback_binding() {
     let bindings = match query_bindings(BindingKind::IpPort) {
         Ok(bindings) => bindings,
         Err(error) => {
+            // HttpSetServiceConfiguration said yes, but nothing can be read
+            // back: the skip line names the query function.
             if skipped_for_missing_api("round_trips_a_loopback_binding", &error) {
-                println!(
-                    "  (HttpSetServiceConfiguration returned success, but the binding cannot be \
-                     read back: a stub)"
-                );
                 return;
             }
             panic!("query_bindings: {error}");

@@ -8,6 +8,17 @@
 #![cfg(windows)]
 #![allow(unsafe_code)]
 
+/// Writes a line past cargo test's output capture, so that skips and what
+/// the test observed about the OS show in the log of a passing run too.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // One write per line, so parallel tests' lines do not interleave.
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }};
+}
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sstp_cert::adapters::windows::registry::{
@@ -150,7 +161,7 @@ fn sorted(mut values: Vec<RawRegistryValue>) -> Vec<RawRegistryValue> {
 fn reads_the_sstp_parameters_key() {
     const SERVICE: &str = r"SYSTEM\CurrentControlSet\Services\SstpSvc";
     if key_exists(SSTP_PARAMETERS_SUBKEY) {
-        println!(
+        report!(
             "SKIPPED reads_the_sstp_parameters_key: HKLM\\{SSTP_PARAMETERS_SUBKEY} exists \
              (a real SSTP configuration); the test only writes it when absent"
         );
@@ -181,7 +192,7 @@ fn reads_the_sstp_parameters_key() {
     let read = read_sstp_parameters().expect("read SstpSvc\\Parameters");
     assert_eq!(sorted(read.clone()), sorted(expected));
     let order: Vec<&str> = read.iter().map(|v| v.name.as_str()).collect();
-    println!("SstpSvc\\Parameters enumeration order: {order:?}");
+    report!("SstpSvc\\Parameters enumeration order: {order:?}");
 }
 
 #[test]

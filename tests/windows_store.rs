@@ -7,6 +7,17 @@
 #![cfg(windows)]
 #![allow(unsafe_code)]
 
+/// Writes a line past cargo test's output capture, so that skips and what
+/// the test observed about the OS show in the log of a passing run too.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // One write per line, so parallel tests' lines do not interleave.
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }};
+}
+
 use std::ffi::c_void;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -164,7 +175,7 @@ impl WritableStore {
                     };
                 }
                 Err(error) if error.raw_os_error() == Some(ERROR_ACCESS_DENIED as i32) => {
-                    println!(
+                    report!(
                         "note: {location}\\MY is not writable here ({error}); trying the next location"
                     );
                 }
@@ -485,7 +496,7 @@ fn reader_keeps_the_os_enumeration_order() {
     } else {
         "neither insertion nor thumbprint order"
     };
-    println!(
+    report!(
         "{}: OS enumeration order of 5 added certificates: {observed:?} ({kind})",
         store.name
     );
