@@ -171,40 +171,14 @@ fn sec1_der(kp: &KeyPair, curve: Kind) -> (Vec<u8>, Vec<u8>) {
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
-    use base64_lines::encode;
-    format!(
-        "-----BEGIN {label}-----\n{}-----END {label}-----\n",
-        encode(der)
-    )
-}
-
-/// Minimal base64 for building PEM fixtures in tests.
-mod base64_lines {
-    pub fn encode(data: &[u8]) -> String {
-        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut s = String::new();
-        for chunk in data.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    s.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    s.push('=');
-                }
-            }
-        }
-        let mut out = String::new();
-        for line in s.as_bytes().chunks(64) {
-            out.push_str(std::str::from_utf8(line).unwrap());
-            out.push('\n');
-        }
-        out
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut body = String::new();
+    for line in b64.as_bytes().chunks(64) {
+        body.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        body.push('\n');
     }
+    format!("-----BEGIN {label}-----\n{body}-----END {label}-----\n")
 }
 
 #[test]

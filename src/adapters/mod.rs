@@ -3,3 +3,7 @@
 //! Each adapter turns the outside world into the plain data the
 //! [`model`](crate::model) works on, and nothing more.
 pub mod dir_store;
+pub mod port_probe;
+
+#[cfg(windows)]
+pub mod windows;

@@ -50,6 +50,42 @@
 //! assert_eq!(choice.candidates[1].reasons, vec![Reason::NoPrivateKey]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # The intended host name
+//!
+//! With [`ChoiceOptions::host`] set, every candidate and the chosen
+//! certificate carry the per-profile verdicts of
+//! [`hostname`](crate::model::hostname) ([`Candidate::host`],
+//! [`Selected::host`]). The host **never changes which certificate is
+//! chosen** — Windows does not know it. When the Windows client profile
+//! does not accept the chosen certificate for the host, the chosen
+//! candidate gets a [`WarningCode::HostNameMismatch`] warning: the client
+//! fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect.
+//!
+//! ```
+//! use sstp_cert::model::certificate::Certificate;
+//! use sstp_cert::model::choice::{choose, ChoiceOptions};
+//! use sstp_cert::model::hostname::{Profile, ReferenceId};
+//! use sstp_cert::model::store::{KeyState, StoreEntry};
+//! use sstp_cert::model::warning::WarningCode;
+//! # fn cert(name: &str) -> Certificate {
+//! #     let der = rcgen::generate_simple_self_signed(vec![name.into()]).unwrap().cert.der().to_vec();
+//! #     Certificate::from_der(der).unwrap()
+//! # }
+//! let entries = vec![
+//!     StoreEntry::new(cert("old.example.com"), KeyState::Linked, "old"),
+//!     StoreEntry::new(cert("vpn.example.com"), KeyState::Linked, "new"),
+//! ];
+//! let options = ChoiceOptions::windows().for_host(ReferenceId::parse("vpn.example.com")?);
+//! let choice = choose(&entries, &options);
+//! // Both are All-purpose (no EKU): the first one still wins.
+//! let chosen = choice.selected.as_ref().unwrap();
+//! assert_eq!(chosen.source, "old");
+//! assert!(!chosen.host.as_ref().unwrap().get(Profile::WindowsClient).unwrap().matched());
+//! assert!(choice.candidates[0].warnings.iter().any(|w| w.code == WarningCode::HostNameMismatch));
+//! assert!(choice.candidates[1].host.as_ref().unwrap().all_matched());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 
@@ -58,6 +94,7 @@ use time::OffsetDateTime;
 
 use super::eku::{EffectiveEku, Purpose, effective_eku};
 use super::event::{Event, EventId};
+use super::hostname::{HostVerdicts, Profile, ReferenceId};
 use super::store::{KeyState, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 use super::warning::{Warning, WarningCode, warnings_for};
@@ -103,6 +140,10 @@ pub struct ChoiceOptions {
     pub at: Option<OffsetDateTime>,
     /// The exclusion policy; [`Policy::WINDOWS`] by default.
     pub policy: Policy,
+    /// The host name or address clients will dial. `None`: no host
+    /// verdicts. Never changes the choice; see the
+    /// [module documentation](self#the-intended-host-name).
+    pub host: Option<ReferenceId>,
 }
 
 impl ChoiceOptions {
@@ -120,6 +161,20 @@ impl ChoiceOptions {
     /// Uses this policy.
     pub fn with_policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// Judges every candidate against the host clients will dial.
+    ///
+    /// ```
+    /// use sstp_cert::model::choice::ChoiceOptions;
+    /// use sstp_cert::model::hostname::ReferenceId;
+    /// let o = ChoiceOptions::windows().for_host(ReferenceId::parse("vpn.example.com")?);
+    /// assert_eq!(o.host.unwrap().to_string(), "vpn.example.com");
+    /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
+    /// ```
+    pub fn for_host(mut self, host: ReferenceId) -> Self {
+        self.host = Some(host);
         self
     }
 }
@@ -251,6 +306,10 @@ pub struct Candidate {
     pub reasons: Vec<Reason>,
     /// What clients will object to.
     pub warnings: Vec<Warning>,
+    /// Whether each client profile accepts it for [`ChoiceOptions::host`]
+    /// (`None`, and not serialized, without a host).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostVerdicts>,
 }
 
 impl Candidate {
@@ -278,6 +337,10 @@ pub struct Selected {
     pub sha256: Sha256Hash,
     /// Why it was eligible.
     pub purpose: Purpose,
+    /// Whether each client profile accepts it for [`ChoiceOptions::host`]
+    /// (`None`, and not serialized, without a host).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostVerdicts>,
 }
 
 /// The outcome of the automatic choice.
@@ -346,6 +409,12 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
         }
     }
 
+    if let Some(w) = winner
+        && let Some(warning) = candidates[w].host.as_ref().and_then(host_mismatch_warning)
+    {
+        candidates[w].warnings.push(warning);
+    }
+
     let selected = winner.map(|w| {
         let c = &candidates[w];
         Selected {
@@ -354,6 +423,7 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
             sha1: c.sha1,
             sha256: c.sha256,
             purpose: c.purpose,
+            host: c.host.clone(),
         }
     });
     let events = if selected.is_none() {
@@ -410,5 +480,37 @@ fn judge(index: usize, e: &StoreEntry, options: &ChoiceOptions) -> Candidate {
         effective_eku: eff,
         reasons,
         warnings,
+        host: options.host.as_ref().map(|h| HostVerdicts::check(cert, h)),
     }
+}
+
+/// The warning for a chosen certificate the Windows client refuses for the
+/// intended host, or `None` when it accepts it.
+fn host_mismatch_warning(v: &HostVerdicts) -> Option<Warning> {
+    let windows = v.get(Profile::WindowsClient)?;
+    if windows.matched() {
+        return None;
+    }
+    let compared: Vec<String> = windows
+        .reasons()
+        .iter()
+        .map(|r| match &r.identifier {
+            Some(id) => format!("{id} ({})", r.rule),
+            None => r.rule.code().to_owned(),
+        })
+        .collect();
+    let rfc = match v.get(Profile::Rfc9525) {
+        Some(r) if r.matched() => "; RFC 9525 clients accept it",
+        Some(_) => "; RFC 9525 clients refuse it too",
+        None => "",
+    };
+    Some(Warning {
+        code: WarningCode::HostNameMismatch,
+        message: format!(
+            "the chosen certificate does not match {} for the Windows SSTP client: {}{rfc}",
+            v.host,
+            compared.join(", ")
+        ),
+        consequence: "the Windows SSTP client fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect (there is no \"continue anyway\"); the service binds it regardless".into(),
+    })
 }

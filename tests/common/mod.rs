@@ -1,4 +1,4 @@
-//! Certificate builders shared by the integration tests.
+//! Certificate builders and data helpers shared by the integration tests.
 #![allow(dead_code)]
 
 use rcgen::{
@@ -97,4 +97,31 @@ pub fn bmp_cn_cert(cn: &str) -> Certificate {
     );
     p.distinguished_name = dn;
     Certificate::from_der(der_with(p)).expect("parse")
+}
+
+/// The path of a file under `tests/data/`.
+pub fn data_path(rel: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+/// Reads a JSON array from `tests/data/conformance/`.
+pub fn load_conformance(name: &str) -> Vec<serde_json::Value> {
+    let path = data_path(&format!("conformance/{name}"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Array(a)) => a,
+        other => panic!("{name}: expected a JSON array, got {other:?}"),
+    }
+}
+
+/// Decodes standard base64 (white space ignored).
+pub fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .unwrap_or_else(|e| panic!("invalid base64 in test data: {e}"))
 }

@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bindings;
+mod check_host;
+mod input;
 mod inspect;
 mod output;
 mod select;
@@ -31,6 +34,10 @@ enum Command {
     Select(select::Args),
     /// Normalise a pasted thumbprint and say which kind of hash it is.
     Thumbprint(thumbprint::Args),
+    /// Parse saved `netsh http show sslcert` output into bindings.
+    Bindings(bindings::Args),
+    /// Will each kind of SSTP client accept a certificate for a host name?
+    CheckHost(check_host::Args),
 }
 
 /// What a command decided.
@@ -57,6 +64,8 @@ fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Select(a) => select::run(a),
         Command::Thumbprint(a) => thumbprint::run(a),
+        Command::Bindings(a) => bindings::run(a),
+        Command::CheckHost(a) => check_host::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,

@@ -1,0 +1,741 @@
+//! The three SSTP client profiles of SPEC §9 and their rules.
+//!
+//! Each [`Profile`] variant documents its rules as a table. What all three
+//! share:
+//!
+//! * the reference is a parsed [`ReferenceId`]: ASCII lowercase, one
+//!   trailing dot removed, U-labels converted to A-labels, anything invalid
+//!   refused before matching;
+//! * a presented name with a NUL, non-ASCII characters, a trailing dot, a
+//!   partial or misplaced wildcard, or invalid syntax never matches (see
+//!   [`presented`](super::presented));
+//! * a wildcard is `*` as the whole left-most label and stands for exactly
+//!   one label (see [`wildcard`](super::wildcard));
+//! * IP addresses are compared as octets: the text form of the reference
+//!   does not matter, and an IPv4-mapped IPv6 address is not its IPv4
+//!   address.
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::model::certificate::Names;
+//! use sstp_cert::model::hostname::{Profile, ReferenceId, Rule};
+//!
+//! // A certificate with no SAN, only CN=vpn.example.com.
+//! let names = Names { common_names: vec!["vpn.example.com".into()], ..Names::default() };
+//! let host = ReferenceId::parse("vpn.example.com")?;
+//!
+//! let windows = Profile::WindowsClient.check_names(&names, &host);
+//! assert!(windows.matched);
+//! assert_eq!(windows.identifier.unwrap().to_string(), "cn:vpn.example.com");
+//!
+//! let strict = Profile::Rfc9525.check_names(&names, &host);
+//! assert!(!strict.matched);
+//! assert_eq!(strict.reasons[0].rule, Rule::CnNotUsed);
+//!
+//! let sstpc = Profile::SstpcLinux.check_names(&names, &host);
+//! assert!(sstpc.matched && !sstpc.name_checked);
+//! # Ok::<(), sstp_cert::model::hostname::HostError>(())
+//! ```
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::presented::{DnsPattern, PresentedId, classify};
+use super::reference::{DnsName, ReferenceId};
+use super::verdict::{
+    EkuRule, EkuVerdict, HostWarning, HostWarningCode, NameReason, NameVerdict, ProfileVerdict,
+    Rule,
+};
+use super::wildcard::WildcardRule;
+use crate::model::certificate::{Certificate, EkuExtension, Names};
+use crate::model::eku::KeyPurpose;
+
+/// An SSTP client whose certificate checks the model reproduces.
+///
+/// Codes (serde, [`Profile::code`], [`FromStr`]): `windows`, `rfc9525`,
+/// `sstpc`.
+///
+/// ```
+/// use sstp_cert::model::hostname::Profile;
+/// let wanted: Vec<Profile> = ["windows", "sstpc"].iter().map(|s| s.parse().unwrap()).collect();
+/// assert_eq!(wanted, [Profile::WindowsClient, Profile::SstpcLinux]);
+/// assert_eq!(serde_json::to_string(&Profile::Rfc9525).unwrap(), "\"rfc9525\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Profile {
+    /// The Windows SSTP client (CryptoAPI SSL policy), SPEC §9.
+    ///
+    /// | question | rule |
+    /// |---|---|
+    /// | which names | SAN dNSName entries when there is at least one; the subject CN(s) **only when there is no dNSName** (also when a SAN extension holds only iPAddress entries); every CN is tried |
+    /// | DNS reference vs dNSName/CN | ASCII case-insensitive equality |
+    /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least one** label: `*.example.com` ✓, `*.com` ✓ for `example.com` (SPEC §9 names no label count; see [`WildcardRule::WINDOWS`]), `*` ✗, `f*.example.com` ✗, `foo.*.example.com` ✗; wildcards in a CN follow the same rule |
+    /// | IP reference | iPAddress entries only, by octets; a dNSName or CN spelling the address is not compared |
+    /// | DNS reference vs iPAddress entries | never compared |
+    /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
+    /// | EKU (the certificate's extension) | accepted: no extension, Server Authentication, or anyExtendedKeyUsage; otherwise refused — client **Event 16**, "server certificate EKU is neither Server Authentication nor Any Purpose" |
+    /// | no match | the client fails with **CERT_E_CN_NO_MATCH (0x800B010F)**; there is no "continue anyway" |
+    WindowsClient,
+    /// RFC 9525 strict, as rustls, Go and modern OpenSSL apply it, SPEC §9.
+    ///
+    /// | question | rule |
+    /// |---|---|
+    /// | which names | SAN dNSName and iPAddress entries only; the subject CN is **never** used |
+    /// | DNS reference vs dNSName | ASCII case-insensitive equality |
+    /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least two** labels: `*.example.com` ✓, `*.co.uk` ✓ (no public suffix list), `*.com` ✗, `*` ✗, `f*.example.com` ✗ |
+    /// | IP reference | iPAddress entries only, by octets |
+    /// | DNS reference vs iPAddress entries | never compared |
+    /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
+    /// | EKU (the certificate's extension) | accepted: no extension, or Server Authentication listed; refused: anyExtendedKeyUsage without Server Authentication (as rustls-webpki and OpenSSL's `sslserver` purpose do), an empty list, anything else |
+    Rfc9525,
+    /// `sstpc` 1.0.18 on Linux (Debian 12 package), SPEC §9.
+    ///
+    /// | question | rule |
+    /// |---|---|
+    /// | which names | **none**: the packaged client verifies the chain against the system CA store (or `--ca-cert`/`--ca-path`) and never compares the host name |
+    /// | any valid reference | `matched: true`, `identifier: null`, reason [`Rule::NoNameCheck`], `name_checked: false`, and a [`HostWarningCode::NoHostNameCheck`] security warning: any certificate from a trusted CA is accepted, so a man in the middle is not detected |
+    /// | the CN-only comparison in its source | not modelled: it runs only without a CA file or path, and the packaged build always has one |
+    /// | EKU (the certificate's extension) | as OpenSSL's `sslserver` purpose, which its chain verification applies: no extension or Server Authentication accepted; anyExtendedKeyUsage alone, an empty list or other purposes refused |
+    SstpcLinux,
+}
+
+impl Profile {
+    /// All profiles, in report order.
+    pub const ALL: [Profile; 3] = [
+        Profile::WindowsClient,
+        Profile::Rfc9525,
+        Profile::SstpcLinux,
+    ];
+
+    /// The stable code: `windows`, `rfc9525`, `sstpc`.
+    ///
+    /// ```
+    /// # use sstp_cert::model::hostname::Profile;
+    /// assert_eq!(Profile::SstpcLinux.code(), "sstpc");
+    /// assert_eq!("Windows".parse::<Profile>()?, Profile::WindowsClient);
+    /// # Ok::<(), sstp_cert::model::hostname::ProfileParseError>(())
+    /// ```
+    pub const fn code(self) -> &'static str {
+        match self {
+            Profile::WindowsClient => "windows",
+            Profile::Rfc9525 => "rfc9525",
+            Profile::SstpcLinux => "sstpc",
+        }
+    }
+
+    /// A short human name.
+    ///
+    /// ```
+    /// # use sstp_cert::model::hostname::Profile;
+    /// assert_eq!(Profile::WindowsClient.title(), "Windows SSTP client");
+    /// ```
+    pub const fn title(self) -> &'static str {
+        match self {
+            Profile::WindowsClient => "Windows SSTP client",
+            Profile::Rfc9525 => "RFC 9525 strict",
+            Profile::SstpcLinux => "sstp-client on Linux",
+        }
+    }
+
+    /// Whether the profile compares host names at all.
+    ///
+    /// ```
+    /// # use sstp_cert::model::hostname::Profile;
+    /// assert!(Profile::Rfc9525.checks_names());
+    /// assert!(!Profile::SstpcLinux.checks_names());
+    /// ```
+    pub const fn checks_names(self) -> bool {
+        !matches!(self, Profile::SstpcLinux)
+    }
+
+    /// The profile's wildcard rule; `None` for a profile that compares no
+    /// names.
+    ///
+    /// ```
+    /// # use sstp_cert::model::hostname::Profile;
+    /// assert_eq!(Profile::WindowsClient.wildcard_rule().unwrap().min_suffix_labels, 1);
+    /// assert_eq!(Profile::SstpcLinux.wildcard_rule(), None);
+    /// ```
+    pub const fn wildcard_rule(self) -> Option<WildcardRule> {
+        match self {
+            Profile::WindowsClient => Some(WildcardRule::WINDOWS),
+            Profile::Rfc9525 => Some(WildcardRule::RFC9525),
+            Profile::SstpcLinux => None,
+        }
+    }
+
+    /// The full verdict on `cert` for `host`: names and EKU.
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::Certificate;
+    /// use sstp_cert::model::hostname::{EkuRule, Profile, ReferenceId};
+    /// # let mut p = rcgen::CertificateParams::new(vec!["vpn.example.com".into()]).unwrap();
+    /// # p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    /// # let k = rcgen::KeyPair::generate().unwrap();
+    /// # let der = p.self_signed(&k).unwrap().der().to_vec();
+    /// // EKU clientAuth only, SAN vpn.example.com
+    /// let cert = Certificate::from_der(der)?;
+    /// let v = Profile::WindowsClient.check(&cert, &ReferenceId::parse("vpn.example.com")?);
+    /// assert!(v.matched());
+    /// assert!(!v.eku.accepted);
+    /// assert_eq!(v.eku.rule, EkuRule::NotForServerAuth);
+    /// assert!(!v.accepted);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(self, cert: &Certificate, host: &ReferenceId) -> ProfileVerdict {
+        let name = self.check_names(cert.names(), host);
+        let eku = self.check_eku(cert.eku());
+        let warnings = if self.checks_names() {
+            Vec::new()
+        } else {
+            vec![HostWarning {
+                code: HostWarningCode::NoHostNameCheck,
+                message: format!(
+                    "{} does not check that the certificate names {host}",
+                    self.title()
+                ),
+                consequence: "any certificate from a CA the client trusts is accepted, so a man in the middle with such a certificate is not detected".into(),
+            }]
+        };
+        let consequence = self.consequence(name.matched, eku.accepted);
+        ProfileVerdict {
+            accepted: name.matched && eku.accepted,
+            name,
+            eku,
+            consequence,
+            warnings,
+        }
+    }
+
+    /// What the client does with a certificate it does not accept.
+    fn consequence(self, name_ok: bool, eku_ok: bool) -> Option<String> {
+        let name = match self {
+            Profile::WindowsClient => {
+                "the Windows SSTP client fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect; it offers no \"continue anyway\""
+            }
+            Profile::Rfc9525 => {
+                "RFC 9525 clients (rustls, Go, OpenSSL with host-name checking) abort the handshake: the certificate does not name the host"
+            }
+            // sstpc never rejects a name.
+            Profile::SstpcLinux => "",
+        };
+        let eku = match self {
+            Profile::WindowsClient => {
+                "the Windows SSTP client refuses the server certificate's EKU (client Event 16)"
+            }
+            Profile::Rfc9525 => {
+                "RFC 9525 clients abort the handshake: the certificate is not for TLS server authentication"
+            }
+            Profile::SstpcLinux => {
+                "sstpc's chain verification fails: unsuitable certificate purpose"
+            }
+        };
+        match (name_ok, eku_ok) {
+            (true, true) => None,
+            (false, true) => Some(name.to_owned()),
+            (true, false) => Some(eku.to_owned()),
+            (false, false) => Some(format!("{name}; {eku}")),
+        }
+    }
+
+    /// The name verdict on a certificate's `names` for `host` (see each
+    /// variant's table).
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::Names;
+    /// use sstp_cert::model::hostname::{Profile, ReferenceId, Rule};
+    /// let names = Names { dns: vec!["f*.example.com".into()], ..Names::default() };
+    /// let v = Profile::WindowsClient.check_names(&names, &ReferenceId::parse("foo.example.com")?);
+    /// assert!(!v.matched);
+    /// assert_eq!(v.reasons[0].rule, Rule::PartialWildcard);
+    /// assert_eq!(v.reasons[0].identifier.as_ref().unwrap().to_string(), "dns:f*.example.com");
+    /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
+    /// ```
+    pub fn check_names(self, names: &Names, host: &ReferenceId) -> NameVerdict {
+        let Some(wildcard) = self.wildcard_rule() else {
+            return NameVerdict {
+                matched: true,
+                identifier: None,
+                reasons: vec![NameReason::new(None, Rule::NoNameCheck)],
+                name_checked: false,
+            };
+        };
+        let cn_allowed = self == Profile::WindowsClient && names.dns.is_empty();
+        let mut rejected = Vec::new();
+        for id in PresentedId::all(names) {
+            let rule = match (&id, host) {
+                (PresentedId::DnsName(p), ReferenceId::Dns(r)) => match_dns(p, r, wildcard),
+                (PresentedId::CommonName(p), ReferenceId::Dns(r)) if cn_allowed => {
+                    match_dns(p, r, wildcard)
+                }
+                (PresentedId::CommonName(_), _) if self == Profile::Rfc9525 => Rule::CnNotUsed,
+                (PresentedId::CommonName(_), ReferenceId::Dns(_)) => Rule::CnIgnoredDnsSanPresent,
+                (PresentedId::IpAddress(p), ReferenceId::Ip(r)) => match_ip(*p, *r),
+                (PresentedId::IpAddress(_), ReferenceId::Dns(_)) => Rule::DnsReferenceVsIpSan,
+                (PresentedId::DnsName(_) | PresentedId::CommonName(_), ReferenceId::Ip(_)) => {
+                    Rule::IpReferenceVsName
+                }
+            };
+            if rule.is_match() {
+                return NameVerdict {
+                    matched: true,
+                    reasons: vec![NameReason::new(Some(id.clone()), rule)],
+                    identifier: Some(id),
+                    name_checked: true,
+                };
+            }
+            rejected.push(NameReason::new(Some(id), rule));
+        }
+        if rejected.is_empty() {
+            rejected.push(NameReason::new(None, Rule::NoIdentifiers));
+        }
+        NameVerdict {
+            matched: false,
+            identifier: None,
+            reasons: rejected,
+            name_checked: true,
+        }
+    }
+
+    /// The EKU verdict on the certificate's EKU extension (see each
+    /// variant's table).
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::EkuExtension;
+    /// use sstp_cert::model::eku::KeyPurpose;
+    /// use sstp_cert::model::hostname::{EkuRule, Profile};
+    /// let any_only = EkuExtension::Present { purposes: vec![KeyPurpose::Any], critical: false };
+    /// assert_eq!(Profile::WindowsClient.check_eku(&any_only).rule, EkuRule::AnyPurpose);
+    /// assert!(Profile::WindowsClient.check_eku(&any_only).accepted);
+    /// assert!(!Profile::Rfc9525.check_eku(&any_only).accepted);
+    /// assert!(Profile::SstpcLinux.check_eku(&EkuExtension::Absent).accepted);
+    /// ```
+    pub fn check_eku(self, eku: &EkuExtension) -> EkuVerdict {
+        let purposes = eku.purposes();
+        let rule = match purposes {
+            None => EkuRule::NoEkuExtension,
+            Some([]) => EkuRule::EmptyEku,
+            Some(l) if l.contains(&KeyPurpose::ServerAuth) => EkuRule::ServerAuth,
+            Some(l) if l.contains(&KeyPurpose::Any) => match self {
+                Profile::WindowsClient => EkuRule::AnyPurpose,
+                Profile::Rfc9525 | Profile::SstpcLinux => EkuRule::AnyPurposeNotServerAuth,
+            },
+            Some(_) => EkuRule::NotForServerAuth,
+        };
+        let accepted = matches!(
+            rule,
+            EkuRule::NoEkuExtension | EkuRule::ServerAuth | EkuRule::AnyPurpose
+        );
+        let explanation = match (rule, self) {
+            (EkuRule::NoEkuExtension, _) => "no EKU extension: valid for all uses".to_owned(),
+            (EkuRule::ServerAuth, _) => "Server Authentication is listed".to_owned(),
+            (EkuRule::AnyPurpose, _) => {
+                "anyExtendedKeyUsage is listed; the Windows client accepts Any Purpose".to_owned()
+            }
+            (EkuRule::AnyPurposeNotServerAuth, _) => format!(
+                "anyExtendedKeyUsage without Server Authentication: {} requires serverAuth itself",
+                self.title()
+            ),
+            (_, Profile::WindowsClient) => format!(
+                "{}: the Windows SSTP client refuses the server certificate (client Event 16: EKU is neither Server Authentication nor Any Purpose)",
+                if rule == EkuRule::EmptyEku {
+                    "the EKU extension lists no purpose"
+                } else {
+                    "neither Server Authentication nor Any Purpose"
+                }
+            ),
+            (_, _) => format!(
+                "{}: {} refuses the server certificate",
+                if rule == EkuRule::EmptyEku {
+                    "the EKU extension lists no purpose"
+                } else {
+                    "Server Authentication is not listed"
+                },
+                self.title()
+            ),
+        };
+        EkuVerdict {
+            accepted,
+            rule,
+            purposes: purposes.map(<[KeyPurpose]>::to_vec),
+            explanation,
+        }
+    }
+}
+
+fn match_dns(presented: &str, reference: &DnsName, wildcard: WildcardRule) -> Rule {
+    match classify(presented) {
+        Err(rule) => rule,
+        Ok(DnsPattern::Exact(p)) => {
+            if p.eq_ignore_ascii_case(reference.as_str()) {
+                Rule::ExactMatch
+            } else {
+                Rule::NameMismatch
+            }
+        }
+        Ok(DnsPattern::Wildcard { suffix }) => match wildcard.matches(suffix, reference) {
+            Ok(()) => Rule::WildcardMatch,
+            Err(rule) => rule,
+        },
+    }
+}
+
+fn match_ip(presented: IpAddr, reference: IpAddr) -> Rule {
+    if presented == reference {
+        Rule::IpMatch
+    } else if presented.is_ipv4() != reference.is_ipv4() {
+        Rule::IpFamilyMismatch
+    } else {
+        Rule::IpMismatch
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Why text is not a profile name.
+///
+/// ```
+/// use sstp_cert::model::hostname::Profile;
+/// let e = "chrome".parse::<Profile>().unwrap_err();
+/// assert_eq!(e.to_string(), "\"chrome\" is not a client profile: expected windows, rfc9525 or sstpc");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a client profile: expected windows, rfc9525 or sstpc")]
+pub struct ProfileParseError {
+    /// The text refused.
+    pub text: String,
+}
+
+impl FromStr for Profile {
+    type Err = ProfileParseError;
+
+    /// Accepts the codes and a few spellings, case-insensitively:
+    /// `windows`/`windows-client`, `rfc9525`/`rfc-9525`,
+    /// `sstpc`/`sstpc-linux`/`sstp-client`.
+    ///
+    /// # Errors
+    ///
+    /// [`ProfileParseError`] for anything else.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "windows" | "windows-client" | "windowsclient" => Ok(Profile::WindowsClient),
+            "rfc9525" | "rfc-9525" => Ok(Profile::Rfc9525),
+            "sstpc" | "sstpc-linux" | "sstp-client" | "sstpclinux" => Ok(Profile::SstpcLinux),
+            _ => Err(ProfileParseError { text: s.to_owned() }),
+        }
+    }
+}
+
+impl Serialize for Profile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dns: &[&str], ips: &[&str], cns: &[&str]) -> Names {
+        Names {
+            has_san_extension: !dns.is_empty() || !ips.is_empty(),
+            dns: dns.iter().map(|s| s.to_string()).collect(),
+            ips: ips.iter().map(|s| s.parse().unwrap()).collect(),
+            common_names: cns.iter().map(|s| s.to_string()).collect(),
+            other_san_entries: 0,
+        }
+    }
+
+    /// (matched identifier or None, rules of the reasons)
+    fn run(p: Profile, n: &Names, host: &str) -> (Option<String>, Vec<Rule>) {
+        let v = p.check_names(n, &ReferenceId::parse(host).unwrap());
+        assert_eq!(v.matched, v.identifier.is_some() || !v.name_checked);
+        (
+            v.identifier.map(|i| i.to_string()),
+            v.reasons.iter().map(|r| r.rule).collect(),
+        )
+    }
+
+    use Profile::*;
+    use Rule::*;
+
+    #[test]
+    fn exact_and_case() {
+        let n = names(&["Vpn.Example.com"], &[], &["other"]);
+        for p in [WindowsClient, Rfc9525] {
+            assert_eq!(
+                run(p, &n, "VPN.example.COM."),
+                (Some("dns:Vpn.Example.com".into()), vec![ExactMatch])
+            );
+        }
+        assert_eq!(
+            run(WindowsClient, &n, "x.example.com"),
+            (None, vec![NameMismatch, CnIgnoredDnsSanPresent])
+        );
+        assert_eq!(
+            run(Rfc9525, &n, "x.example.com"),
+            (None, vec![NameMismatch, CnNotUsed])
+        );
+    }
+
+    #[test]
+    fn cn_fallback_only_without_dns_names() {
+        let cn_only = names(&[], &[], &["vpn.example.com"]);
+        assert_eq!(
+            run(WindowsClient, &cn_only, "vpn.example.com"),
+            (Some("cn:vpn.example.com".into()), vec![ExactMatch])
+        );
+        assert_eq!(
+            run(Rfc9525, &cn_only, "vpn.example.com"),
+            (None, vec![CnNotUsed])
+        );
+        // A SAN with only an IP address: Windows still falls back to the CN.
+        let ip_san = names(&[], &["192.0.2.1"], &["vpn.example.com"]);
+        assert_eq!(
+            run(WindowsClient, &ip_san, "vpn.example.com"),
+            (Some("cn:vpn.example.com".into()), vec![ExactMatch])
+        );
+        // Wildcard CN.
+        let wc = names(&[], &[], &["*.example.com"]);
+        assert_eq!(
+            run(WindowsClient, &wc, "vpn.example.com"),
+            (Some("cn:*.example.com".into()), vec![WildcardMatch])
+        );
+        // Second CN.
+        let two = names(&[], &[], &["VPN Server", "vpn.example.com"]);
+        assert_eq!(
+            run(WindowsClient, &two, "vpn.example.com"),
+            (Some("cn:vpn.example.com".into()), vec![ExactMatch])
+        );
+        assert_eq!(
+            run(
+                WindowsClient,
+                &names(&[], &[], &["VPN Server"]),
+                "vpn.example.com"
+            ),
+            (None, vec![PresentedInvalidSyntax])
+        );
+    }
+
+    #[test]
+    fn wildcards() {
+        let n = names(&["*.example.com"], &[], &[]);
+        for p in [WindowsClient, Rfc9525] {
+            assert_eq!(
+                run(p, &n, "foo.example.com"),
+                (Some("dns:*.example.com".into()), vec![WildcardMatch])
+            );
+            assert_eq!(run(p, &n, "example.com"), (None, vec![WildcardLabelCount]));
+            assert_eq!(
+                run(p, &n, "a.b.example.com"),
+                (None, vec![WildcardLabelCount])
+            );
+            assert_eq!(run(p, &n, "a.example.org"), (None, vec![WildcardMismatch]));
+        }
+        let com = names(&["*.com"], &[], &[]);
+        assert_eq!(
+            run(WindowsClient, &com, "example.com"),
+            (Some("dns:*.com".into()), vec![WildcardMatch])
+        );
+        assert_eq!(
+            run(Rfc9525, &com, "example.com"),
+            (None, vec![WildcardTooBroad])
+        );
+        for (presented, rule) in [
+            ("f*.example.com", PartialWildcard),
+            ("*o.example.com", PartialWildcard),
+            ("xn--*-1b3c148a.example.com", PartialWildcard),
+            ("foo.*.example.com", WildcardNotLeftmost),
+            ("*.*.example.com", WildcardNotLeftmost),
+            ("*", BareWildcard),
+        ] {
+            let n = names(&[presented], &[], &[]);
+            for p in [WindowsClient, Rfc9525] {
+                assert_eq!(
+                    run(p, &n, "foo.example.com"),
+                    (None, vec![rule]),
+                    "{presented}"
+                );
+                assert_eq!(
+                    run(p, &n, "foo.bar.example.com"),
+                    (None, vec![rule]),
+                    "{presented}"
+                );
+                assert_eq!(run(p, &n, "localhost"), (None, vec![rule]), "{presented}");
+            }
+        }
+    }
+
+    #[test]
+    fn presented_oddities_never_match() {
+        for (presented, host, rule) in [
+            (
+                "altnull.python.org\0example.com",
+                "altnull.python.org",
+                PresentedContainsNul,
+            ),
+            (
+                "altnull.python.org\0example.com",
+                "example.com",
+                PresentedContainsNul,
+            ),
+            ("example.com.", "example.com", PresentedTrailingDot),
+            ("bücher.example", "xn--bcher-kva.example", PresentedNotAscii),
+            ("foo bar.example", "foo.example", PresentedInvalidSyntax),
+        ] {
+            for p in [WindowsClient, Rfc9525] {
+                assert_eq!(
+                    run(p, &names(&[presented], &[], &[]), host),
+                    (None, vec![rule])
+                );
+                if p == WindowsClient {
+                    assert_eq!(
+                        run(p, &names(&[], &[], &[presented]), host),
+                        (None, vec![rule])
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ip_addresses() {
+        let n = names(
+            &["192.0.2.1"],
+            &["192.0.2.1", "2001:db8::1"],
+            &["192.0.2.1"],
+        );
+        assert_eq!(
+            run(WindowsClient, &n, "192.0.2.1"),
+            (Some("ip:192.0.2.1".into()), vec![IpMatch])
+        );
+        assert_eq!(
+            run(Rfc9525, &n, "[2001:DB8:0:0::1]"),
+            (Some("ip:2001:db8::1".into()), vec![IpMatch])
+        );
+        assert_eq!(
+            run(WindowsClient, &n, "192.0.2.2"),
+            (
+                None,
+                vec![
+                    IpReferenceVsName,
+                    IpMismatch,
+                    IpFamilyMismatch,
+                    IpReferenceVsName
+                ]
+            )
+        );
+        assert_eq!(
+            run(Rfc9525, &n, "::ffff:192.0.2.1"),
+            (
+                None,
+                vec![IpReferenceVsName, IpFamilyMismatch, IpMismatch, CnNotUsed]
+            )
+        );
+        // A DNS name is never compared with an iPAddress entry.
+        let ip_only = names(&[], &["127.0.0.1"], &[]);
+        assert_eq!(
+            run(Rfc9525, &ip_only, "localhost"),
+            (None, vec![DnsReferenceVsIpSan])
+        );
+    }
+
+    #[test]
+    fn no_identifiers() {
+        for p in [WindowsClient, Rfc9525] {
+            assert_eq!(
+                run(p, &Names::default(), "example.com"),
+                (None, vec![NoIdentifiers])
+            );
+            assert_eq!(
+                run(p, &Names::default(), "192.0.2.1"),
+                (None, vec![NoIdentifiers])
+            );
+        }
+        assert_eq!(
+            run(SstpcLinux, &Names::default(), "example.com"),
+            (None, vec![NoNameCheck])
+        );
+    }
+
+    #[test]
+    fn eku_table() {
+        use KeyPurpose as K;
+        let ext = |l: Vec<K>| EkuExtension::Present {
+            purposes: l,
+            critical: false,
+        };
+        let cases = [
+            (EkuExtension::Absent, [true, true, true]),
+            (ext(vec![K::ServerAuth]), [true, true, true]),
+            (ext(vec![K::ServerAuth, K::Any]), [true, true, true]),
+            (ext(vec![K::ClientAuth, K::ServerAuth]), [true, true, true]),
+            (ext(vec![K::Any]), [true, false, false]),
+            (ext(vec![K::ClientAuth, K::Any]), [true, false, false]),
+            (ext(vec![]), [false, false, false]),
+            (ext(vec![K::ClientAuth]), [false, false, false]),
+            (ext(vec![K::Other("1.2.3.4".into())]), [false, false, false]),
+        ];
+        for (eku, want) in cases {
+            for (p, w) in Profile::ALL.into_iter().zip(want) {
+                assert_eq!(p.check_eku(&eku).accepted, w, "{p} {eku:?}");
+            }
+        }
+        let v = WindowsClient.check_eku(&ext(vec![K::ClientAuth]));
+        assert!(v.explanation.contains("Event 16"), "{}", v.explanation);
+        assert_eq!(v.rule.code(), "not-for-server-auth");
+    }
+
+    #[test]
+    fn consequences() {
+        assert_eq!(WindowsClient.consequence(true, true), None);
+        assert!(
+            WindowsClient
+                .consequence(false, true)
+                .unwrap()
+                .contains("CERT_E_CN_NO_MATCH (0x800B010F)")
+        );
+        assert!(
+            WindowsClient
+                .consequence(true, false)
+                .unwrap()
+                .contains("Event 16")
+        );
+        let both = WindowsClient.consequence(false, false).unwrap();
+        assert!(both.contains("CERT_E_CN_NO_MATCH") && both.contains("Event 16"));
+        assert!(
+            SstpcLinux
+                .consequence(true, false)
+                .unwrap()
+                .contains("purpose")
+        );
+        assert!(
+            Rfc9525
+                .consequence(false, true)
+                .unwrap()
+                .contains("does not name")
+        );
+    }
+
+    #[test]
+    fn parse_profile() {
+        for p in Profile::ALL {
+            assert_eq!(p.code().parse::<Profile>().unwrap(), p);
+            assert_eq!(p.code().to_uppercase().parse::<Profile>().unwrap(), p);
+        }
+        assert!("firefox".parse::<Profile>().is_err());
+        assert_eq!(
+            serde_json::to_string(&Profile::ALL).unwrap(),
+            r#"["windows","rfc9525","sstpc"]"#
+        );
+    }
+}
