@@ -13,6 +13,7 @@ pub mod event;
 pub mod hostname;
 pub mod httpsys;
 pub mod key;
+pub mod plan;
 pub mod plumbing;
 pub mod port;
 pub mod registry;
