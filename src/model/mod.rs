@@ -17,6 +17,7 @@ pub mod plan;
 pub mod plumbing;
 pub mod port;
 pub mod registry;
+pub mod runtime;
 pub mod store;
 pub mod thumbprint;
 pub mod warning;
