@@ -8,6 +8,7 @@
 pub mod certificate;
 pub mod choice;
 pub mod crypto_binding;
+pub mod diagnosis;
 pub mod eku;
 pub mod event;
 pub mod hostname;
