@@ -63,6 +63,9 @@
 //! | [`model::warning`] | what the service does not check but clients do |
 //! | [`model::crypto_binding`] | SSTP crypto binding: certificate hash field, CMK, Compound MAC |
 //! | [`model::event`] | RasSstp event ids |
+//! | [`model::plumbing`] | what the service does to HTTP.sys and the registry when it starts (admin, automatic and HTTP modes) |
+//! | [`model::runtime`] | a simulated server: live certificate contexts, netsh, reg, restarts, reboots, client connections |
+//! | [`model::plan`] | the change-certificate procedure as command lines to paste |
 //!
 //! [`adapters`] — the parts that touch the outside world (files, the
 //! operating system, sockets).
