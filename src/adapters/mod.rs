@@ -3,3 +3,8 @@
 //! Each adapter turns the outside world into the plain data the
 //! [`model`](crate::model) works on, and nothing more.
 pub mod dir_store;
+pub mod key_export;
+#[cfg(feature = "listener")]
+pub mod listener;
+#[cfg(feature = "rustls")]
+pub mod tls;
