@@ -87,15 +87,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "crypto binding: offer bitmask {:#04x}, expect certificate hash {}",
         binding.offered.0, binding.sha256
     );
-    if let Some(c) = resolver
-        .current()
-        .certificate()
-        .certificate
-        .names()
-        .dns
-        .first()
-    {
+    let current = resolver.current();
+    if let Some(c) = current.certificate().certificate.names().dns.first() {
         println!("clients must dial: {c}");
+    }
+    if let Some(chosen) = current.choice().selected_candidate() {
+        for w in &chosen.warnings {
+            println!("warning:     {w}");
+        }
+    }
+    for p in current.problems() {
+        println!("store problem: {p}");
     }
 
     let config = if args.wildcard {

@@ -104,9 +104,9 @@ fn chain_in_the_pem_file_is_served_after_the_leaf() {
     .unwrap();
     let sel = TlsSelection::from_store(&DirectoryStore::new(dir.path()), &ChoiceOptions::windows())
         .unwrap();
-    assert_eq!(sel.chain.len(), 2);
-    assert_eq!(sel.chain[0].as_ref(), &leaf.der[..]);
-    assert_eq!(sel.chain[1].as_ref(), &ca.der()[..]);
+    assert_eq!(sel.chain().len(), 2);
+    assert_eq!(sel.chain()[0].as_ref(), &leaf.der[..]);
+    assert_eq!(sel.chain()[1].as_ref(), &ca.der()[..]);
     let (chain, key) = sel.into_parts();
     assert_eq!(chain.len(), 2);
     assert!(!key.secret_der().is_empty());

@@ -14,7 +14,7 @@
 //!
 //! The key comes back as [`PrivateKeyDer`] (PKCS#8, PKCS#1 or SEC1, in the
 //! form the file holds), the type rustls and other TLS stacks take. With the
-//! `rustls` feature, [`crate::adapters::tls`] turns it into a signing key.
+//! `rustls` feature, `sstp_cert::adapters::tls` turns it into a signing key.
 //!
 //! # Example
 //!
@@ -95,6 +95,21 @@ pub trait KeyExport: CertStore {
 }
 
 /// Why a store could not hand out an entry's private key.
+///
+/// ```
+/// use sstp_cert::adapters::dir_store::DirectoryStore;
+/// use sstp_cert::adapters::key_export::KeyExportError;
+/// use sstp_cert::model::store::CertStore;
+/// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem())?; // no key
+/// let store = DirectoryStore::new(dir.path());
+/// let entry = &store.load()?.entries[0];
+/// let err = store.private_key_der(entry).unwrap_err();
+/// assert!(matches!(err, KeyExportError::NoKey { .. }));
+/// assert!(err.to_string().contains("vpn.pem has no private key"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyExportError {
     /// The store cannot export private keys at all.

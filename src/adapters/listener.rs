@@ -109,6 +109,13 @@ use crate::model::crypto_binding::HashProtocolBitmask;
 use crate::model::event::{Event, EventId};
 
 /// The HTTP method of the SSTP request.
+///
+/// ```
+/// use sstp_cert::adapters::listener::{SSTP_CONTENT_LENGTH, SSTP_METHOD, SSTP_URI};
+/// let line = format!("{SSTP_METHOD} {SSTP_URI} HTTP/1.1");
+/// assert_eq!(line, "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1");
+/// assert_eq!(SSTP_CONTENT_LENGTH.to_string(), "18446744073709551615");
+/// ```
 pub const SSTP_METHOD: &str = "SSTP_DUPLEX_POST";
 
 /// The URI of the SSTP request (compared case-insensitively, as HTTP.sys
@@ -123,6 +130,12 @@ pub const SSTP_CONTENT_LENGTH: u64 = u64::MAX;
 pub const DEFAULT_SERVER_HEADER: &str = "Microsoft-HTTPAPI/2.0";
 
 /// An address family.
+///
+/// ```
+/// use sstp_cert::adapters::listener::Family;
+/// assert_eq!(Family::of(&"[::]:443".parse().unwrap()), Family::Ipv6);
+/// assert_eq!(Family::Ipv4.to_string(), "IPv4");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     /// IPv4 (`0.0.0.0:<port>`).
@@ -281,6 +294,18 @@ impl ListenerConfig {
 }
 
 /// One family that could not be bound: the Event 22 finding.
+///
+/// ```
+/// use sstp_cert::adapters::listener::{BindFailure, Family};
+/// let f = BindFailure::Failed {
+///     family: Family::Ipv4,
+///     addr: "0.0.0.0:443".parse().unwrap(),
+///     source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+/// };
+/// assert!(f.is_addr_in_use());
+/// assert_eq!(f.event().id.number(), 22);
+/// assert!(f.to_string().starts_with("IPv4 0.0.0.0:443: the port is in use"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum BindFailure {
     /// The address could not be bound (port in use, address not
@@ -467,6 +492,19 @@ fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
 
 /// The SSTP listener front: both families bound, serving the certificate
 /// of an [`SstpCertResolver`].
+///
+/// ```no_run
+/// # async fn demo(resolver: std::sync::Arc<sstp_cert::adapters::tls::SstpCertResolver>)
+/// #     -> Result<(), Box<dyn std::error::Error>> {
+/// use sstp_cert::adapters::listener::{Family, ListenerConfig, SstpListener};
+/// let listener = SstpListener::bind(ListenerConfig::loopback(0), resolver).await?;
+/// let port = listener.local_addr(Family::Ipv4).unwrap().port();
+/// println!("listening on {:?} (port {port})", listener.local_addrs());
+/// let incoming = listener.accept().await?;
+/// let conn = incoming.handshake().await?;
+/// println!("{} got {}", conn.info().peer, conn.info().served.sha256);
+/// # Ok(()) }
+/// ```
 pub struct SstpListener {
     ipv4: Option<TcpListener>,
     ipv6: Option<TcpListener>,
@@ -677,6 +715,19 @@ impl SstpListener {
 
 /// A TCP connection accepted by the front, pinned to the certificate in
 /// service when it was accepted; nothing read yet.
+///
+/// ```no_run
+/// # async fn demo(listener: sstp_cert::adapters::listener::SstpListener) -> std::io::Result<()> {
+/// let incoming = listener.accept().await?;
+/// println!("{} will be served {}", incoming.peer_addr(), incoming.served().sha1);
+/// tokio::spawn(async move {
+///     match incoming.handshake().await {
+///         Ok(conn) => { /* hand `conn` to the SSTP state machine */ let _ = conn; }
+///         Err(e) => eprintln!("{e}"),
+///     }
+/// });
+/// # Ok(()) }
+/// ```
 pub struct Incoming {
     stream: TcpStream,
     peer: SocketAddr,
@@ -695,6 +746,18 @@ impl fmt::Debug for Incoming {
 }
 
 /// Why a connection did not reach the SSTP stage.
+///
+/// ```no_run
+/// # async fn demo(incoming: sstp_cert::adapters::listener::Incoming) {
+/// use sstp_cert::adapters::listener::ConnectionError;
+/// match incoming.handshake().await {
+///     Ok(_) => {}
+///     Err(ConnectionError::Tls { peer, source }) => eprintln!("{peer} gave up in TLS: {source}"),
+///     Err(ConnectionError::Refused { peer, refusal }) => eprintln!("{peer}: answered {}", refusal.status),
+///     Err(other) => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionError {
     /// The TLS handshake failed. A client that refuses the certificate
@@ -912,6 +975,15 @@ async fn send_refusal(tls: &mut TlsStream<TcpStream>, refusal: &Refusal, config:
 }
 
 /// The SSTP HTTP request as received.
+///
+/// ```
+/// use sstp_cert::adapters::listener::parse_request;
+/// let req = parse_request(b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
+///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\r\n", 32)?;
+/// assert_eq!(req.correlation_id, None);
+/// assert_eq!(req.headers[0], ("Host".to_owned(), "vpn.example.com".to_owned()));
+/// # Ok::<(), sstp_cert::adapters::listener::Refusal>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SstpRequest {
     /// The `Host` header.
@@ -1154,6 +1226,18 @@ pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Ref
 }
 
 /// What the embedding program needs to know about an accepted connection.
+///
+/// ```no_run
+/// # fn demo(conn: &sstp_cert::adapters::listener::SstpConnection) {
+/// use sstp_cert::model::crypto_binding::HashProtocol;
+/// let info = conn.info();
+/// // advertise this bitmask in the Crypto Binding Request ...
+/// let bitmask = info.crypto_binding.offered;
+/// // ... and compare the client's Call Connected hash with this
+/// let expected = info.crypto_binding.certificate_hash_field(HashProtocol::Sha256);
+/// # let _ = (bitmask, expected);
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ConnectionInfo {
     /// The client.
@@ -1183,6 +1267,18 @@ pub struct ConnectionInfo {
 ///
 /// Reading returns first any bytes the client sent right after its request
 /// head, then the TLS stream.
+///
+/// ```no_run
+/// # async fn demo(mut conn: sstp_cert::adapters::listener::SstpConnection) -> std::io::Result<()> {
+/// use tokio::io::AsyncReadExt;
+/// // the first SSTP packet: 4-byte header, then the rest of its length
+/// let mut header = [0u8; 4];
+/// conn.read_exact(&mut header).await?;
+/// let len = usize::from(u16::from_be_bytes([header[2], header[3]]) & 0x0fff);
+/// let mut rest = vec![0u8; len.saturating_sub(4)];
+/// conn.read_exact(&mut rest).await?;
+/// # Ok(()) }
+/// ```
 pub struct SstpConnection {
     stream: TlsStream<TcpStream>,
     pending: Vec<u8>,

@@ -115,6 +115,18 @@ pub fn certificate_der(cert: &Certificate) -> CertificateDer<'static> {
 }
 
 /// Why the chosen certificate cannot be served.
+///
+/// ```
+/// use sstp_cert::adapters::tls::{TlsError, TlsSelection};
+/// use sstp_cert::model::choice::ChoiceOptions;
+/// use sstp_cert::model::store::MemoryStore;
+/// // an empty store: nothing is eligible, the service would log Event 11
+/// let err = TlsSelection::from_store(&MemoryStore::new("empty"), &ChoiceOptions::windows()).unwrap_err();
+/// match err {
+///     TlsError::NoEligibleCertificate { event, .. } => assert_eq!(event.id.number(), 11),
+///     other => panic!("{other}"),
+/// }
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
     /// The store could not be read at all.
@@ -217,6 +229,21 @@ impl CryptoBindingValues {
 }
 
 /// Which certificate is being served, and its hashes.
+///
+/// ```
+/// # use sstp_cert::adapters::dir_store::DirectoryStore;
+/// use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
+/// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+/// # let dir = tempfile::tempdir()?;
+/// # std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem() + &ck.signing_key.serialize_pem())?;
+/// let resolver = SstpCertResolver::new(DirectoryStore::new(dir.path()), ResolverOptions::default())?;
+/// let served = resolver.served();
+/// assert_eq!(served.source, "vpn.pem");
+/// assert_eq!(served.sha1, served.certificate.sha1());
+/// assert_eq!(served.generation, 1);
+/// println!("{served}"); // vpn.pem in <dir> (CN=...), SHA-1 ..., SHA-256 ...
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServedCertificate {
     /// The store it came from ([`CertStore::describe`](crate::model::store::CertStore::describe)).
@@ -277,6 +304,9 @@ impl fmt::Display for ServedCertificate {
 
 /// The chosen certificate with everything rustls needs: the outcome of the
 /// automatic choice over a store with the [`KeyExport`] capability.
+///
+/// See [`TlsSelection::from_store`] for an example. Its `Debug` output
+/// never shows the key.
 pub struct TlsSelection {
     /// The full outcome of the automatic choice (verdicts, warnings).
     pub choice: Choice,
@@ -284,9 +314,7 @@ pub struct TlsSelection {
     pub problems: Vec<EntryProblem>,
     /// Which certificate, and its hashes.
     pub served: ServedCertificate,
-    /// The chain to send: the chosen certificate first, then the
-    /// intermediates the store holds for it.
-    pub chain: Vec<CertificateDer<'static>>,
+    chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 }
 
@@ -374,8 +402,14 @@ impl TlsSelection {
 
     /// The chosen certificate, as rustls takes it.
     pub fn certificate(&self) -> &CertificateDer<'static> {
-        // `from_store` always puts the leaf first.
+        // `from_store` always puts the leaf first, and the chain is private.
         &self.chain[0]
+    }
+
+    /// The chain to send: the chosen certificate first, then the
+    /// intermediates the store holds for it.
+    pub fn chain(&self) -> &[CertificateDer<'static>] {
+        &self.chain
     }
 
     /// The chosen certificate's private key.
@@ -467,10 +501,26 @@ impl ResolverOptions {
 
 /// One certificate in service: the rustls key, which certificate it is,
 /// and a rustls `ServerConfig` that serves exactly this certificate.
+///
+/// ```
+/// # use sstp_cert::adapters::dir_store::DirectoryStore;
+/// use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
+/// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+/// # let dir = tempfile::tempdir()?;
+/// # std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem() + &ck.signing_key.serialize_pem())?;
+/// let resolver = SstpCertResolver::new(DirectoryStore::new(dir.path()), ResolverOptions::default())?;
+/// let current = resolver.current();
+/// assert_eq!(current.certified_key().cert[0].as_ref(), current.certificate().certificate.der());
+/// let acceptor_config = current.server_config().clone(); // e.g. for tokio_rustls::TlsAcceptor
+/// # let _ = acceptor_config;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct ServedKey {
     certified_key: Arc<CertifiedKey>,
     certificate: ServedCertificate,
     config: Arc<ServerConfig>,
+    choice: Choice,
+    problems: Vec<EntryProblem>,
 }
 
 impl ServedKey {
@@ -490,6 +540,18 @@ impl ServedKey {
     /// which certificate it got.
     pub fn server_config(&self) -> &Arc<ServerConfig> {
         &self.config
+    }
+
+    /// The automatic choice that picked this certificate: every
+    /// candidate's verdict and the warnings clients will act on (an
+    /// expired certificate is served, as Windows would bind it).
+    pub fn choice(&self) -> &Choice {
+        &self.choice
+    }
+
+    /// Problems met while loading the store for this selection.
+    pub fn problems(&self) -> &[EntryProblem] {
+        &self.problems
     }
 }
 
@@ -512,6 +574,22 @@ impl ResolvesServerCert for Pinned {
 }
 
 /// What [`SstpCertResolver::reselect`] did.
+///
+/// ```
+/// # use sstp_cert::adapters::dir_store::DirectoryStore;
+/// use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
+/// # let a = rcgen::generate_simple_self_signed(vec!["a.example.com".into()]).unwrap();
+/// # let b = rcgen::generate_simple_self_signed(vec!["b.example.com".into()]).unwrap();
+/// # let dir = tempfile::tempdir()?;
+/// # std::fs::write(dir.path().join("20-a.pem"), a.cert.pem() + &a.signing_key.serialize_pem())?;
+/// let resolver = SstpCertResolver::new(DirectoryStore::new(dir.path()), ResolverOptions::default())?;
+/// // a certificate that comes earlier in store order is added
+/// std::fs::write(dir.path().join("10-b.pem"), b.cert.pem() + &b.signing_key.serialize_pem())?;
+/// let r = resolver.reselect()?;
+/// assert!(r.changed);
+/// assert_eq!((r.previous.source.as_str(), r.current.source.as_str()), ("20-a.pem", "10-b.pem"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Reselection {
     /// The certificate served before.
@@ -529,7 +607,27 @@ pub struct Reselection {
 /// A rustls [`ResolvesServerCert`] serving the certificate the SSTP rules
 /// choose from a store, re-selectable on demand.
 ///
-/// See the [module documentation](self) for an example.
+/// The certificate in service sits behind an `RwLock<Arc<_>>`: a handshake
+/// clones the `Arc` (no lock is held while signing), a reselection swaps it.
+///
+/// ```
+/// use std::sync::Arc;
+/// # use sstp_cert::adapters::dir_store::DirectoryStore;
+/// use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
+/// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+/// # let dir = tempfile::tempdir()?;
+/// # std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem() + &ck.signing_key.serialize_pem())?;
+/// let resolver = Arc::new(SstpCertResolver::new(
+///     DirectoryStore::new(dir.path()),
+///     ResolverOptions::default(),
+/// )?);
+/// // plug it into your own rustls server ...
+/// let config: Arc<rustls::ServerConfig> = resolver.server_config();
+/// # let _ = config;
+/// // ... and choose again when the store changes (a file watcher, a signal)
+/// resolver.reselect()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct SstpCertResolver {
     store: Box<dyn KeyExport + Send + Sync>,
     options: ResolverOptions,
@@ -558,7 +656,7 @@ impl SstpCertResolver {
         store: S,
         options: ResolverOptions,
     ) -> Result<Self, TlsError> {
-        let (served, _, _) = prepare(&store, &options, 1)?;
+        let served = prepare(&store, &options, 1)?;
         Ok(SstpCertResolver {
             store: Box::new(store),
             options,
@@ -599,9 +697,11 @@ impl SstpCertResolver {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let generation = self.generation.load(Ordering::SeqCst) + 1;
-        let (served, choice, problems) = prepare(self.store.as_ref(), &self.options, generation)?;
+        let served = prepare(self.store.as_ref(), &self.options, generation)?;
         self.generation.store(generation, Ordering::SeqCst);
         let current = served.certificate.clone();
+        let choice = served.choice.clone();
+        let problems = served.problems.clone();
         let previous = {
             let mut slot = self.current.write().unwrap_or_else(PoisonError::into_inner);
             std::mem::replace(&mut *slot, Arc::new(served))
@@ -650,7 +750,7 @@ fn prepare<S: KeyExport + ?Sized>(
     store: &S,
     options: &ResolverOptions,
     generation: u64,
-) -> Result<(ServedKey, Choice, Vec<EntryProblem>), TlsError> {
+) -> Result<ServedKey, TlsError> {
     let selection = TlsSelection::from_store(store, &options.choice_options())?;
     let certified_key = Arc::new(selection.certified_key(&options.provider)?);
     let config =
@@ -662,13 +762,11 @@ fn prepare<S: KeyExport + ?Sized>(
         })?;
     let mut certificate = selection.served;
     certificate.generation = generation;
-    Ok((
-        ServedKey {
-            certified_key,
-            certificate,
-            config: Arc::new(config),
-        },
-        selection.choice,
-        selection.problems,
-    ))
+    Ok(ServedKey {
+        certified_key,
+        certificate,
+        config: Arc::new(config),
+        choice: selection.choice,
+        problems: selection.problems,
+    })
 }
