@@ -458,24 +458,28 @@ fn is_family_unsupported(e: &io::Error) -> bool {
     e.raw_os_error() == Some(EAFNOSUPPORT)
 }
 
-fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
+/// Classifies an OS error met while binding `addr`.
+fn bind_failure(addr: SocketAddr, source: io::Error) -> BindFailure {
     let family = Family::of(&addr);
     let special_v6 =
         matches!(addr, SocketAddr::V6(a) if a.ip().is_unspecified() || a.ip().is_loopback());
-    let fail = |source: io::Error| {
-        if family == Family::Ipv6
-            && (is_family_unsupported(&source)
-                || (special_v6 && source.kind() == io::ErrorKind::AddrNotAvailable))
-        {
-            BindFailure::Ipv6Unavailable { addr, source }
-        } else {
-            BindFailure::Failed {
-                family,
-                addr,
-                source,
-            }
+    if family == Family::Ipv6
+        && (is_family_unsupported(&source)
+            || (special_v6 && source.kind() == io::ErrorKind::AddrNotAvailable))
+    {
+        BindFailure::Ipv6Unavailable { addr, source }
+    } else {
+        BindFailure::Failed {
+            family,
+            addr,
+            source,
         }
-    };
+    }
+}
+
+fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
+    let family = Family::of(&addr);
+    let fail = |source: io::Error| bind_failure(addr, source);
     let socket =
         Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(fail)?;
     if family == Family::Ipv6 {
@@ -1462,6 +1466,42 @@ mod tests {
             status(&GOOD.replace("Host: localhost\r\n", &format!("Host: localhost\r\n{many}"))),
             400
         );
+    }
+
+    #[test]
+    fn bind_failures_say_when_ipv6_is_missing() {
+        use std::io::{Error, ErrorKind};
+        let addr = |a: &str| a.parse::<SocketAddr>().unwrap();
+        #[cfg(target_os = "linux")]
+        assert!(matches!(
+            bind_failure(addr("[::]:443"), Error::from_raw_os_error(97)),
+            BindFailure::Ipv6Unavailable { .. }
+        ));
+        let f = bind_failure(addr("[::1]:443"), Error::from(ErrorKind::AddrNotAvailable));
+        assert!(matches!(f, BindFailure::Ipv6Unavailable { .. }));
+        assert!(
+            f.to_string()
+                .contains("IPv6 is not available on this machine"),
+            "{f}"
+        );
+        // another IPv6 address that is not this machine's: an ordinary failure
+        let f = bind_failure(
+            addr("[2001:db8::1]:443"),
+            Error::from(ErrorKind::AddrNotAvailable),
+        );
+        assert!(matches!(
+            f,
+            BindFailure::Failed {
+                family: Family::Ipv6,
+                ..
+            }
+        ));
+        assert!(f.to_string().contains("not one of this machine's"), "{f}");
+        // IPv4 is never "IPv6 unavailable"
+        let f = bind_failure(addr("0.0.0.0:443"), Error::from(ErrorKind::AddrInUse));
+        assert!(f.is_addr_in_use());
+        assert_eq!(f.family(), Family::Ipv4);
+        assert_eq!(f.event().id.number(), 22);
     }
 
     #[test]
