@@ -7,3 +7,8 @@ pub mod port_probe;
 
 #[cfg(windows)]
 pub mod windows;
+pub mod key_export;
+#[cfg(feature = "listener")]
+pub mod listener;
+#[cfg(feature = "rustls")]
+pub mod tls;
