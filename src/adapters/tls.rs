@@ -492,10 +492,9 @@ impl ResolverOptions {
     }
 
     fn choice_options(&self) -> ChoiceOptions {
-        ChoiceOptions {
-            at: Some(self.at.unwrap_or_else(OffsetDateTime::now_utc)),
-            policy: self.policy,
-        }
+        ChoiceOptions::windows()
+            .at(self.at.unwrap_or_else(OffsetDateTime::now_utc))
+            .with_policy(self.policy)
     }
 }
 
