@@ -13,6 +13,7 @@ mod bindings;
 mod check_host;
 mod input;
 mod inspect;
+mod live;
 mod output;
 mod select;
 mod store_arg;
