@@ -8,13 +8,17 @@
 pub mod certificate;
 pub mod choice;
 pub mod crypto_binding;
+pub mod diagnosis;
 pub mod eku;
 pub mod event;
 pub mod hostname;
 pub mod httpsys;
 pub mod key;
+pub mod plan;
+pub mod plumbing;
 pub mod port;
 pub mod registry;
+pub mod runtime;
 pub mod store;
 pub mod thumbprint;
 pub mod warning;

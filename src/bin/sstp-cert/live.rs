@@ -45,7 +45,6 @@ pub fn open_windows_store(name: &SystemStoreName) -> Result<Box<dyn CertStore>, 
 /// The live HTTP.sys bindings (what `netsh http show sslcert` lists), for
 /// `diagnose` without `--netsh`.
 #[cfg(windows)]
-#[allow(dead_code)] // called by `diagnose` (state.rs)
 pub fn bindings() -> Result<BindingsSnapshot, CliError> {
     sstp_cert::adapters::windows::live::read_bindings().map_err(|e| {
         CliError(format!(
@@ -56,7 +55,6 @@ pub fn bindings() -> Result<BindingsSnapshot, CliError> {
 
 /// The live HTTP.sys bindings: not on this platform.
 #[cfg(not(windows))]
-#[allow(dead_code)] // called by `diagnose` (state.rs)
 pub fn bindings() -> Result<BindingsSnapshot, CliError> {
     Err(CliError(
         "the HTTP.sys bindings can only be read on Windows: pass --netsh FILE (saved `netsh http show sslcert` output)"
@@ -68,14 +66,12 @@ pub fn bindings() -> Result<BindingsSnapshot, CliError> {
 /// `--registry`. A missing key is all defaults plus a note
 /// ([`RegistrySnapshot::note`]); access denied is an error.
 #[cfg(windows)]
-#[allow(dead_code)] // called by `diagnose` (state.rs)
 pub fn registry() -> Result<RegistrySnapshot, CliError> {
     sstp_cert::adapters::windows::live::read_registry().map_err(|e| CliError(e.to_string()))
 }
 
 /// The live `SstpSvc\Parameters` key: not on this platform.
 #[cfg(not(windows))]
-#[allow(dead_code)] // called by `diagnose` (state.rs)
 pub fn registry() -> Result<RegistrySnapshot, CliError> {
     Err(CliError(
         "the SstpSvc\\Parameters registry key can only be read on Windows: pass --registry FILE (a .reg export or `reg query` output)"

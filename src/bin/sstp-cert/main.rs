@@ -11,11 +11,14 @@ use clap::{Parser, Subcommand};
 
 mod bindings;
 mod check_host;
+mod diagnose;
 mod input;
 mod inspect;
 mod live;
 mod output;
+mod plan_change;
 mod select;
+mod state;
 mod store_arg;
 mod thumbprint;
 
@@ -39,6 +42,10 @@ enum Command {
     Bindings(bindings::Args),
     /// Will each kind of SSTP client accept a certificate for a host name?
     CheckHost(check_host::Args),
+    /// Say what is wrong with a machine's SSTP certificate set-up, and the fix.
+    Diagnose(diagnose::Args),
+    /// Print the commands that change the bound certificate the right way.
+    PlanChange(plan_change::Args),
 }
 
 /// What a command decided.
@@ -67,6 +74,8 @@ fn main() -> ExitCode {
         Command::Thumbprint(a) => thumbprint::run(a),
         Command::Bindings(a) => bindings::run(a),
         Command::CheckHost(a) => check_host::run(a),
+        Command::Diagnose(a) => diagnose::run(a),
+        Command::PlanChange(a) => plan_change::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,
