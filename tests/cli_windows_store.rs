@@ -52,12 +52,32 @@ fn the_windows_store_is_a_clear_error_elsewhere() {
 
 #[cfg(not(windows))]
 #[test]
-fn select_without_store_asks_for_one_elsewhere() {
-    let out = run(&["select"]);
+fn select_and_diagnose_without_store_ask_for_one_elsewhere() {
+    for command in ["select", "diagnose"] {
+        let out = run(&[command]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = stderr(&out);
+        assert!(err.contains("--store is required"), "{command}: {err}");
+        assert!(err.contains("only be read on Windows"), "{command}: {err}");
+    }
+}
+
+#[cfg(not(windows))]
+#[test]
+fn diagnose_on_the_windows_store_is_a_clear_error_elsewhere() {
+    let out = run(&[
+        "diagnose",
+        "--store",
+        "windows:LocalMachine\\MY",
+        "--netsh",
+        "examples/machine/netsh-sslcert.txt",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("--store is required"), "{err}");
-    assert!(err.contains("only be read on Windows"), "{err}");
+    assert!(
+        err.starts_with("sstp-cert: error: the Windows store can only be read on Windows"),
+        "{err}"
+    );
 }
 
 #[cfg(windows)]

@@ -11,6 +11,9 @@
 
 #[macro_use]
 mod windows_common;
+mod sample_machine;
+
+use std::sync::Mutex;
 
 use sstp_cert::adapters::windows::httpsys::query_ssl_bindings;
 use sstp_cert::adapters::windows::live::{WindowsStore, read_bindings, read_registry};
@@ -29,6 +32,21 @@ use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
 use windows_common::*;
 
 const AT: time::OffsetDateTime = time::macros::datetime!(2026-11-22 00:00 UTC);
+
+/// Serialises the tests of this binary that write the real
+/// `SstpSvc\Parameters` key.
+static SSTP_KEY: Mutex<()> = Mutex::new(());
+
+/// The key to delete when done with `SstpSvc\Parameters`: the `SstpSvc` key
+/// too when the test made it.
+fn sstp_key_to_delete() -> &'static str {
+    const SERVICE: &str = r"SYSTEM\CurrentControlSet\Services\SstpSvc";
+    if key_exists(SERVICE) {
+        SSTP_PARAMETERS_SUBKEY
+    } else {
+        SERVICE
+    }
+}
 
 /// The entries whose DER is one of `ours`, in store order.
 fn only(entries: &[StoreEntry], ours: &[Vec<u8>]) -> Vec<StoreEntry> {
@@ -260,7 +278,7 @@ fn missing_store_is_an_open_error_naming_it() {
 
 #[test]
 fn live_registry_reads_typed_parameters() {
-    const SERVICE: &str = r"SYSTEM\CurrentControlSet\Services\SstpSvc";
+    let _key = SSTP_KEY.lock().unwrap_or_else(|e| e.into_inner());
     if key_exists(SSTP_PARAMETERS_SUBKEY) {
         report!(
             "SKIPPED live_registry_reads_typed_parameters: HKLM\\{SSTP_PARAMETERS_SUBKEY} exists \
@@ -275,11 +293,7 @@ fn live_registry_reads_typed_parameters() {
     let note = before.note().expect("a note for the missing key");
     assert!(note.contains("SstpSvc\\Parameters"), "{note}");
 
-    let delete = if key_exists(SERVICE) {
-        SSTP_PARAMETERS_SUBKEY
-    } else {
-        SERVICE
-    };
+    let delete = sstp_key_to_delete();
     let sha256: Vec<u8> = (0..32).collect();
     let sha1: Vec<u8> = (100..120).collect();
     {
@@ -420,5 +434,208 @@ fn cli_select_reads_the_windows_store() {
         let json: serde_json::Value = serde_json::from_slice(&default_out.stdout).unwrap();
         assert_eq!(json["store"], "LocalMachine\\MY");
         assert_eq!(json["selected"]["sha1"], selected.sha1.to_string());
+    }
+}
+
+/// `Properties` for a sample certificate (leaked: the helper takes
+/// `'static` values, and a test process is short-lived).
+fn sample_properties(cert: &sample_machine::SampleCert) -> Properties {
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    Properties {
+        key_container: cert.linked.then_some("sstp-cert-sample-machine"),
+        eku: cert
+            .eku_property
+            .as_ref()
+            .map(|oids| -> &'static [&'static str] {
+                Box::leak(
+                    oids.iter()
+                        .map(|o| leak(o))
+                        .collect::<Vec<_>>()
+                        .into_boxed_slice(),
+                )
+            }),
+        friendly_name: cert.friendly_name.as_deref().map(leak),
+    }
+}
+
+/// The sample machine of `examples/machine` made live: its store's
+/// certificates in the real store, its registry export in the real
+/// `SstpSvc\Parameters` key, its bindings as HTTP.sys records (Wine has no
+/// HTTP.sys configuration to put them in). Diagnosed through the live
+/// adapters, it must come out as the saved files do.
+#[test]
+fn sample_machine_made_live_diagnoses_as_its_saved_files() {
+    use sample_machine::*;
+    use sstp_cert::adapters::windows::records::SslBindings;
+    use sstp_cert::adapters::windows::typed::BindingsSnapshot;
+    use sstp_cert::model::diagnosis::{DiagnosisInput, FindingCode, diagnose};
+
+    let _key = SSTP_KEY.lock().unwrap_or_else(|e| e.into_inner());
+    if key_exists(SSTP_PARAMETERS_SUBKEY) {
+        report!(
+            "SKIPPED sample_machine_made_live_diagnoses_as_its_saved_files: \
+             HKLM\\{SSTP_PARAMETERS_SUBKEY} exists (a real SSTP configuration)"
+        );
+        return;
+    }
+    let store = WritableStore::open();
+    let certs = sample_certs();
+    for cert in &certs {
+        store.remove(*cert.sha1().as_bytes()); // left behind by a crashed run
+    }
+    let _guards: Vec<Added<'_>> = certs
+        .iter()
+        .map(|c| store.add(&c.der, &sample_properties(c)))
+        .collect();
+    let registry_file = sample_registry();
+    let key = TestKey::create(SSTP_PARAMETERS_SUBKEY, sstp_key_to_delete());
+    for value in raw_registry(&registry_file.values) {
+        key.set(&value.name, value.value_type, &value.data);
+    }
+    let listing = sample_netsh();
+
+    let (snapshot, os, registry) = store.locked(|| {
+        (
+            WindowsStore::new(store.name.clone()).load().unwrap(),
+            os_order(&store.name),
+            read_registry().unwrap(),
+        )
+    });
+    assert!(registry.key_found);
+    assert_eq!(registry.parameters(), registry_file.parameters());
+
+    let sample_ders: Vec<Vec<u8>> = certs.iter().map(|c| c.der.clone()).collect();
+    let live_entries = only(&snapshot.entries, &sample_ders);
+    assert_eq!(live_entries.len(), certs.len());
+    let reference: Vec<StoreEntry> = os
+        .iter()
+        .filter_map(|der| certs.iter().find(|c| &c.der == der))
+        .map(SampleCert::reference_entry)
+        .collect();
+    assert_eq!(reference.len(), certs.len());
+
+    // HTTP.sys's records for the saved bindings, through the live mapping.
+    let bindings = BindingsSnapshot::from_raw(&SslBindings {
+        bindings: listing.bindings.iter().map(raw_binding).collect(),
+        unsupported_kinds: vec![],
+    });
+    let parameters = registry.parameters();
+    let mut live_input = DiagnosisInput::new(&live_entries, &bindings.bindings, &parameters);
+    live_input.at = Some(AT);
+    let file_parameters = registry_file.parameters();
+    let mut file_input = DiagnosisInput::new(&reference, &listing.bindings, &file_parameters);
+    file_input.at = Some(AT);
+
+    let live = diagnose(&live_input);
+    let files = diagnose(&file_input);
+    assert_eq!(decided(&live), decided(&files));
+    assert!(
+        live.with_code(FindingCode::BindingCertificateMissing)
+            .next()
+            .is_some()
+    );
+    report!(
+        "sample machine made live in {}: {} finding(s), the same as from the saved files: {:?}",
+        store.name,
+        live.findings.len(),
+        live.findings
+            .iter()
+            .map(|f| f.code.code())
+            .collect::<Vec<_>>()
+    );
+
+    #[cfg(feature = "cli")]
+    cli_diagnose_reads_the_live_machine(&store, &listing);
+    drop(key);
+}
+
+/// `sstp-cert diagnose` on Windows: the store and registry are read live
+/// (the bindings come from the saved file, as Wine cannot list them); its
+/// findings equal the library's on the same live state.
+#[cfg(feature = "cli")]
+fn cli_diagnose_reads_the_live_machine(
+    store: &WritableStore,
+    listing: &sstp_cert::model::httpsys::SslCertListing,
+) {
+    use sstp_cert::model::diagnosis::{DiagnosisInput, diagnose};
+
+    let netsh = sample_machine::path("examples/machine/netsh-sslcert.txt");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+            .args(args)
+            .output()
+            .expect("run sstp-cert")
+    };
+    let store_arg = format!("windows:{}", store.name);
+    let (out, snapshot, registry) = store.locked(|| {
+        let out = run(&[
+            "diagnose",
+            "--store",
+            &store_arg,
+            "--netsh",
+            netsh.to_str().unwrap(),
+            "--at",
+            "2026-11-22T00:00:00Z",
+            "--json",
+        ]);
+        let snapshot = WindowsStore::new(store.name.clone()).load().unwrap();
+        (out, snapshot, read_registry().unwrap())
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["store"], store.name.to_string());
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.iter().all(|n| !n.contains("--registry")),
+        "the registry was read live, not assumed: {notes:?}"
+    );
+
+    let parameters = registry.parameters();
+    let mut input = DiagnosisInput::new(&snapshot.entries, &listing.bindings, &parameters);
+    input.at = Some(AT);
+    let library = diagnose(&input);
+    let cli_codes: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    let library_codes: Vec<(String, String)> = library
+        .findings
+        .iter()
+        .map(|f| {
+            let v = serde_json::to_value(f).unwrap();
+            (
+                v["code"].as_str().unwrap().to_owned(),
+                v["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let library_codes: Vec<(&str, &str)> = library_codes
+        .iter()
+        .map(|(c, s)| (c.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(cli_codes, library_codes);
+
+    // Without --netsh the bindings are read live too: Wine cannot, and says
+    // what to do instead; Windows can.
+    let out = run(&["diagnose", "--at", "2026-11-22T00:00:00Z", "--json"]);
+    match out.status.code() {
+        Some(2) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("pass --netsh FILE"), "{stderr}");
+            report!("diagnose without --netsh here: {}", stderr.trim_end());
+        }
+        code => assert!(
+            matches!(code, Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
     }
 }

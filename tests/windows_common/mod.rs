@@ -312,8 +312,16 @@ pub struct Added<'a> {
 
 impl Drop for Added<'_> {
     fn drop(&mut self) {
-        let mut hash = self.sha1;
-        self.store.write(|handle| {
+        self.store.remove(self.sha1);
+    }
+}
+
+impl WritableStore {
+    /// Deletes the certificate with this SHA-1 thumbprint, if the store has
+    /// it (e.g. left behind by a run that crashed).
+    pub fn remove(&self, sha1: [u8; 20]) {
+        let mut hash = sha1;
+        self.write(|handle| {
             let blob = CRYPT_INTEGER_BLOB {
                 cbData: 20,
                 pbData: hash.as_mut_ptr(),

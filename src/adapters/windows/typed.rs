@@ -130,6 +130,7 @@ fn printable(text: &str) -> String {
 /// * the EKU property keeps its three states: absent (`None`), present and
 ///   empty (`Some(vec![])`, "no valid uses"), present with OIDs in stored
 ///   order;
+/// * an empty friendly name counts as none;
 /// * the source is [`entry_source`] with the friendly name, or the subject
 ///   when there is no friendly name.
 pub fn store_entry(
@@ -161,11 +162,8 @@ pub fn store_entry(
     Ok(StoreEntry {
         certificate,
         key,
-        eku_property: eku_property.map(|oids| {
-            oids.iter()
-                .map(|oid| KeyPurpose::from_oid(oid.trim()))
-                .collect()
-        }),
+        eku_property: eku_property
+            .map(|oids| oids.iter().map(|oid| KeyPurpose::from_oid(oid)).collect()),
         friendly_name,
         source: entry_source(store, index, Some(&label)),
     })

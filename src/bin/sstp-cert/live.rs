@@ -48,7 +48,7 @@ pub fn open_windows_store(name: &SystemStoreName) -> Result<Box<dyn CertStore>, 
 pub fn bindings() -> Result<BindingsSnapshot, CliError> {
     sstp_cert::adapters::windows::live::read_bindings().map_err(|e| {
         CliError(format!(
-            "cannot read the HTTP.sys bindings: {e}; save `netsh http show sslcert` to a file and pass --netsh FILE"
+            "cannot read the HTTP.sys bindings ({e}); save the output of `netsh http show sslcert` to a file and pass --netsh FILE"
         ))
     })
 }
