@@ -19,6 +19,7 @@ pub mod plumbing;
 pub mod port;
 pub mod registry;
 pub mod runtime;
+pub mod script;
 pub mod store;
 pub mod thumbprint;
 pub mod warning;

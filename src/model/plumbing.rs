@@ -131,7 +131,7 @@
 //! | [`GoneCertificateProfile`] | what the service does |
 //! |---|---|
 //! | [`Documented2008`](GoneCertificateProfile::Documented2008) (default) | nothing special: the binding is adopted like any other (automatic mode keeps it and logs Event 21; admin mode treats it as another certificate) |
-//! | [`CurrentRelease`](GoneCertificateProfile::CurrentRelease) | SSTP's bindings on the pair whose hash is not in the store are deleted first ([`ChangeReason::GoneCertificate`]), so the tables above see them as unbound and a new certificate is chosen |
+//! | [`CurrentRelease`](GoneCertificateProfile::CurrentRelease) | SSTP's bindings on the pair whose hash is not in the store (or that name no hash) are deleted first ([`ChangeReason::GoneCertificate`]), so the tables above see them as unbound and a new certificate is chosen |
 //!
 //! # Decisions where SPEC §6 is silent
 //!

@@ -97,12 +97,16 @@ use super::hostname::{EkuVerdict, Profile, ProfileVerdict, ReferenceId};
 use super::httpsys::{Endpoint, SslBinding};
 use super::plan::PlanStep;
 use super::plumbing::{
-    AddRefusal, BindingChange, Family, GoneCertificateProfile, Plumbing, PlumbingInput,
+    AddRefusal, BindingChange, GoneCertificateProfile, Plumbing, PlumbingInput,
     check_binding_certificate, plumb,
 };
 use super::registry::{Listener, RegValue, RegistryValues, RegistryWrite, Scheme, SstpParameters};
 use super::store::{KeyState, MemoryStore, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+
+/// The IP family a client connects over (re-exported from
+/// [`plumbing`](crate::model::plumbing)).
+pub use super::plumbing::Family;
 
 /// Whether the SSTP service (SstpSvc with RemoteAccess) runs.
 ///

@@ -18,6 +18,7 @@ mod live;
 mod output;
 mod plan_change;
 mod select;
+mod simulate;
 mod state;
 mod store_arg;
 mod thumbprint;
@@ -46,6 +47,8 @@ enum Command {
     Diagnose(diagnose::Args),
     /// Print the commands that change the bound certificate the right way.
     PlanChange(plan_change::Args),
+    /// Replay administrator commands, reboots and client connections on the model.
+    Simulate(simulate::Args),
 }
 
 /// What a command decided.
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::CheckHost(a) => check_host::run(a),
         Command::Diagnose(a) => diagnose::run(a),
         Command::PlanChange(a) => plan_change::run(a),
+        Command::Simulate(a) => simulate::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,

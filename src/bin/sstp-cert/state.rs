@@ -45,6 +45,7 @@ pub struct State {
     pub store_problems: Vec<EntryProblem>,
     pub bindings: Vec<SslBinding>,
     pub listing_problems: Vec<ListingProblem>,
+    pub registry: RegistryValues,
     pub parameters: SstpParameters,
     /// Notes about assumptions made (missing files).
     pub notes: Vec<String>,
@@ -101,6 +102,7 @@ impl StateArgs {
             store_problems: snapshot.problems,
             bindings: listing.bindings,
             listing_problems: listing.problems,
+            registry,
             parameters,
             notes,
         })
