@@ -21,6 +21,7 @@
 //!
 //! Every [`Rule`] and [`EkuRule`] has a stable kebab-case code.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -340,7 +341,7 @@ pub struct EkuVerdict {
     /// extension.
     pub purposes: Option<Vec<KeyPurpose>>,
     /// What the client does, in words.
-    pub explanation: String,
+    pub explanation: Cow<'static, str>,
 }
 
 /// The kinds of [`HostWarning`], with stable kebab-case codes.
@@ -391,7 +392,7 @@ pub struct HostWarning {
     /// What is wrong.
     pub message: String,
     /// What it means for the connection.
-    pub consequence: String,
+    pub consequence: Cow<'static, str>,
 }
 
 impl fmt::Display for HostWarning {
@@ -430,7 +431,7 @@ pub struct ProfileVerdict {
     pub accepted: bool,
     /// What the client does when it does not accept the certificate (e.g.
     /// CERT_E_CN_NO_MATCH for the Windows client); `None` when accepted.
-    pub consequence: Option<String>,
+    pub consequence: Option<Cow<'static, str>>,
     /// Security remarks (e.g. [`HostWarningCode::NoHostNameCheck`]).
     pub warnings: Vec<HostWarning>,
 }
