@@ -154,71 +154,178 @@ pub(crate) enum DnsPattern<'a> {
 }
 
 /// Classifies a presented dNSName or CN (see the [module table](self)).
+///
+/// One pass over the bytes gathers everything the rules need (NUL,
+/// non-ASCII, where the `*`s are, whether each label is valid); the rules
+/// are then applied in the order of the module table.
 pub(crate) fn classify(name: &str) -> Result<DnsPattern<'_>, Rule> {
-    if name.contains('\0') {
+    let b = name.as_bytes();
+    let mut nul = false;
+    let mut non_ascii = false;
+    let mut first_dot = None;
+    let mut star_in_first = false;
+    let mut star_in_rest = false;
+    // Label syntax: the first label, and all labels after the first dot.
+    let mut first_ok = true;
+    let mut rest_ok = true;
+    let mut start = 0;
+    let mut chars_ok = true;
+    let mut close = |start: usize, end: usize, chars_ok: bool, first: bool| {
+        let label = &b[start..end];
+        let ok = chars_ok
+            && !label.is_empty()
+            && label.len() <= MAX_LABEL_LEN
+            && label[0] != b'-'
+            && label[label.len() - 1] != b'-';
+        if first {
+            first_ok = ok;
+        } else {
+            rest_ok &= ok;
+        }
+    };
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'.' => {
+                close(start, i, chars_ok, first_dot.is_none());
+                first_dot.get_or_insert(i);
+                start = i + 1;
+                chars_ok = true;
+                continue;
+            }
+            b'*' => {
+                if first_dot.is_none() {
+                    star_in_first = true;
+                } else {
+                    star_in_rest = true;
+                }
+            }
+            0 => nul = true,
+            0x80.. => non_ascii = true,
+            _ => {}
+        }
+        chars_ok &= c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+    }
+    close(start, b.len(), chars_ok, first_dot.is_none());
+
+    if nul {
         return Err(Rule::PresentedContainsNul);
     }
-    if !name.is_ascii() {
+    if non_ascii {
         return Err(Rule::PresentedNotAscii);
     }
-    if name.is_empty() {
+    if b.is_empty() {
         return Err(Rule::PresentedInvalidSyntax);
     }
-    if name.ends_with('.') {
+    if b[b.len() - 1] == b'.' {
         return Err(Rule::PresentedTrailingDot);
     }
-    let (first, rest) = match name.split_once('.') {
-        Some((first, rest)) => (first, Some(rest)),
-        None => (name, None),
-    };
-    if first == "*" {
-        let Some(suffix) = rest else {
+    let first_len = first_dot.unwrap_or(b.len());
+    if first_len == 1 && b[0] == b'*' {
+        let Some(dot) = first_dot else {
             return Err(Rule::BareWildcard);
         };
-        if suffix.contains('*') {
+        if star_in_rest {
             return Err(Rule::WildcardNotLeftmost);
         }
-        check_syntax(suffix)?;
-        // "*." + suffix must itself fit the DNS limit.
-        if name.len() > MAX_DNS_NAME_LEN {
+        let suffix = &name[dot + 1..];
+        // The suffix's labels, and "*." + suffix within the DNS limit.
+        if !rest_ok || name.len() > MAX_DNS_NAME_LEN {
             return Err(Rule::PresentedInvalidSyntax);
         }
         return Ok(DnsPattern::Wildcard { suffix });
     }
-    if first.contains('*') {
+    if star_in_first {
         return Err(Rule::PartialWildcard);
     }
-    if rest.is_some_and(|r| r.contains('*')) {
+    if star_in_rest {
         return Err(Rule::WildcardNotLeftmost);
     }
-    check_syntax(name)?;
-    Ok(DnsPattern::Exact(name))
-}
-
-/// LDH-and-underscore labels, no empty label, label and name lengths.
-fn check_syntax(name: &str) -> Result<(), Rule> {
-    if name.is_empty() || name.len() > MAX_DNS_NAME_LEN {
+    if !first_ok || !rest_ok || name.len() > MAX_DNS_NAME_LEN {
         return Err(Rule::PresentedInvalidSyntax);
     }
-    for label in name.split('.') {
-        let ok = !label.is_empty()
-            && label.len() <= MAX_LABEL_LEN
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !ok {
-            return Err(Rule::PresentedInvalidSyntax);
-        }
-    }
-    Ok(())
+    Ok(DnsPattern::Exact(name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use DnsPattern::*;
+
+    /// The straightforward implementation (several passes), kept as the
+    /// oracle for the one-pass [`classify`].
+    fn classify_reference(name: &str) -> Result<DnsPattern<'_>, Rule> {
+        if name.contains('\0') {
+            return Err(Rule::PresentedContainsNul);
+        }
+        if !name.is_ascii() {
+            return Err(Rule::PresentedNotAscii);
+        }
+        if name.is_empty() {
+            return Err(Rule::PresentedInvalidSyntax);
+        }
+        if name.ends_with('.') {
+            return Err(Rule::PresentedTrailingDot);
+        }
+        let (first, rest) = match name.split_once('.') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (name, None),
+        };
+        if first == "*" {
+            let Some(suffix) = rest else {
+                return Err(Rule::BareWildcard);
+            };
+            if suffix.contains('*') {
+                return Err(Rule::WildcardNotLeftmost);
+            }
+            reference_syntax(suffix)?;
+            // "*." + suffix must itself fit the DNS limit.
+            if name.len() > MAX_DNS_NAME_LEN {
+                return Err(Rule::PresentedInvalidSyntax);
+            }
+            return Ok(DnsPattern::Wildcard { suffix });
+        }
+        if first.contains('*') {
+            return Err(Rule::PartialWildcard);
+        }
+        if rest.is_some_and(|r| r.contains('*')) {
+            return Err(Rule::WildcardNotLeftmost);
+        }
+        reference_syntax(name)?;
+        Ok(DnsPattern::Exact(name))
+    }
+
+    /// LDH-and-underscore labels, no empty label, label and name lengths.
+    fn reference_syntax(name: &str) -> Result<(), Rule> {
+        if name.is_empty() || name.len() > MAX_DNS_NAME_LEN {
+            return Err(Rule::PresentedInvalidSyntax);
+        }
+        for label in name.split('.') {
+            let ok = !label.is_empty()
+                && label.len() <= MAX_LABEL_LEN
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !ok {
+                return Err(Rule::PresentedInvalidSyntax);
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_agrees_with_the_reference(
+            name in "([a-zA-Z0-9*._\\- ]|\u{0}|é){0,70}",
+            long in "[a*.-]{0,3}(a{1,70}[.]){3,5}[a-]{0,70}",
+        ) {
+            proptest::prop_assert_eq!(classify(&name), classify_reference(&name));
+            proptest::prop_assert_eq!(classify(&long), classify_reference(&long));
+            let wild = format!("*.{long}");
+            proptest::prop_assert_eq!(classify(&wild), classify_reference(&wild));
+        }
+    }
 
     #[test]
     fn classification_table() {
