@@ -50,7 +50,7 @@ pub struct Corpus {
 impl Corpus {
     /// The PEM private key that goes with certificate `i`.
     pub fn key_pem(&self, i: usize) -> &str {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             &self.rsa_key_pem
         } else {
             &self.p256_key_pem
@@ -91,7 +91,7 @@ pub fn ip_of(i: usize) -> IpAddr {
 
 /// Whether certificate `i` carries `*.fleet.example.com`.
 pub fn has_wildcard(i: usize) -> bool {
-    i % 3 == 0
+    i.is_multiple_of(3)
 }
 
 fn cache_path() -> PathBuf {
@@ -122,7 +122,7 @@ fn generate() -> Corpus {
     let ders = (0..CORPUS_SIZE)
         .map(|i| {
             let p = leaf_params(i);
-            let cert = if i % 2 == 0 {
+            let cert = if i.is_multiple_of(2) {
                 p.signed_by(&rsa_subject, &rsa_issuer)
             } else {
                 p.signed_by(&p256_subject, &ec_issuer)
@@ -170,7 +170,7 @@ fn leaf_params(i: usize) -> CertificateParams {
     let not_before = datetime!(2024-01-01 0:00 UTC) + Duration::hours(17 * i as i64 % 17_520);
     p.not_before = not_before;
     p.not_after = not_before + Duration::days(397);
-    p.key_usages = if i % 2 == 0 {
+    p.key_usages = if i.is_multiple_of(2) {
         vec![
             KeyUsagePurpose::DigitalSignature,
             KeyUsagePurpose::KeyEncipherment,
