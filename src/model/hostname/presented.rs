@@ -153,6 +153,37 @@ pub(crate) enum DnsPattern<'a> {
     },
 }
 
+/// Byte classes for [`classify`]: a letter, digit, `-` or `_`; a dot; a
+/// `*`; NUL; a byte of a non-ASCII character; anything else is 0.
+const LDH: u8 = 1;
+const DOT: u8 = 2;
+const STAR: u8 = 4;
+const NUL: u8 = 8;
+const HIGH: u8 = 16;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            LDH
+        } else if c == b'.' {
+            DOT
+        } else if c == b'*' {
+            STAR
+        } else if c == 0 {
+            NUL
+        } else if c >= 0x80 {
+            HIGH
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Classifies a presented dNSName or CN (see the [module table](self)).
 ///
 /// One pass over the bytes gathers everything the rules need (NUL,
@@ -160,19 +191,18 @@ pub(crate) enum DnsPattern<'a> {
 /// are then applied in the order of the module table.
 pub(crate) fn classify(name: &str) -> Result<DnsPattern<'_>, Rule> {
     let b = name.as_bytes();
-    let mut nul = false;
-    let mut non_ascii = false;
+    // Classes seen before the first dot ([0]) and after it ([1]).
+    let mut seen = [0u8; 2];
     let mut first_dot = None;
-    let mut star_in_first = false;
-    let mut star_in_rest = false;
     // Label syntax: the first label, and all labels after the first dot.
     let mut first_ok = true;
     let mut rest_ok = true;
     let mut start = 0;
-    let mut chars_ok = true;
-    let mut close = |start: usize, end: usize, chars_ok: bool, first: bool| {
+    // The classes every byte of the current label has (LDH: all valid).
+    let mut label_all = LDH;
+    let mut close = |start: usize, end: usize, label_all: u8, first: bool| {
         let label = &b[start..end];
-        let ok = chars_ok
+        let ok = label_all & LDH != 0
             && !label.is_empty()
             && label.len() <= MAX_LABEL_LEN
             && label[0] != b'-'
@@ -184,28 +214,23 @@ pub(crate) fn classify(name: &str) -> Result<DnsPattern<'_>, Rule> {
         }
     };
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'.' => {
-                close(start, i, chars_ok, first_dot.is_none());
-                first_dot.get_or_insert(i);
-                start = i + 1;
-                chars_ok = true;
-                continue;
-            }
-            b'*' => {
-                if first_dot.is_none() {
-                    star_in_first = true;
-                } else {
-                    star_in_rest = true;
-                }
-            }
-            0 => nul = true,
-            0x80.. => non_ascii = true,
-            _ => {}
+        let class = CLASS[usize::from(c)];
+        if class == DOT {
+            close(start, i, label_all, first_dot.is_none());
+            first_dot.get_or_insert(i);
+            start = i + 1;
+            label_all = LDH;
+            continue;
         }
-        chars_ok &= c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        seen[usize::from(first_dot.is_some())] |= class;
+        label_all &= class;
     }
-    close(start, b.len(), chars_ok, first_dot.is_none());
+    close(start, b.len(), label_all, first_dot.is_none());
+    let all = seen[0] | seen[1];
+    let nul = all & NUL != 0;
+    let non_ascii = all & HIGH != 0;
+    let star_in_first = seen[0] & STAR != 0;
+    let star_in_rest = seen[1] & STAR != 0;
 
     if nul {
         return Err(Rule::PresentedContainsNul);
