@@ -555,6 +555,11 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
         match ext.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(san) => {
                 names.has_san_extension = true;
+                let count = |f: fn(&GeneralName<'_>) -> bool| {
+                    san.general_names.iter().filter(|gn| f(gn)).count()
+                };
+                names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
+                names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
                 for gn in &san.general_names {
                     match gn {
                         GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),

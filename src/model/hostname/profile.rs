@@ -188,7 +188,18 @@ impl Profile {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check(self, cert: &Certificate, host: &ReferenceId) -> ProfileVerdict {
-        let name = self.check_names(cert.names(), host);
+        self.check_with(cert, host, &mut Classified::default())
+    }
+
+    /// [`Profile::check`], sharing the classification of the presented
+    /// names with the other profiles checked for the same certificate.
+    pub(crate) fn check_with<'c>(
+        self,
+        cert: &'c Certificate,
+        host: &ReferenceId,
+        classified: &mut Classified<'c>,
+    ) -> ProfileVerdict {
+        let name = self.check_names_with(cert.names(), host, classified);
         let eku = self.check_eku(cert.eku());
         let warnings = if self.checks_names() {
             Vec::new()
@@ -257,6 +268,15 @@ impl Profile {
     /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
     /// ```
     pub fn check_names(self, names: &Names, host: &ReferenceId) -> NameVerdict {
+        self.check_names_with(names, host, &mut Classified::default())
+    }
+
+    fn check_names_with<'n>(
+        self,
+        names: &'n Names,
+        host: &ReferenceId,
+        classified: &mut Classified<'n>,
+    ) -> NameVerdict {
         let Some(wildcard) = self.wildcard_rule() else {
             return NameVerdict {
                 matched: true,
@@ -266,9 +286,13 @@ impl Profile {
             };
         };
         let cn_allowed = self == Profile::WindowsClient && names.dns.is_empty();
-        let rule_for = |id: Presented<'_>| match (id, host) {
-            (Presented::Dns(p), ReferenceId::Dns(r)) => match_dns(p, r, wildcard),
-            (Presented::Cn(p), ReferenceId::Dns(r)) if cn_allowed => match_dns(p, r, wildcard),
+        let mut rule_for = |i: usize, id: Presented<'n>| match (id, host) {
+            (Presented::Dns(p), ReferenceId::Dns(r)) => {
+                match_dns(classified.get(i, p), r, wildcard)
+            }
+            (Presented::Cn(p), ReferenceId::Dns(r)) if cn_allowed => {
+                match_dns(classified.get(i, p), r, wildcard)
+            }
             (Presented::Cn(_), _) if self == Profile::Rfc9525 => Rule::CnNotUsed,
             (Presented::Cn(_), ReferenceId::Dns(_)) => Rule::CnIgnoredDnsSanPresent,
             (Presented::Ip(p), ReferenceId::Ip(r)) => match_ip(p, *r),
@@ -280,7 +304,7 @@ impl Profile {
         // once the verdict is known.
         let mut first_rules = [Rule::NoIdentifiers; FIRST_RULES];
         for (i, id) in Presented::all(names).enumerate() {
-            let rule = rule_for(id);
+            let rule = rule_for(i, id);
             if rule.is_match() {
                 let id = id.to_owned();
                 return NameVerdict {
@@ -297,7 +321,10 @@ impl Profile {
         let count = names.dns.len() + names.ips.len() + names.common_names.len();
         let mut rejected = Vec::with_capacity(count.max(1));
         for (i, id) in Presented::all(names).enumerate() {
-            let rule = first_rules.get(i).copied().unwrap_or_else(|| rule_for(id));
+            let rule = first_rules
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| rule_for(i, id));
             rejected.push(NameReason::new(Some(id.to_owned()), rule));
         }
         if rejected.is_empty() {
@@ -381,7 +408,8 @@ impl Profile {
 }
 
 /// How many rules of the first pass of [`Profile::check_names`] are kept
-/// for the second (more identifiers are compared again).
+/// for the second, and how many classifications [`Classified`] keeps (for
+/// identifiers past these, the work is done again).
 const FIRST_RULES: usize = 8;
 
 /// A presented identifier, borrowed from [`Names`]: [`PresentedId`] without
@@ -411,8 +439,29 @@ impl<'a> Presented<'a> {
     }
 }
 
-fn match_dns(presented: &str, reference: &DnsName, wildcard: WildcardRule) -> Rule {
-    match classify(presented) {
+/// The classification of a certificate's first presented names (by their
+/// position in [`Presented::all`]), made once for all the profiles that
+/// check the certificate: it depends on the name only.
+#[derive(Default)]
+pub(crate) struct Classified<'n> {
+    slots: [Option<Result<DnsPattern<'n>, Rule>>; FIRST_RULES],
+}
+
+impl<'n> Classified<'n> {
+    fn get(&mut self, index: usize, name: &'n str) -> Result<DnsPattern<'n>, Rule> {
+        match self.slots.get_mut(index) {
+            Some(slot) => *slot.get_or_insert_with(|| classify(name)),
+            None => classify(name),
+        }
+    }
+}
+
+fn match_dns(
+    classified: Result<DnsPattern<'_>, Rule>,
+    reference: &DnsName,
+    wildcard: WildcardRule,
+) -> Rule {
+    match classified {
         Err(rule) => rule,
         Ok(DnsPattern::Exact(p)) => {
             if p.eq_ignore_ascii_case(reference.as_str()) {

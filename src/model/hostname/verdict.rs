@@ -27,7 +27,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::presented::PresentedId;
-use super::profile::Profile;
+use super::profile::{Classified, Profile};
 use super::reference::ReferenceId;
 use crate::model::certificate::Certificate;
 use crate::model::eku::KeyPurpose;
@@ -528,6 +528,7 @@ impl HostVerdicts {
     /// ```
     pub fn check_profiles(cert: &Certificate, host: &ReferenceId, profiles: &[Profile]) -> Self {
         let mut out = ProfileVerdicts::default();
+        let mut classified = Classified::default();
         for &p in profiles {
             let slot = match p {
                 Profile::WindowsClient => &mut out.windows,
@@ -535,7 +536,7 @@ impl HostVerdicts {
                 Profile::SstpcLinux => &mut out.sstpc,
             };
             if slot.is_none() {
-                *slot = Some(p.check(cert, host));
+                *slot = Some(p.check_with(cert, host, &mut classified));
             }
         }
         HostVerdicts {
