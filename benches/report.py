@@ -169,7 +169,7 @@ def main():
         f"| `select/10000` memory per entry, beyond the DER it holds: peak live | {p1:,.0f} B (N=100: {p0:,.0f} B) | constant per entry | {verdict(constant)} |"
     )
     lines.append(
-        f"| `select/10000` allocations per entry beyond the floor's | {c1:.1f} allocations, {b1:,.0f} B (N=100: {c0:.1f}, {b0:,.0f} B) | small | the report itself: see "Why `select` misses 1.2×" |"
+        f"| `select/10000` allocations per entry beyond the floor's | {c1:.1f} allocations, {b1:,.0f} B (N=100: {c0:.1f}, {b0:,.0f} B) | small | the report itself: see below, why `select` misses 1.2× |"
     )
 
     text = open(md, encoding="utf-8").read()
