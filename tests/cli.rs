@@ -227,3 +227,161 @@ fn thumbprint_invalid_exits_2_naming_the_character() {
     let e = stderr(&out);
     assert!(e.contains("'g'") && e.contains("character 4"), "{e}");
 }
+
+#[test]
+fn check_host_all_profiles() {
+    let out = run(&[
+        "check-host",
+        "--cert",
+        "examples/store/07-server-auth-vpn.pem",
+        "--host",
+        "VPN.example.com.",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["host"], "vpn.example.com");
+    for p in ["windows", "rfc9525", "sstpc"] {
+        assert_eq!(v["profiles"][p]["matched"], true, "{p}");
+        assert!(v["profiles"][p]["reasons"].is_array(), "{p}");
+    }
+    assert_eq!(
+        v["profiles"]["windows"]["identifier"],
+        "dns:vpn.example.com"
+    );
+    assert!(v["profiles"]["sstpc"]["identifier"].is_null());
+}
+
+#[test]
+fn check_host_one_profile_mismatch_exits_1() {
+    let out = run(&[
+        "check-host",
+        "--cert",
+        "examples/store/07-server-auth-vpn.pem",
+        "--host",
+        "sstp.example.com",
+        "--client",
+        "windows",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let profiles = v["profiles"].as_object().unwrap();
+    assert_eq!(profiles.len(), 1, "only the chosen profile");
+    assert_eq!(v["profiles"]["windows"]["matched"], false);
+    assert!(v["profiles"]["windows"]["identifier"].is_null());
+    assert_eq!(
+        v["profiles"]["windows"]["reasons"][0]["rule"],
+        "name-mismatch"
+    );
+
+    // sstpc never checks the name: exit 0 with a warning
+    let out = run(&[
+        "check-host",
+        "--cert",
+        "examples/store/07-server-auth-vpn.pem",
+        "--host",
+        "sstp.example.com",
+        "--client",
+        "sstpc",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no-host-name-check"));
+}
+
+#[test]
+fn check_host_bad_input_exits_2() {
+    for (host, client) in [
+        ("vpn.example.com:443", None),
+        ("*.example.com", None),
+        ("a.example", Some("firefox")),
+    ] {
+        let mut args = vec![
+            "check-host",
+            "--cert",
+            "examples/store/07-server-auth-vpn.pem",
+            "--host",
+            host,
+        ];
+        if let Some(c) = client {
+            args.extend(["--client", c]);
+        }
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{host} {client:?}");
+        assert_eq!(stderr(&out).trim_end().lines().count(), 1);
+    }
+}
+
+#[test]
+fn select_with_host_carries_verdicts() {
+    let out = run(&[
+        "select",
+        "--store",
+        "examples/store",
+        "--at",
+        AT,
+        "--host",
+        "other.example.com",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    // the host never changes the choice
+    assert_eq!(v["selected"]["source"], "05-server-auth-expired.pem");
+    assert_eq!(
+        v["selected"]["host"]["profiles"]["windows"]["matched"],
+        false
+    );
+    let chosen = &v["candidates"][4];
+    assert!(
+        chosen["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "host-name-mismatch"
+                && w["consequence"].as_str().unwrap().contains("0x800B010F"))
+    );
+    assert_eq!(
+        v["candidates"][0]["host"]["profiles"]["rfc9525"]["matched"],
+        false
+    );
+}
+
+#[test]
+fn bindings_json_from_utf16_file() {
+    use sstp_cert::model::httpsys::{Endpoint, ShowStyle, SslBinding, render_show};
+    let hash = "3a7f00112233445566778899aabbccddeeff0102".parse().unwrap();
+    let b = vec![
+        SslBinding::sstp(Endpoint::ipv4_wildcard(443), hash)
+            .with_default_fields(ShowStyle::Current),
+        SslBinding::sstp(Endpoint::ipv6_wildcard(443), hash)
+            .with_default_fields(ShowStyle::Current),
+    ];
+    let text = render_show(&b, ShowStyle::Current);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("netsh.txt");
+    std::fs::write(&f, utf16).unwrap();
+    let out = run(&["bindings", f.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let a = v.as_array().unwrap();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0]["endpoint"], "0.0.0.0:443");
+    assert_eq!(a[1]["endpoint"], "[::]:443");
+    assert_eq!(a[0]["kind"], "ipport");
+    assert_eq!(
+        a[0]["cert_hash"],
+        "3a7f00112233445566778899aabbccddeeff0102"
+    );
+    assert_eq!(a[0]["app_id"], "{ba195980-cd49-458b-9e23-c84ee0adcd75}");
+    assert_eq!(a[0]["store"], "MY");
+    assert_eq!(a[0]["sstp"], true);
+    assert!(a[0]["fields"].is_object());
+
+    let out = run(&["bindings", "/nonexistent/netsh.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+}

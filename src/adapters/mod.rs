@@ -4,3 +4,6 @@
 //! [`model`](crate::model) works on, and nothing more.
 pub mod dir_store;
 pub mod port_probe;
+
+#[cfg(windows)]
+pub mod windows;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bindings;
+mod check_host;
 mod input;
 mod inspect;
 mod output;
@@ -35,6 +36,8 @@ enum Command {
     Thumbprint(thumbprint::Args),
     /// Parse saved `netsh http show sslcert` output into bindings.
     Bindings(bindings::Args),
+    /// Will each kind of SSTP client accept a certificate for a host name?
+    CheckHost(check_host::Args),
 }
 
 /// What a command decided.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Select(a) => select::run(a),
         Command::Thumbprint(a) => thumbprint::run(a),
         Command::Bindings(a) => bindings::run(a),
+        Command::CheckHost(a) => check_host::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,

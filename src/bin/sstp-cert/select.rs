@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use sstp_cert::model::choice::{Choice, ChoiceOptions, Policy, choose};
+use sstp_cert::model::hostname::ReferenceId;
 use sstp_cert::model::store::EntryProblem;
 
 use crate::output::{at_or_now, print_json, rfc3339};
@@ -17,6 +18,9 @@ pub struct Args {
     /// Judge validity at this RFC 3339 time instead of now.
     #[arg(long)]
     at: Option<String>,
+    /// The host name clients dial: adds each client profile's verdict.
+    #[arg(long)]
+    host: Option<String>,
     /// Skip expired and not-yet-valid certificates. NOT what Windows does.
     #[arg(long)]
     strict: bool,
@@ -44,7 +48,11 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     } else {
         Policy::WINDOWS
     };
-    let options = ChoiceOptions::windows().at(at).with_policy(policy);
+    let mut options = ChoiceOptions::windows().at(at).with_policy(policy);
+    if let Some(h) = &a.host {
+        let host = ReferenceId::parse(h).map_err(|e| CliError(format!("--host: {e}")))?;
+        options = options.for_host(host);
+    }
     let choice = choose(&snapshot.entries, &options);
     let report = Report {
         store: store.describe(),
@@ -110,6 +118,20 @@ fn print_human(r: &Report<'_>) {
         }
         for w in &cand.warnings {
             println!("      warning {}: {}; {}", w.code, w.message, w.consequence);
+        }
+        if let Some(hv) = &cand.host {
+            let parts: Vec<String> = hv
+                .iter()
+                .map(|(p, v)| {
+                    let what = match (v.matched(), v.identifier()) {
+                        (true, Some(id)) => format!("match ({id})"),
+                        (true, None) => "accepted, no name check".to_owned(),
+                        (false, _) => "NO MATCH".to_owned(),
+                    };
+                    format!("{} {what}", p.code())
+                })
+                .collect();
+            println!("      host {}: {}", hv.host, parts.join("; "));
         }
     }
     if !r.problems.is_empty() {
