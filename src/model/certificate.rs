@@ -514,10 +514,12 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     }
     let tbs = &x509.tbs_certificate;
 
-    // Any repeated extension is ambiguous.
+    // Any repeated extension is ambiguous. (A set: a 64 KiB certificate can
+    // hold thousands of extensions.)
     let exts = tbs.extensions();
-    for (i, e) in exts.iter().enumerate() {
-        if exts[..i].iter().any(|p| p.oid == e.oid) {
+    let mut seen = std::collections::HashSet::with_capacity(exts.len().min(64));
+    for e in exts {
+        if !seen.insert(e.oid.as_bytes()) {
             let oid = e.oid.to_id_string();
             return Err(CertificateError::DuplicateExtension {
                 name: extension_name(&oid).to_owned(),
@@ -655,14 +657,11 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
             reason: format!("{} bytes after the OID list", rest.len()),
         });
     }
-    let mut out: Vec<KeyPurpose> = Vec::with_capacity(oids.len());
-    for oid in oids {
-        let p = KeyPurpose::from_oid(&oid.to_id_string());
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    Ok(out)
+    let all: Vec<KeyPurpose> = oids
+        .iter()
+        .map(|oid| KeyPurpose::from_oid(&oid.to_id_string()))
+        .collect();
+    Ok(super::eku::dedup(&all))
 }
 
 fn ip_from_bytes(b: &[u8]) -> Result<IpAddr, CertificateError> {

@@ -1,0 +1,118 @@
+//! Inputs the fuzz targets (`fuzz/`) found to break an invariant, each kept
+//! as a test of the invariant it broke. The bytes are the minimised
+//! artifacts, inline. See `fuzz/README.md` for how they were found.
+
+use sstp_cert::model::httpsys::{ShowStyle, parse_sslcert_show, render_show};
+
+/// `render_show` → `parse_sslcert_show` gives the bindings back, in both
+/// styles (the invariant of the `netsh_show` target).
+fn assert_show_round_trip(input: &[u8]) {
+    let listing = parse_sslcert_show(input).expect("the input parses");
+    for style in [ShowStyle::Current, ShowStyle::Legacy2008] {
+        let text = render_show(&listing.bindings, style);
+        let again = parse_sslcert_show(text.as_bytes())
+            .unwrap_or_else(|e| panic!("rendered listing does not parse: {e}\n{text}"));
+        assert_eq!(again.bindings, listing.bindings, "{style:?}\n{text}");
+    }
+}
+
+/// netsh_show, crash-f8e16451…: a block whose endpoint label ends with a
+/// colon (`::\t0` reads as label `:`, value `0`). `render_show` padded the
+/// label, so the label's own colon was followed by white space and the
+/// printed line split there: the listing did not parse back.
+#[test]
+fn netsh_label_ending_with_a_colon_renders_back() {
+    assert_show_round_trip(&[
+        32, 58, 58, 9, 48, 10, 255, 0, 187, 191, 0, 96, 0, 96, 58,
+    ]);
+    assert_show_round_trip(b"x:: 0.0.0.0:443\nhash:: 5c1f0e9e4d2b7a3c6f8e0d1b2a3c4d5e6f708192\nid:\t{ba195980-cd49-458b-9e23-c84ee0adcd75}\nstore:: MY\nflag::\n");
+}
+
+/// Found by the audit of allocations sized from input (not a fuzz crash):
+/// `render_show` reserved its output for *every* binding as if each had
+/// as many lines as the *first* one, so a listing of one long block and
+/// many one-line blocks (about 6 bytes of input each) reserved about 6 KB
+/// per binding — hundreds of megabytes for a listing under a megabyte.
+#[test]
+fn render_show_reserves_in_proportion_to_its_output() {
+    let mut text = String::from("a:: 0.0.0.0:1\nh::\ni::\ns::\n");
+    for i in 0..128 {
+        text.push_str(&format!("f{i}:: 1\n"));
+    }
+    for port in 2..10_002u32 {
+        text.push_str(&format!("\nb:: {port}\n"));
+    }
+    let listing = parse_sslcert_show(text.as_bytes()).expect("parses");
+    assert_eq!(listing.bindings.len(), 10_001);
+    let out = render_show(&listing.bindings, ShowStyle::Current);
+    assert!(
+        out.capacity() <= 2 * out.len() + 4096,
+        "{} bytes reserved for {} bytes of output",
+        out.capacity(),
+        out.len()
+    );
+}
+
+/// netsh_show, minimized from crash-4e9e57fa…: a field with an empty label
+/// (`:\t_`). `render_show` padded the empty label to the label width, so
+/// the printed line was indented by the padding and read back as a member
+/// of an `Extended Properties` group under the blank line before it.
+#[test]
+fn netsh_empty_label_renders_back_at_its_indentation() {
+    assert_show_round_trip(b"\0:\t4\n:\n:\n:\n:\n:\t_");
+    assert_show_round_trip(b"IP:port : 0.0.0.0:443\n: 5c1f0e9e4d2b7a3c6f8e0d1b2a3c4d5e6f708192\n:\n:\nx :\n: 1\n");
+}
+
+/// netsh_show, minimized from crash-2217e971…: a value ending in a stray
+/// carriage return before trailing white space (`: \r `). The parser kept
+/// the CR in the value (store name `"\r"`); printed at the end of a line it
+/// became part of the line break and read back as no store at all. A CR at
+/// either end of a value is line-end debris and is now trimmed like white
+/// space; a CR inside a value is kept.
+#[test]
+fn netsh_value_with_a_trailing_carriage_return() {
+    assert_show_round_trip(b": 2\n:\n:\n: \r ");
+    let l = parse_sslcert_show(b": 2\n:\n:\n: \r \nx : a\rb\r\r\n").expect("parses");
+    assert_eq!(l.bindings[0].store_name, None);
+    assert_eq!(l.bindings[0].fields[0].value.as_text(), "a\rb");
+    assert_show_round_trip(b": 2\n:\n:\n: \r \nx : a\rb\r\r\n");
+}
+
+/// Found by review of the EKU code (a hang the fuzzers' small inputs do
+/// not reach): combining the EKU extension with the EKU property removed
+/// duplicates and intersected the lists pairwise, quadratic in their
+/// length. A properties file under the 1 MiB file limit holds about
+/// 100,000 distinct OIDs, which took minutes per store entry (and per
+/// automatic choice). Both steps are now linear.
+#[test]
+fn long_eku_lists_are_combined_in_linear_time() {
+    use sstp_cert::adapters::dir_store::EntryProperties;
+    use sstp_cert::model::eku::{EffectiveEku, KeyPurpose, effective_eku};
+    let items: Vec<String> = (0..100_000).map(|i| format!("\"1.{i}\"")).collect();
+    let json = format!("{{\"eku_property\": [{}]}}", items.join(","));
+    assert!(json.len() < 1024 * 1024);
+    let property = EntryProperties::from_json(json.as_bytes())
+        .expect("parses")
+        .eku_property
+        .expect("set");
+    let extension: Vec<KeyPurpose> = (0..100_000)
+        .map(|i| KeyPurpose::from_oid(&format!("1.{}", 2 * i)))
+        .collect();
+    let start = std::time::Instant::now();
+    let alone = effective_eku(None, Some(&property));
+    let both = effective_eku(Some(&extension), Some(&property));
+    let elapsed = start.elapsed();
+    assert!(matches!(&alone, EffectiveEku::List(l) if l.len() == 100_000));
+    // The even arcs below 100,000 are in both lists, in the extension's order.
+    match &both {
+        EffectiveEku::List(l) => {
+            assert_eq!(l.len(), 50_000);
+            assert_eq!(l[1], KeyPurpose::from_oid("1.2"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        elapsed < std::time::Duration::from_secs(10),
+        "combining two lists of 100,000 purposes took {elapsed:?}"
+    );
+}
