@@ -57,15 +57,48 @@
 //! |---|---|
 //! | [`model::thumbprint`] | SHA-1 thumbprint and SHA-256 hash types; lenient parsing of pasted text |
 //! | [`model::certificate`] | certificate facts, parsed once |
+//! | [`model::key`] | private key files and pairing them with certificates by public key |
 //! | [`model::eku`] | EKU extension ∩ store property → effective EKU → purpose |
 //! | [`model::store`] | store entries, key state, the `CertStore` trait, an in-memory store |
 //! | [`model::choice`] | the automatic choice with a verdict per candidate |
 //! | [`model::warning`] | what the service does not check but clients do |
+//! | [`model::hostname`] | will each kind of client accept the certificate for the name it dials |
+//! | [`model::registry`] | `SstpSvc\Parameters`: `.reg` and `reg query` text, typed values, writes |
+//! | [`model::httpsys`] | HTTP.sys SSL bindings: `netsh http show sslcert` text, `add`/`delete` commands |
 //! | [`model::crypto_binding`] | SSTP crypto binding: certificate hash field, CMK, Compound MAC |
 //! | [`model::event`] | RasSstp event ids |
+//! | [`model::port`] | whether the listener port is free, per address family |
+//! | [`model::plumbing`] | what the service does to HTTP.sys and the registry when it starts (admin, automatic and HTTP modes) |
+//! | [`model::runtime`] | a simulated server: live certificate contexts, netsh, reg, restarts, reboots, client connections |
+//! | [`model::plan`] | the change-certificate procedure as command lines to paste |
+//! | [`model::script`] | scripts of administrator commands to replay on the simulated server |
+//! | [`model::diagnosis`] | findings with stable codes, explanations and fixes |
 //!
-//! [`adapters`] — the parts that touch the outside world (files, the
-//! operating system, sockets).
+//! [`adapters`] — the parts that touch the outside world:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`adapters::dir_store`] | a directory of certificate and key files as a store |
+//! | [`adapters::port_probe`] | tries to bind `0.0.0.0:<port>` and `[::]:<port>` |
+//! | `adapters::windows` (Windows only) | the Windows certificate store, registry and HTTP.sys, read-only |
+//!
+//! ## Diagnosing a machine
+//!
+//! ```
+//! use sstp_cert::model::diagnosis::{diagnose, DiagnosisInput, FindingCode};
+//! use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+//! use sstp_cert::model::registry::SstpParameters;
+//! use sstp_cert::model::thumbprint::Sha1Thumbprint;
+//!
+//! // HTTP.sys still binds a certificate that was deleted from the store.
+//! let gone = Sha1Thumbprint::of_der(b"the old certificate");
+//! let bindings = [Endpoint::ipv4_wildcard(443), Endpoint::ipv6_wildcard(443)]
+//!     .map(|e| SslBinding::sstp(e, gone));
+//! let params = SstpParameters::default();
+//! let d = diagnose(&DiagnosisInput::new(&[], &bindings, &params));
+//! let f = d.with_code(FindingCode::BindingCertificateMissing).next().unwrap();
+//! assert!(f.message.contains("until the next reboot"));
+//! ```
 //!
 //! ## Errors
 //!
@@ -81,6 +114,11 @@
 //! |---|---|---|
 //! | `idna` | yes | convert U-labels in typed host names to A-labels |
 //! | `cli` | no | the `sstp-cert` command-line tool (clap, serde_json) |
+//! | `rustls` | no | `adapters::tls`: the chosen certificate, its key and a `CertifiedKey` for rustls 0.23 (ring provider), and a re-selectable `ResolvesServerCert` |
+//! | `listener` | no | `adapters::listener`: an SSTP listener front on tokio — binds both families, serves the chosen certificate, answers the SSTP HTTP request, hands the stream over with the crypto-binding values (implies `rustls`; tokio, tokio-rustls, socket2) |
+//!
+//! Key export ([`adapters::key_export`]) needs no feature. The default
+//! features pull in no TLS or async crates.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

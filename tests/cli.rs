@@ -385,3 +385,137 @@ fn bindings_json_from_utf16_file() {
     let out = run(&["bindings", "/nonexistent/netsh.txt"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn sha1_of_pem(path: &str) -> String {
+    let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    sstp_cert::model::certificate::Certificate::from_pem_or_der(&bytes).unwrap()[0]
+        .sha1()
+        .to_string()
+}
+
+const MACHINE: [&str; 6] = [
+    "--store",
+    "examples/store",
+    "--netsh",
+    "examples/machine/netsh-sslcert.txt",
+    "--registry",
+    "examples/machine/sstpsvc.reg",
+];
+
+#[test]
+fn diagnose_sample_machine_finds_the_reboot_trap() {
+    let mut args = vec!["diagnose"];
+    args.extend(MACHINE);
+    args.extend(["--host", "vpn.example.com", "--at", AT, "--json"]);
+    let out = run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an error finding exits 1: {}",
+        stderr(&out)
+    );
+    let v = json(&out);
+    let old = sha1_of_pem("examples/machine/old-vpn-2025.pem");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "binding-certificate-missing");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["certificate"], old.as_str());
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("until the next reboot")
+    );
+    let fix: Vec<&str> = f["fix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    // the fix rebinds to the valid vpn certificate, not the expired first one
+    let good = sha1_of_pem("examples/store/07-server-auth-vpn.pem");
+    assert!(fix.iter().any(|l| l.contains(&good)), "{fix:?}");
+    assert_eq!(v["plumbing"]["mode"], "auto");
+    assert!(
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == 21)
+    );
+
+    // human output names the finding and the fix
+    let mut args = vec!["diagnose"];
+    args.extend(MACHINE);
+    let out = run(&args);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("ERROR [binding-certificate-missing]"), "{s}");
+    assert!(s.contains("net start remoteaccess"));
+}
+
+#[test]
+fn diagnose_without_files_assumes_nothing_bound() {
+    let out = run(&[
+        "diagnose",
+        "--store",
+        "examples/store",
+        "--at",
+        AT,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["findings"][0]["code"], "no-binding");
+    assert_eq!(v["findings"][0]["severity"], "warning");
+    assert_eq!(v["notes"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn plan_change_prints_only_commands() {
+    let good = sha1_of_pem("examples/store/07-server-auth-vpn.pem");
+    // pasted from the certificate dialog: spaced pairs with a leading LRM
+    let pairs: Vec<String> = (0..20)
+        .map(|i| good[2 * i..2 * i + 2].to_uppercase())
+        .collect();
+    let pasted = format!("\u{200e}{}", pairs.join(" "));
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--to", pasted.as_str()]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = String::from_utf8(out.stdout.clone()).unwrap();
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "netsh http delete sslcert ipport=0.0.0.0:443".to_owned(),
+            "netsh http delete sslcert ipport=[::]:443".to_owned(),
+            r#"reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f"#.to_owned(),
+            r#"reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA1CertificateHash /f"#.to_owned(),
+            format!("netsh http add sslcert ipport=0.0.0.0:443 certhash={good} appid={{ba195980-cd49-458b-9e23-c84ee0adcd75}} certstorename=MY"),
+            format!("netsh http add sslcert ipport=[::]:443 certhash={good} appid={{ba195980-cd49-458b-9e23-c84ee0adcd75}} certstorename=MY"),
+            "net stop sstpsvc /y".to_owned(),
+            "net start remoteaccess".to_owned(),
+        ]
+    );
+    assert!(stderr(&out).contains("Case 2"));
+
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--to", good.as_str(), "--json"]);
+    let v = json(&run(&args));
+    assert_eq!(v["case"], "several-eligible");
+    assert_eq!(v["commands"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn plan_change_to_an_ineligible_certificate_exits_2() {
+    let nokey = sha1_of_pem("examples/store/04-server-auth-no-key.pem");
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--to", nokey.as_str()]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr(&out).trim_end().lines().count(), 1);
+}

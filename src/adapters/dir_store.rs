@@ -34,6 +34,12 @@
 //!   [`StoreError::TooManyEntries`]); each file at most [`MAX_FILE_SIZE`]
 //!   bytes, checked from the metadata *before* reading and enforced again by a
 //!   bounded read (`file-too-large`).
+//! * **Key export.** A program that serves the chosen certificate itself gets
+//!   the entry's key as DER from [`DirectoryStore::private_key_der`] (the
+//!   [`KeyExport`] capability), and the rest of the PEM file's certificates
+//!   as its chain from [`DirectoryStore::chain_der`]. Both read the files
+//!   again, with the same limits, and check that they still hold what was
+//!   loaded.
 //!
 //! # Without the file system
 //!
@@ -74,7 +80,8 @@
 //!
 //! [`CertStore::load`] fails only with [`StoreError::Open`] (the directory is
 //! missing, not a directory, or cannot be listed; the message names the path
-//! and the OS error) and [`StoreError::TooManyEntries`].
+//! and the OS error) and [`StoreError::TooManyEntries`]. Key export fails
+//! with a [`KeyExportError`] naming the store, the entry and the file.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -83,11 +90,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use pkcs8::der::zeroize::Zeroizing;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::model::certificate::{Certificate, looks_like_pem};
+use crate::adapters::key_export::{KeyExport, KeyExportError};
+use crate::model::certificate::{Certificate, looks_like_pem, pem_certificates};
 use crate::model::eku::KeyPurpose;
-use crate::model::key::{KeyError, PrivateKey, pair};
+use crate::model::key::{KeyError, KeyFormat, PrivateKey, pair};
 use crate::model::store::{
     CertStore, EntryProblem, KeyState, StoreEntry, StoreError, StoreSnapshot,
 };
@@ -787,6 +797,235 @@ impl CertStore for DirectoryStore {
             entries,
             problems: loader.problems,
         })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Key export
+
+impl DirectoryStore {
+    fn export_error(&self, p: FileProblem, file: &OsStr) -> KeyExportError {
+        KeyExportError::Unreadable {
+            store: self.describe(),
+            file: display(file),
+            code: p.code.to_owned(),
+            message: p.message,
+        }
+    }
+
+    /// The file name of `entry`, refusing sources that are not a plain file
+    /// name of this directory (so a forged source cannot reach other files).
+    fn entry_file(&self, entry: &StoreEntry) -> Result<OsString, KeyExportError> {
+        let name = OsStr::new(&entry.source);
+        let plain = Path::new(name).file_name() == Some(name)
+            && Path::new(name).components().count() == 1
+            && classify(name) == FileKind::Certificate;
+        if plain {
+            Ok(name.to_os_string())
+        } else {
+            Err(KeyExportError::EntryNotFound {
+                store: self.describe(),
+                entry: entry.source.clone(),
+            })
+        }
+    }
+
+    /// Reads the entry's file and checks it still holds the entry's
+    /// certificate first.
+    fn entry_bytes(&self, entry: &StoreEntry) -> Result<Zeroizing<Vec<u8>>, KeyExportError> {
+        let name = self.entry_file(entry)?;
+        let path = self.path.join(&name);
+        if !path.exists() {
+            return Err(KeyExportError::EntryNotFound {
+                store: self.describe(),
+                entry: entry.source.clone(),
+            });
+        }
+        let bytes =
+            read_bounded(&path, self.max_file_size).map_err(|p| self.export_error(p, &name))?;
+        let same = Certificate::from_pem_or_der(&bytes)
+            .ok()
+            .and_then(|c| c.into_iter().next())
+            .is_some_and(|c| c.der() == entry.certificate.der());
+        if !same {
+            return Err(KeyExportError::EntryChanged {
+                store: self.describe(),
+                entry: entry.source.clone(),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// The private key of `entry` as DER, for a program that serves the
+    /// certificate itself (see [`KeyExport`]).
+    ///
+    /// The key is looked up as [`load`](CertStore::load) does — a key block
+    /// in the certificate's own PEM file, else the single sibling
+    /// `<stem>.key` — read again with the same size limit, and compared with
+    /// the certificate again (the files may have changed since the store was
+    /// loaded). The DER comes back in the form the file holds: PKCS#8,
+    /// PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
+    ///
+    /// ```
+    /// use sstp_cert::adapters::dir_store::DirectoryStore;
+    /// use sstp_cert::model::store::CertStore;
+    /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+    /// let dir = tempfile::tempdir()?;
+    /// // certificate and key in one PEM file
+    /// std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem() + &ck.signing_key.serialize_pem())?;
+    /// let store = DirectoryStore::new(dir.path());
+    /// let entry = &store.load()?.entries[0];
+    /// let key = store.private_key_der(entry)?;
+    /// assert_eq!(key.secret_der(), ck.signing_key.serialize_der());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`KeyExportError`]: the entry's source is not a certificate file of
+    /// this directory (`EntryNotFound`), the file now holds another
+    /// certificate (`EntryChanged`), a file cannot be read or is too large
+    /// (`Unreadable`), there is no key (`NoKey`), several sibling key files
+    /// (`AmbiguousKeyFiles`), an unusable key (`Key`: encrypted,
+    /// unsupported, malformed, several keys in one file), or a key of
+    /// another certificate (`Mismatched`).
+    pub fn private_key_der(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+        let name = self.entry_file(entry)?;
+        let bytes = self.entry_bytes(entry)?;
+        let key_error = |file: &OsStr, error: KeyError| KeyExportError::Key {
+            store: self.describe(),
+            file: display(file),
+            error: Box::new(error),
+        };
+        if looks_like_pem(&bytes) {
+            match PrivateKey::find_in_pem(&bytes) {
+                Ok(Some(k)) => return self.checked_der(entry, &name, &bytes, &k),
+                Ok(None) => {}
+                Err(e) => return Err(key_error(&name, e)),
+            }
+        }
+        let key_name = self.sibling_key(entry, &name)?;
+        let kb = read_bounded(&self.path.join(&key_name), self.max_file_size)
+            .map_err(|p| self.export_error(p, &key_name))?;
+        let k = PrivateKey::from_pem_or_der(&kb).map_err(|e| key_error(&key_name, e))?;
+        self.checked_der(entry, &key_name, &kb, &k)
+    }
+
+    /// The certificates after the first one in the entry's PEM file (its
+    /// chain), as DER, in file order; none for a DER file.
+    ///
+    /// # Errors
+    ///
+    /// As [`DirectoryStore::private_key_der`] for reading the file
+    /// (`EntryNotFound`, `EntryChanged`, `Unreadable`).
+    pub fn chain_der(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<Vec<CertificateDer<'static>>, KeyExportError> {
+        let bytes = self.entry_bytes(entry)?;
+        if !looks_like_pem(&bytes) {
+            return Ok(Vec::new());
+        }
+        let all = pem_certificates(&bytes).map_err(|e| KeyExportError::Unreadable {
+            store: self.describe(),
+            file: entry.source.clone(),
+            code: codes::MALFORMED_CERTIFICATE.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(all.into_iter().skip(1).map(CertificateDer::from).collect())
+    }
+
+    /// The single sibling `.key` file of the entry.
+    fn sibling_key(&self, entry: &StoreEntry, name: &OsStr) -> Result<OsString, KeyExportError> {
+        let unreadable = |e: std::io::Error| KeyExportError::Unreadable {
+            store: self.describe(),
+            file: self.describe(),
+            code: codes::UNREADABLE_DIRECTORY_ENTRY.to_owned(),
+            message: format!("cannot list the directory: {e}"),
+        };
+        let want = stem(name);
+        let mut found: Vec<OsString> = Vec::new();
+        for (count, item) in fs::read_dir(&self.path).map_err(unreadable)?.enumerate() {
+            if count >= self.max_entries {
+                return Err(KeyExportError::Unreadable {
+                    store: self.describe(),
+                    file: self.describe(),
+                    code: "too-many-entries".to_owned(),
+                    message: format!("more than {} directory entries", self.max_entries),
+                });
+            }
+            let n = item.map_err(unreadable)?.file_name();
+            if classify(&n) == FileKind::Key && stem(&n) == want {
+                found.push(n);
+            }
+        }
+        found.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+        match found.len() {
+            0 => Err(KeyExportError::NoKey {
+                store: self.describe(),
+                entry: entry.source.clone(),
+            }),
+            1 => Ok(found.remove(0)),
+            _ => Err(KeyExportError::AmbiguousKeyFiles {
+                store: self.describe(),
+                entry: entry.source.clone(),
+                files: found.iter().map(|n| display(n)).collect(),
+            }),
+        }
+    }
+
+    /// Checks the key against the entry's certificate and returns its DER.
+    fn checked_der(
+        &self,
+        entry: &StoreEntry,
+        file: &OsStr,
+        bytes: &[u8],
+        key: &PrivateKey,
+    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+        if !key.matches(&entry.certificate) {
+            return Err(KeyExportError::Mismatched {
+                store: self.describe(),
+                entry: entry.source.clone(),
+                file: display(file),
+            });
+        }
+        let der = if looks_like_pem(bytes) {
+            // The key was validated above: exactly one unencrypted key block.
+            PrivateKeyDer::from_pem_slice(bytes).map_err(|e| KeyError::Pem {
+                reason: e.to_string(),
+            })
+        } else {
+            let owned = bytes.to_vec();
+            Ok(match key.format() {
+                KeyFormat::Pkcs8 => PrivateKeyDer::Pkcs8(owned.into()),
+                KeyFormat::Pkcs1 => PrivateKeyDer::Pkcs1(owned.into()),
+                KeyFormat::Sec1 => PrivateKeyDer::Sec1(owned.into()),
+            })
+        };
+        der.map_err(|error| KeyExportError::Key {
+            store: self.describe(),
+            file: display(file),
+            error: Box::new(error),
+        })
+    }
+}
+
+impl KeyExport for DirectoryStore {
+    fn private_key_der(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+        DirectoryStore::private_key_der(self, entry)
+    }
+
+    fn intermediates_der(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<Vec<CertificateDer<'static>>, KeyExportError> {
+        self.chain_der(entry)
     }
 }
 

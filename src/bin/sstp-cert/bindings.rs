@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use sstp_cert::model::httpsys::{MAX_NETSH_INPUT, parse_sslcert_show};
 
 use crate::input::read_limited;
-use crate::output::print_json;
+use crate::output::{emit, out, print_json};
 use crate::{CliError, Outcome};
 
 /// Arguments of `bindings`.
@@ -30,8 +30,9 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         print_json(&listing.bindings)?;
         return Ok(Outcome::Positive);
     }
+    let mut o = String::new();
     if listing.bindings.is_empty() {
-        println!("no SSL certificate bindings");
+        out!(o, "no SSL certificate bindings");
     }
     for b in &listing.bindings {
         let app = match b.app_id {
@@ -41,22 +42,26 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             },
             None => "(none)".into(),
         };
-        println!(
+        out!(
+            o,
             "{:<24} {:<12} {}",
             b.endpoint.to_string(),
             b.endpoint.kind().as_str(),
             if b.is_sstp() { "SSTP" } else { "" }
         );
-        println!(
+        out!(
+            o,
             "    certhash {}",
             b.cert_hash
                 .map_or_else(|| "(none)".to_owned(), |h| h.to_string())
         );
-        println!("    appid    {app}");
-        println!(
+        out!(o, "    appid    {app}");
+        out!(
+            o,
             "    store    {}",
             b.store_name.as_deref().unwrap_or("(none)")
         );
     }
+    emit(&o)?;
     Ok(Outcome::Positive)
 }

@@ -6,7 +6,7 @@ use sstp_cert::model::certificate::{Certificate, MAX_CERTIFICATE_DER_LEN};
 use sstp_cert::model::hostname::{HostVerdicts, Profile, ReferenceId};
 
 use crate::input::read_limited;
-use crate::output::print_json;
+use crate::output::{emit, out, print_json};
 use crate::{CliError, Outcome};
 
 /// Arguments of `check-host`.
@@ -47,7 +47,8 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     if a.json {
         print_json(&v)?;
     } else {
-        println!("host: {}", v.host);
+        let mut o = String::new();
+        out!(o, "host: {}", v.host);
         for (p, r) in v.iter() {
             let verdict = if r.matched() {
                 match r.identifier() {
@@ -57,22 +58,23 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             } else {
                 "NO MATCH".to_owned()
             };
-            println!("{:<8} {verdict}", p.code());
+            out!(o, "{:<8} {verdict}", p.code());
             if !r.matched() {
                 for reason in r.reasons() {
-                    println!("         {reason}");
+                    out!(o, "         {reason}");
                 }
             }
             if !r.eku.accepted {
-                println!("         EKU refused: {}", r.eku.explanation);
+                out!(o, "         EKU refused: {}", r.eku.explanation);
             }
             if let Some(c) = &r.consequence {
-                println!("         consequence: {c}");
+                out!(o, "         consequence: {c}");
             }
             for w in &r.warnings {
-                println!("         warning: {w}");
+                out!(o, "         warning: {w}");
             }
         }
+        emit(&o)?;
     }
     Ok(if v.all_matched() {
         Outcome::Positive

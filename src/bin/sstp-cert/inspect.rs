@@ -7,7 +7,7 @@ use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::eku::{KeyPurpose, effective_eku};
 use sstp_cert::model::warning::{Warning, warnings_for};
 
-use crate::output::{at_or_now, print_json, rfc3339};
+use crate::output::{at_or_now, emit, out, print_json, rfc3339};
 use crate::{CliError, Outcome};
 
 /// The largest file `inspect` reads.
@@ -69,12 +69,14 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     if a.json {
         print_json(&all)?;
     } else {
+        let mut o = String::new();
         for (i, f) in all.iter().enumerate() {
             if i > 0 {
-                println!();
+                out!(o);
             }
-            print_human(f);
+            print_human(&mut o, f);
         }
+        emit(&o)?;
     }
     Ok(Outcome::Positive)
 }
@@ -100,17 +102,18 @@ fn facts(file: &str, c: &Certificate, at: time::OffsetDateTime) -> Facts {
     }
 }
 
-fn print_human(f: &Facts) {
-    println!("file:         {}", f.file);
-    println!("subject:      {}", f.subject);
-    println!("issuer:       {}", f.issuer);
-    println!("sha1:         {}", f.sha1);
-    println!("sha256:       {}", f.sha256);
-    println!("purpose:      {}", f.purpose);
+fn print_human(o: &mut String, f: &Facts) {
+    out!(*o, "file:         {}", f.file);
+    out!(*o, "subject:      {}", f.subject);
+    out!(*o, "issuer:       {}", f.issuer);
+    out!(*o, "sha1:         {}", f.sha1);
+    out!(*o, "sha256:       {}", f.sha256);
+    out!(*o, "purpose:      {}", f.purpose);
     match &f.eku {
-        None => println!("eku:          (no extension: valid for all uses)"),
-        Some(l) if l.is_empty() => println!("eku:          (present but empty: no valid uses)"),
-        Some(l) => println!(
+        None => out!(*o, "eku:          (no extension: valid for all uses)"),
+        Some(l) if l.is_empty() => out!(*o, "eku:          (present but empty: no valid uses)"),
+        Some(l) => out!(
+            *o,
             "eku:          {}",
             l.iter()
                 .map(|p| format!("{p} ({})", p.oid()))
@@ -118,14 +121,20 @@ fn print_human(f: &Facts) {
                 .join(", ")
         ),
     }
-    println!("dns names:    {}", list(&f.dns_names));
-    println!("ip addresses: {}", list(&f.ip_addresses));
-    println!("common names: {}", list(&f.common_names));
-    println!("not before:   {}", f.not_before);
-    println!("not after:    {}", f.not_after);
-    println!("key:          {}", f.key_algorithm);
+    out!(*o, "dns names:    {}", list(&f.dns_names));
+    out!(*o, "ip addresses: {}", list(&f.ip_addresses));
+    out!(*o, "common names: {}", list(&f.common_names));
+    out!(*o, "not before:   {}", f.not_before);
+    out!(*o, "not after:    {}", f.not_after);
+    out!(*o, "key:          {}", f.key_algorithm);
     for w in &f.warnings {
-        println!("warning:      {}: {}; {}", w.code, w.message, w.consequence);
+        out!(
+            *o,
+            "warning:      {}: {}; {}",
+            w.code,
+            w.message,
+            w.consequence
+        );
     }
 }
 

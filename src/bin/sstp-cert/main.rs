@@ -11,10 +11,14 @@ use clap::{Parser, Subcommand};
 
 mod bindings;
 mod check_host;
+mod diagnose;
 mod input;
 mod inspect;
 mod output;
+mod plan_change;
 mod select;
+mod simulate;
+mod state;
 mod store_arg;
 mod thumbprint;
 
@@ -38,6 +42,12 @@ enum Command {
     Bindings(bindings::Args),
     /// Will each kind of SSTP client accept a certificate for a host name?
     CheckHost(check_host::Args),
+    /// Say what is wrong with a machine's SSTP certificate set-up, and the fix.
+    Diagnose(diagnose::Args),
+    /// Print the commands that change the bound certificate the right way.
+    PlanChange(plan_change::Args),
+    /// Replay administrator commands, reboots and client connections on the model.
+    Simulate(simulate::Args),
 }
 
 /// What a command decided.
@@ -66,6 +76,9 @@ fn main() -> ExitCode {
         Command::Thumbprint(a) => thumbprint::run(a),
         Command::Bindings(a) => bindings::run(a),
         Command::CheckHost(a) => check_host::run(a),
+        Command::Diagnose(a) => diagnose::run(a),
+        Command::PlanChange(a) => plan_change::run(a),
+        Command::Simulate(a) => simulate::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use sstp_cert::model::choice::{Choice, ChoiceOptions, Policy, choose};
 use sstp_cert::model::hostname::ReferenceId;
 use sstp_cert::model::store::EntryProblem;
 
-use crate::output::{at_or_now, print_json, rfc3339};
+use crate::output::{at_or_now, emit, out, print_json, rfc3339};
 use crate::store_arg::{StoreArg, open_store};
 use crate::{CliError, Outcome};
 
@@ -64,7 +64,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     if a.json {
         print_json(&report)?;
     } else {
-        print_human(&report);
+        emit(&print_human(&report))?;
     }
     Ok(if choice.selected.is_some() {
         Outcome::Positive
@@ -73,29 +73,32 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     })
 }
 
-fn print_human(r: &Report<'_>) {
+fn print_human(r: &Report<'_>) -> String {
+    let mut o = String::new();
     let c = r.choice;
-    println!(
+    out!(
+        o,
         "store: {} ({} certificates, validity judged at {})",
         r.store,
         c.candidates.len(),
         r.at
     );
     if !r.windows_rules {
-        println!(
+        out!(
+            o,
             "policy: strict (skips expired/not-yet-valid certificates; NOT what Windows does)"
         );
     }
     match c.selected_candidate() {
         Some(s) => {
-            println!("selected: {} ({})", s.source, s.purpose);
-            println!("  sha1   {}", s.sha1);
-            println!("  sha256 {}", s.sha256);
+            out!(o, "selected: {} ({})", s.source, s.purpose);
+            out!(o, "  sha1   {}", s.sha1);
+            out!(o, "  sha256 {}", s.sha256);
         }
-        None => println!("selected: none"),
+        None => out!(o, "selected: none"),
     }
-    println!();
-    println!("candidates in store order:");
+    out!(o);
+    out!(o, "candidates in store order:");
     for cand in &c.candidates {
         let mark = if cand.is_chosen() {
             "CHOSEN"
@@ -104,7 +107,8 @@ fn print_human(r: &Report<'_>) {
         } else {
             "ineligible"
         };
-        println!(
+        out!(
+            o,
             "  [{}] {}  {}  key={}  {}",
             cand.index + 1,
             cand.source,
@@ -112,12 +116,18 @@ fn print_human(r: &Report<'_>) {
             cand.key,
             mark
         );
-        println!("      sha1 {}", cand.sha1);
+        out!(o, "      sha1 {}", cand.sha1);
         for reason in &cand.reasons {
-            println!("      {}: {}", reason.code(), reason.explain());
+            out!(o, "      {}: {}", reason.code(), reason.explain());
         }
         for w in &cand.warnings {
-            println!("      warning {}: {}; {}", w.code, w.message, w.consequence);
+            out!(
+                o,
+                "      warning {}: {}; {}",
+                w.code,
+                w.message,
+                w.consequence
+            );
         }
         if let Some(hv) = &cand.host {
             let parts: Vec<String> = hv
@@ -131,21 +141,22 @@ fn print_human(r: &Report<'_>) {
                     format!("{} {what}", p.code())
                 })
                 .collect();
-            println!("      host {}: {}", hv.host, parts.join("; "));
+            out!(o, "      host {}: {}", hv.host, parts.join("; "));
         }
     }
     if !r.problems.is_empty() {
-        println!();
-        println!("not read:");
+        out!(o);
+        out!(o, "not read:");
         for p in r.problems {
-            println!("  {}: {} ({})", p.source, p.message, p.code);
+            out!(o, "  {}: {} ({})", p.source, p.message, p.code);
         }
     }
     if !c.events.is_empty() {
-        println!();
-        println!("events:");
+        out!(o);
+        out!(o, "events:");
         for e in &c.events {
-            println!("  {e}");
+            out!(o, "  {e}");
         }
     }
+    o
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sstp_cert::model::thumbprint::{CertHash, parse_hash};
 
-use crate::output::print_json;
+use crate::output::{emit, out, print_json};
 use crate::{CliError, Outcome};
 
 /// Arguments of `thumbprint`.
@@ -59,11 +59,13 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         } else {
             "SHA-256 hash (SHA256CertificateHash)"
         };
-        println!("{}", report.hex);
-        println!("kind: {what}");
+        let mut o = String::new();
+        out!(o, "{}", report.hex);
+        out!(o, "kind: {what}");
         for r in &parsed.removed {
-            println!("warning: {r}");
+            out!(o, "warning: {r}");
         }
+        emit(&o)?;
     }
     Ok(Outcome::Positive)
 }

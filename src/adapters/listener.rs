@@ -1,0 +1,1553 @@
+//! An SSTP listener front on tokio (feature `listener`).
+//!
+//! What the SSTP service sets up before any PPP byte flows (SPEC §0.1,
+//! [MS-SSTP] 2.2.1, 3.3.5.1, 4.1), for a Rust program that wants to be the
+//! server:
+//!
+//! 1. **Bind the pair** `0.0.0.0:<port>` and `[::]:<port>`
+//!    ([`ListenerConfig::wildcard`]; the port normally comes from the
+//!    registry model's effective listener port — `ListenerPort`, 0 meaning
+//!    443). The IPv6 socket is IPv6-only, as on Windows, so both families
+//!    bind the same port side by side. Any addresses can be used instead
+//!    (loopback for tests). A family that cannot be bound is reported
+//!    separately, as the Event 22 finding of the diagnosis
+//!    ([`BindError`]); a machine without IPv6 is said so distinctly.
+//! 2. **Serve the selected certificate**: the TLS handshake uses the
+//!    certificate an [`SstpCertResolver`] chose by the SSTP rules. Each
+//!    connection is pinned to the certificate in service when it was
+//!    accepted, so [`ConnectionInfo::served`] is exactly what the client
+//!    received, even across a [`SstpCertResolver::reselect`].
+//! 3. **Answer the SSTP HTTP request**: `SSTP_DUPLEX_POST
+//!    /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1` with `Host`,
+//!    `Content-Length: 18446744073709551615` and (optionally)
+//!    `SSTPCORRELATIONID` is answered `HTTP/1.1 200 OK` with
+//!    `Content-Length: 18446744073709551615`, `Server` and `Date`; anything
+//!    else gets an HTTP error answer with `Connection: close` — "the last
+//!    data sent over the connection" — and the connection is closed
+//!    ([`Refusal`]).
+//! 4. **Hand the stream over** ([`SstpConnection`], `AsyncRead +
+//!    AsyncWrite`) together with the crypto-binding values (SPEC §10): the
+//!    served certificate's hashes and the hash-protocol bitmask to
+//!    advertise ([`ConnectionInfo::crypto_binding`]). From there on the
+//!    stream carries SSTP packets; the first one a client sends is its Call
+//!    Connect Request.
+//!
+//! # Limits
+//!
+//! Nothing a client sends can make the front hang or grow without bound
+//! ([`Limits`]): the TLS handshake and the HTTP request each have a timeout
+//! (10 s by default), the request head is read into a buffer of at most
+//! 8 KiB, and at most 32 header lines are accepted. Bytes a client sends
+//! after the request head (a pipelined Call Connect Request) are kept and
+//! read first from the [`SstpConnection`].
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use sstp_cert::adapters::dir_store::DirectoryStore;
+//! use sstp_cert::adapters::listener::{ListenerConfig, SstpListener};
+//! use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
+//! use tokio::io::AsyncReadExt;
+//!
+//! async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+//!     let resolver = Arc::new(SstpCertResolver::new(
+//!         DirectoryStore::new("/etc/sstp/store"),
+//!         ResolverOptions::default(),
+//!     )?);
+//!     // the port normally comes from the registry model (ListenerPort)
+//!     let listener = SstpListener::bind(ListenerConfig::wildcard(443), resolver).await?;
+//!     loop {
+//!         let incoming = listener.accept().await?;
+//!         tokio::spawn(async move {
+//!             let Ok(mut conn) = incoming.handshake().await else { return };
+//!             let binding = conn.info().crypto_binding; // hashes + bitmask
+//!             let mut header = [0u8; 4];
+//!             if conn.read_exact(&mut header).await.is_ok() {
+//!                 // ... the SSTP state machine takes over here
+//!             }
+//!             let _ = binding;
+//!         });
+//!     }
+//! }
+//! ```
+//!
+//! # Errors
+//!
+//! * [`SstpListener::bind`]: [`BindError`], one [`BindFailure`] per family
+//!   that could not be bound (port in use, address not available, IPv6
+//!   unavailable on the machine), each with its Event 22 finding; also when
+//!   called outside a Tokio runtime.
+//! * [`SstpListener::accept`]: the OS error of `accept(2)` (e.g. too many
+//!   open files); the listener stays usable.
+//! * [`Incoming::handshake`]: [`ConnectionError`] — the TLS handshake failed
+//!   (a client that refuses the certificate, for instance for its name,
+//!   ends it here) or timed out, the request was refused (with the status
+//!   sent), timed out, or the peer closed the connection.
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use rustls::ProtocolVersion;
+use socket2::{Domain, Protocol, Socket, Type};
+use time::OffsetDateTime;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::adapters::tls::{CryptoBindingValues, ServedCertificate, ServedKey, SstpCertResolver};
+use crate::model::crypto_binding::HashProtocolBitmask;
+use crate::model::event::{Event, EventId};
+
+/// The HTTP method of the SSTP request.
+///
+/// ```
+/// use sstp_cert::adapters::listener::{SSTP_CONTENT_LENGTH, SSTP_METHOD, SSTP_URI};
+/// let line = format!("{SSTP_METHOD} {SSTP_URI} HTTP/1.1");
+/// assert_eq!(line, "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1");
+/// assert_eq!(SSTP_CONTENT_LENGTH.to_string(), "18446744073709551615");
+/// ```
+pub const SSTP_METHOD: &str = "SSTP_DUPLEX_POST";
+
+/// The URI of the SSTP request (compared case-insensitively, as HTTP.sys
+/// matches URLs).
+pub const SSTP_URI: &str = "/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/";
+
+/// The `Content-Length` of the SSTP request and response: ULONGLONG_MAX.
+pub const SSTP_CONTENT_LENGTH: u64 = u64::MAX;
+
+/// The `Server` header Windows sends, the default of
+/// [`ListenerConfig::server_header`].
+pub const DEFAULT_SERVER_HEADER: &str = "Microsoft-HTTPAPI/2.0";
+
+/// An address family.
+///
+/// ```
+/// use sstp_cert::adapters::listener::Family;
+/// assert_eq!(Family::of(&"[::]:443".parse().unwrap()), Family::Ipv6);
+/// assert_eq!(Family::Ipv4.to_string(), "IPv4");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// IPv4 (`0.0.0.0:<port>`).
+    Ipv4,
+    /// IPv6 (`[::]:<port>`).
+    Ipv6,
+}
+
+impl Family {
+    /// The family of an address.
+    pub fn of(addr: &SocketAddr) -> Family {
+        if addr.is_ipv4() {
+            Family::Ipv4
+        } else {
+            Family::Ipv6
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Family::Ipv4 => "IPv4",
+            Family::Ipv6 => "IPv6",
+        })
+    }
+}
+
+/// Bounds on what one client can cost the front before the stream is
+/// handed over.
+///
+/// ```
+/// use std::time::Duration;
+/// use sstp_cert::adapters::listener::Limits;
+/// let l = Limits { request_timeout: Duration::from_secs(5), ..Limits::default() };
+/// assert_eq!(l.max_request_head, 8 * 1024);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Time allowed for the TLS handshake (10 s).
+    pub tls_handshake_timeout: Duration,
+    /// Time allowed for the whole HTTP request head, from the end of the
+    /// TLS handshake (10 s; clients wait up to 60 s for the answer).
+    pub request_timeout: Duration,
+    /// The largest request head, in bytes (8 KiB).
+    pub max_request_head: usize,
+    /// The most header lines (32).
+    pub max_headers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tls_handshake_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
+            max_request_head: 8 * 1024,
+            max_headers: 32,
+        }
+    }
+}
+
+/// Where and how the front listens.
+///
+/// ```
+/// use sstp_cert::adapters::listener::ListenerConfig;
+/// use sstp_cert::model::crypto_binding::HashProtocolBitmask;
+/// let c = ListenerConfig::wildcard(443).with_hash_protocols(HashProtocolBitmask::BOTH);
+/// assert_eq!(c.ipv4.unwrap().to_string(), "0.0.0.0:443");
+/// assert_eq!(c.ipv6.unwrap().to_string(), "[::]:443");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerConfig {
+    /// The IPv4 address to bind, if any.
+    pub ipv4: Option<SocketAddr>,
+    /// The IPv6 address to bind, if any.
+    pub ipv6: Option<SocketAddr>,
+    /// When IPv6 is not available on the machine at all, listen on IPv4
+    /// alone and report the IPv6 failure in [`SstpListener::skipped`]
+    /// instead of failing (default: `true`). A port in use is always an
+    /// error.
+    pub ipv6_optional: bool,
+    /// The hash protocols to advertise for crypto binding (SHA-256 only by
+    /// default; normally from the registry model's `SHA1Enabled` and
+    /// `SHA256Enabled`).
+    pub hash_protocols: HashProtocolBitmask,
+    /// Time and size bounds.
+    pub limits: Limits,
+    server_header: String,
+}
+
+impl ListenerConfig {
+    /// Both addresses given explicitly (either may be `None`). The family of
+    /// each is checked by [`SstpListener::bind`]. When both ports are 0, the
+    /// IPv6 socket gets the port the system chose for IPv4.
+    pub fn new(ipv4: Option<SocketAddr>, ipv6: Option<SocketAddr>) -> Self {
+        ListenerConfig {
+            ipv4,
+            ipv6,
+            ipv6_optional: true,
+            hash_protocols: HashProtocolBitmask::SHA256,
+            limits: Limits::default(),
+            server_header: DEFAULT_SERVER_HEADER.to_owned(),
+        }
+    }
+
+    /// The pair the SSTP service binds: `0.0.0.0:<port>` and `[::]:<port>`
+    /// (SPEC §0.1). `port` normally is the registry model's effective
+    /// listener port.
+    pub fn wildcard(port: u16) -> Self {
+        ListenerConfig::new(
+            Some(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port))),
+            Some(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))),
+        )
+    }
+
+    /// `127.0.0.1:<port>` and `[::1]:<port>`: the same pair on loopback only
+    /// (tests, trying things out). Port 0 lets the system choose one port
+    /// for both.
+    pub fn loopback(port: u16) -> Self {
+        ListenerConfig::new(
+            Some(SocketAddr::from((Ipv4Addr::LOCALHOST, port))),
+            Some(SocketAddr::from((Ipv6Addr::LOCALHOST, port))),
+        )
+    }
+
+    /// Sets the hash protocols to advertise.
+    pub fn with_hash_protocols(mut self, offered: HashProtocolBitmask) -> Self {
+        self.hash_protocols = offered;
+        self
+    }
+
+    /// Sets the limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Whether a machine without IPv6 may run on IPv4 alone.
+    pub fn with_ipv6_optional(mut self, optional: bool) -> Self {
+        self.ipv6_optional = optional;
+        self
+    }
+
+    /// Sets the `Server` header of the answers. Characters outside visible
+    /// ASCII and space are dropped (no header injection).
+    pub fn with_server_header(mut self, value: &str) -> Self {
+        self.server_header = value.chars().filter(|c| matches!(c, ' '..='~')).collect();
+        self
+    }
+
+    /// The `Server` header of the answers ([`DEFAULT_SERVER_HEADER`]
+    /// unless set).
+    pub fn server_header(&self) -> &str {
+        &self.server_header
+    }
+}
+
+/// One family that could not be bound: the Event 22 finding.
+///
+/// ```
+/// use sstp_cert::adapters::listener::{BindFailure, Family};
+/// let f = BindFailure::Failed {
+///     family: Family::Ipv4,
+///     addr: "0.0.0.0:443".parse().unwrap(),
+///     source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+/// };
+/// assert!(f.is_addr_in_use());
+/// assert_eq!(f.event().id.number(), 22);
+/// assert!(f.to_string().starts_with("IPv4 0.0.0.0:443: the port is in use"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum BindFailure {
+    /// The address could not be bound (port in use, address not
+    /// available, permission denied, …).
+    #[error("{family} {addr}: {}{source}", hint(source))]
+    Failed {
+        /// The family.
+        family: Family,
+        /// The address.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The machine has no IPv6 (no IPv6 sockets, or no IPv6 loopback /
+    /// wildcard address).
+    #[error("IPv6 {addr}: IPv6 is not available on this machine ({source})")]
+    Ipv6Unavailable {
+        /// The address.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The configured address is of the other family.
+    #[error("{family} {addr}: not an {family} address")]
+    WrongFamily {
+        /// The family it was configured for.
+        family: Family,
+        /// The address.
+        addr: SocketAddr,
+    },
+}
+
+fn hint(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => "the port is in use by another listener: ",
+        io::ErrorKind::AddrNotAvailable => "the address is not one of this machine's: ",
+        io::ErrorKind::PermissionDenied => "permission denied (ports below 1024 need privileges): ",
+        _ => "",
+    }
+}
+
+impl BindFailure {
+    /// The family.
+    pub fn family(&self) -> Family {
+        match self {
+            BindFailure::Failed { family, .. } | BindFailure::WrongFamily { family, .. } => *family,
+            BindFailure::Ipv6Unavailable { .. } => Family::Ipv6,
+        }
+    }
+
+    /// The address.
+    pub fn addr(&self) -> SocketAddr {
+        match self {
+            BindFailure::Failed { addr, .. }
+            | BindFailure::Ipv6Unavailable { addr, .. }
+            | BindFailure::WrongFamily { addr, .. } => *addr,
+        }
+    }
+
+    /// The OS error, if any.
+    pub fn os_error(&self) -> Option<&io::Error> {
+        match self {
+            BindFailure::Failed { source, .. } | BindFailure::Ipv6Unavailable { source, .. } => {
+                Some(source)
+            }
+            BindFailure::WrongFamily { .. } => None,
+        }
+    }
+
+    /// Whether the port is in use.
+    pub fn is_addr_in_use(&self) -> bool {
+        self.os_error()
+            .is_some_and(|e| e.kind() == io::ErrorKind::AddrInUse)
+    }
+
+    /// The finding, as the diagnosis reports it: Event 22.
+    pub fn event(&self) -> Event {
+        Event::new(
+            EventId::ListenerFailed,
+            format!("the SSTP listener could not be set up on {self}"),
+        )
+    }
+}
+
+/// Why the front could not be set up: one failure per family, each with
+/// its Event 22 finding.
+///
+/// ```no_run
+/// # async fn demo(resolver: std::sync::Arc<sstp_cert::adapters::tls::SstpCertResolver>) {
+/// use sstp_cert::adapters::listener::{ListenerConfig, SstpListener};
+/// match SstpListener::bind(ListenerConfig::wildcard(443), resolver).await {
+///     Ok(_) => {}
+///     Err(e) => for event in e.events() { eprintln!("{event}") }, // "Event 22: ..."
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    /// One or both families could not be bound; nothing is listening.
+    #[error("Event 22: the SSTP listener could not be set up: {}", join(.0))]
+    Families(Vec<BindFailure>),
+    /// No address was configured.
+    #[error("no address to listen on: configure an IPv4 or an IPv6 address")]
+    NoAddress,
+    /// Called outside a Tokio runtime.
+    #[error("the SSTP listener must be bound inside a Tokio runtime with I/O enabled")]
+    NoRuntime,
+}
+
+fn join(f: &[BindFailure]) -> String {
+    f.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl BindError {
+    /// The failures, one per family.
+    pub fn failures(&self) -> &[BindFailure] {
+        match self {
+            BindError::Families(f) => f,
+            _ => &[],
+        }
+    }
+
+    /// The failure of one family, if it failed.
+    pub fn failure(&self, family: Family) -> Option<&BindFailure> {
+        self.failures().iter().find(|f| f.family() == family)
+    }
+
+    /// The Event 22 findings, one per failed family.
+    pub fn events(&self) -> Vec<Event> {
+        match self {
+            BindError::Families(f) => f.iter().map(BindFailure::event).collect(),
+            other => vec![Event::new(EventId::ListenerFailed, other.to_string())],
+        }
+    }
+}
+
+/// EAFNOSUPPORT: the system has no sockets of this family.
+fn is_family_unsupported(e: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    const EAFNOSUPPORT: i32 = 97;
+    #[cfg(windows)]
+    const EAFNOSUPPORT: i32 = 10047;
+    #[cfg(not(any(target_os = "linux", windows)))]
+    const EAFNOSUPPORT: i32 = 47;
+    e.raw_os_error() == Some(EAFNOSUPPORT)
+}
+
+/// Classifies an OS error met while binding `addr`.
+fn bind_failure(addr: SocketAddr, source: io::Error) -> BindFailure {
+    let family = Family::of(&addr);
+    let special_v6 =
+        matches!(addr, SocketAddr::V6(a) if a.ip().is_unspecified() || a.ip().is_loopback());
+    if family == Family::Ipv6
+        && (is_family_unsupported(&source)
+            || (special_v6 && source.kind() == io::ErrorKind::AddrNotAvailable))
+    {
+        BindFailure::Ipv6Unavailable { addr, source }
+    } else {
+        BindFailure::Failed {
+            family,
+            addr,
+            source,
+        }
+    }
+}
+
+fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
+    let family = Family::of(&addr);
+    let fail = |source: io::Error| bind_failure(addr, source);
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(fail)?;
+    if family == Family::Ipv6 {
+        // As on Windows: [::] does not take the IPv4 port as well.
+        socket.set_only_v6(true).map_err(fail)?;
+    }
+    #[cfg(unix)]
+    socket.set_reuse_address(true).map_err(fail)?; // as std does; not SO_REUSEPORT
+    socket.bind(&addr.into()).map_err(fail)?;
+    socket.listen(1024).map_err(fail)?;
+    socket.set_nonblocking(true).map_err(fail)?;
+    Ok(socket.into())
+}
+
+/// The SSTP listener front: both families bound, serving the certificate
+/// of an [`SstpCertResolver`].
+///
+/// ```no_run
+/// # async fn demo(resolver: std::sync::Arc<sstp_cert::adapters::tls::SstpCertResolver>)
+/// #     -> Result<(), Box<dyn std::error::Error>> {
+/// use sstp_cert::adapters::listener::{Family, ListenerConfig, SstpListener};
+/// let listener = SstpListener::bind(ListenerConfig::loopback(0), resolver).await?;
+/// let port = listener.local_addr(Family::Ipv4).unwrap().port();
+/// println!("listening on {:?} (port {port})", listener.local_addrs());
+/// let incoming = listener.accept().await?;
+/// let conn = incoming.handshake().await?;
+/// println!("{} got {}", conn.info().peer, conn.info().served.sha256);
+/// # Ok(()) }
+/// ```
+pub struct SstpListener {
+    ipv4: Option<TcpListener>,
+    ipv6: Option<TcpListener>,
+    resolver: Arc<SstpCertResolver>,
+    config: Arc<ListenerConfig>,
+    skipped: Vec<BindFailure>,
+    v6_first: AtomicBool,
+}
+
+impl fmt::Debug for SstpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SstpListener")
+            .field("addrs", &self.local_addrs())
+            .field("served", &self.resolver.served())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SstpListener {
+    /// Binds the configured addresses (each family separately) and serves
+    /// `resolver`'s certificate on them. Must run inside a Tokio runtime
+    /// with I/O enabled.
+    ///
+    /// # Errors
+    ///
+    /// [`BindError::Families`] with every family that failed (nothing is
+    /// left listening then); a machine without IPv6 is not an error when
+    /// [`ListenerConfig::ipv6_optional`] is set (see
+    /// [`SstpListener::skipped`]). [`BindError::NoAddress`],
+    /// [`BindError::NoRuntime`].
+    pub async fn bind(
+        config: ListenerConfig,
+        resolver: Arc<SstpCertResolver>,
+    ) -> Result<SstpListener, BindError> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(BindError::NoRuntime);
+        }
+        if config.ipv4.is_none() && config.ipv6.is_none() {
+            return Err(BindError::NoAddress);
+        }
+        let mut failures = Vec::new();
+        let check = |want: Family, a: SocketAddr| {
+            if Family::of(&a) == want {
+                Ok(a)
+            } else {
+                Err(BindFailure::WrongFamily {
+                    family: want,
+                    addr: a,
+                })
+            }
+        };
+        let v4_addr = config.ipv4.map(|a| check(Family::Ipv4, a)).transpose();
+        let v6_addr = config.ipv6.map(|a| check(Family::Ipv6, a)).transpose();
+        let (v4_addr, v6_addr) = match (v4_addr, v6_addr) {
+            (Ok(a), Ok(b)) => (a, b),
+            (a, b) => {
+                failures.extend(a.err());
+                failures.extend(b.err());
+                return Err(BindError::Families(failures));
+            }
+        };
+        let same_port =
+            matches!((v4_addr, v6_addr), (Some(a), Some(b)) if a.port() == 0 && b.port() == 0);
+
+        let mut attempts = 0;
+        let (v4, v6) = loop {
+            attempts += 1;
+            let v4 = v4_addr.map(bind_one).transpose();
+            let v6_target = match (&v4, v6_addr) {
+                (Ok(Some(l)), Some(mut b)) if same_port => {
+                    if let Ok(a) = l.local_addr() {
+                        b.set_port(a.port());
+                    }
+                    Some(b)
+                }
+                (_, b) => b,
+            };
+            let v6 = v6_target.map(bind_one).transpose();
+            // With a system-chosen port, the port may be taken in the other
+            // family: try another one.
+            let retry = same_port
+                && attempts < 8
+                && matches!(&v4, Ok(Some(_)))
+                && matches!(&v6, Err(f) if f.is_addr_in_use());
+            if !retry {
+                break (v4, v6);
+            }
+        };
+        let v4 = v4.unwrap_or_else(|f| {
+            failures.push(f);
+            None
+        });
+        let mut skipped = Vec::new();
+        let v6 = match v6 {
+            Ok(l) => l,
+            Err(f @ BindFailure::Ipv6Unavailable { .. })
+                if config.ipv6_optional && v4.is_some() =>
+            {
+                skipped.push(f);
+                None
+            }
+            Err(f) => {
+                failures.push(f);
+                None
+            }
+        };
+        if !failures.is_empty() {
+            return Err(BindError::Families(failures));
+        }
+        let to_tokio = |l: std::net::TcpListener| {
+            let addr = l.local_addr();
+            TcpListener::from_std(l).map_err(|source| {
+                let addr = addr.unwrap_or_else(|_| SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)));
+                BindFailure::Failed {
+                    family: Family::of(&addr),
+                    addr,
+                    source,
+                }
+            })
+        };
+        let ipv4 = v4.map(to_tokio).transpose();
+        let ipv6 = v6.map(to_tokio).transpose();
+        let (ipv4, ipv6) = match (ipv4, ipv6) {
+            (Ok(a), Ok(b)) => (a, b),
+            (a, b) => {
+                failures.extend(a.err());
+                failures.extend(b.err());
+                return Err(BindError::Families(failures));
+            }
+        };
+        Ok(SstpListener {
+            ipv4,
+            ipv6,
+            resolver,
+            config: Arc::new(config),
+            skipped,
+            v6_first: AtomicBool::new(false),
+        })
+    }
+
+    /// The bound address of a family, if it is listening.
+    pub fn local_addr(&self, family: Family) -> Option<SocketAddr> {
+        let l = match family {
+            Family::Ipv4 => self.ipv4.as_ref(),
+            Family::Ipv6 => self.ipv6.as_ref(),
+        };
+        l.and_then(|l| l.local_addr().ok())
+    }
+
+    /// Every bound address (IPv4 first).
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        [Family::Ipv4, Family::Ipv6]
+            .into_iter()
+            .filter_map(|f| self.local_addr(f))
+            .collect()
+    }
+
+    /// Families left out because the machine has no IPv6 (only with
+    /// [`ListenerConfig::ipv6_optional`]).
+    pub fn skipped(&self) -> &[BindFailure] {
+        &self.skipped
+    }
+
+    /// The resolver whose certificate is served.
+    pub fn resolver(&self) -> &Arc<SstpCertResolver> {
+        &self.resolver
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ListenerConfig {
+        &self.config
+    }
+
+    /// Waits for the next TCP connection on either family. Nothing is read
+    /// from it yet: run [`Incoming::handshake`], normally in a task of its
+    /// own, so that a slow client does not hold up the others.
+    ///
+    /// # Errors
+    ///
+    /// The OS error of `accept` (e.g. too many open files); the listener
+    /// stays usable, call it again (after a pause, for resource errors).
+    pub async fn accept(&self) -> io::Result<Incoming> {
+        let v6_first = self.v6_first.fetch_xor(true, Ordering::Relaxed);
+        let (stream, peer) = poll_fn(|cx| {
+            let order = if v6_first {
+                [&self.ipv6, &self.ipv4]
+            } else {
+                [&self.ipv4, &self.ipv6]
+            };
+            for l in order.into_iter().flatten() {
+                if let Poll::Ready(r) = l.poll_accept(cx) {
+                    return Poll::Ready(r);
+                }
+            }
+            Poll::Pending
+        })
+        .await?;
+        let local = stream.local_addr()?;
+        Ok(Incoming {
+            stream,
+            peer,
+            local,
+            served: self.resolver.current(),
+            config: self.config.clone(),
+        })
+    }
+}
+
+/// A TCP connection accepted by the front, pinned to the certificate in
+/// service when it was accepted; nothing read yet.
+///
+/// ```no_run
+/// # async fn demo(listener: sstp_cert::adapters::listener::SstpListener) -> std::io::Result<()> {
+/// let incoming = listener.accept().await?;
+/// println!("{} will be served {}", incoming.peer_addr(), incoming.served().sha1);
+/// tokio::spawn(async move {
+///     match incoming.handshake().await {
+///         Ok(conn) => { /* hand `conn` to the SSTP state machine */ let _ = conn; }
+///         Err(e) => eprintln!("{e}"),
+///     }
+/// });
+/// # Ok(()) }
+/// ```
+pub struct Incoming {
+    stream: TcpStream,
+    peer: SocketAddr,
+    local: SocketAddr,
+    served: Arc<ServedKey>,
+    config: Arc<ListenerConfig>,
+}
+
+impl fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Incoming")
+            .field("peer", &self.peer)
+            .field("local", &self.local)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a connection did not reach the SSTP stage.
+///
+/// ```no_run
+/// # async fn demo(incoming: sstp_cert::adapters::listener::Incoming) {
+/// use sstp_cert::adapters::listener::ConnectionError;
+/// match incoming.handshake().await {
+///     Ok(_) => {}
+///     Err(ConnectionError::Tls { peer, source }) => eprintln!("{peer} gave up in TLS: {source}"),
+///     Err(ConnectionError::Refused { peer, refusal }) => eprintln!("{peer}: answered {}", refusal.status),
+///     Err(other) => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    /// The TLS handshake failed. A client that refuses the certificate
+    /// (wrong name, unknown CA) ends it here, usually with an alert.
+    #[error("TLS handshake with {peer} failed: {source}")]
+    Tls {
+        /// The client.
+        peer: SocketAddr,
+        /// What failed.
+        #[source]
+        source: io::Error,
+    },
+    /// The TLS handshake took longer than the limit.
+    #[error("TLS handshake with {peer} timed out after {after:?}")]
+    TlsTimeout {
+        /// The client.
+        peer: SocketAddr,
+        /// The limit.
+        after: Duration,
+    },
+    /// The request head did not arrive in time; `408 Request Timeout` was
+    /// sent.
+    #[error("{peer} did not send the SSTP request within {after:?}")]
+    RequestTimeout {
+        /// The client.
+        peer: SocketAddr,
+        /// The limit.
+        after: Duration,
+    },
+    /// The request was refused with the error answer shown.
+    #[error("refused {peer}: {refusal}")]
+    Refused {
+        /// The client.
+        peer: SocketAddr,
+        /// The answer sent and why.
+        refusal: Refusal,
+    },
+    /// The client closed the connection before the request was complete.
+    #[error("{peer} closed the connection before completing the SSTP request")]
+    Closed {
+        /// The client.
+        peer: SocketAddr,
+    },
+    /// Reading or writing failed.
+    #[error("I/O with {peer}: {source}")]
+    Io {
+        /// The client.
+        peer: SocketAddr,
+        /// The error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Incoming {
+    /// The client's address.
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.peer
+    }
+
+    /// The local address the client connected to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// The certificate this connection will be served.
+    pub fn served(&self) -> &ServedCertificate {
+        self.served.certificate()
+    }
+
+    /// Runs the TLS handshake with the pinned certificate, reads the SSTP
+    /// HTTP request, answers it, and hands the stream over.
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectionError`]; a refused request has been answered with the
+    /// error status and the connection closed.
+    pub async fn handshake(self) -> Result<SstpConnection, ConnectionError> {
+        let Incoming {
+            stream,
+            peer,
+            local,
+            served,
+            config,
+        } = self;
+        let limits = config.limits;
+        let acceptor = TlsAcceptor::from(served.server_config().clone());
+        let mut tls =
+            match tokio::time::timeout(limits.tls_handshake_timeout, acceptor.accept(stream)).await
+            {
+                Err(_) => {
+                    return Err(ConnectionError::TlsTimeout {
+                        peer,
+                        after: limits.tls_handshake_timeout,
+                    });
+                }
+                Ok(Err(source)) => return Err(ConnectionError::Tls { peer, source }),
+                Ok(Ok(s)) => s,
+            };
+
+        let mut buf: Vec<u8> = Vec::with_capacity(1024);
+        let read = tokio::time::timeout(
+            limits.request_timeout,
+            read_head(&mut tls, &mut buf, limits.max_request_head),
+        )
+        .await;
+        let head_end = match read {
+            Err(_) => {
+                let refusal = Refusal::new(408, "the request head did not arrive in time");
+                send_refusal(&mut tls, &refusal, &config).await;
+                return Err(ConnectionError::RequestTimeout {
+                    peer,
+                    after: limits.request_timeout,
+                });
+            }
+            Ok(Err(source)) => return Err(ConnectionError::Io { peer, source }),
+            Ok(Ok(HeadRead::Closed)) => return Err(ConnectionError::Closed { peer }),
+            Ok(Ok(HeadRead::TooLarge)) => {
+                let refusal = Refusal::new(
+                    400,
+                    format!(
+                        "the request head is larger than {} bytes",
+                        limits.max_request_head
+                    ),
+                );
+                send_refusal(&mut tls, &refusal, &config).await;
+                return Err(ConnectionError::Refused { peer, refusal });
+            }
+            Ok(Ok(HeadRead::Complete(end))) => end,
+        };
+        let request = match parse_request(&buf[..head_end], limits.max_headers) {
+            Ok(r) => r,
+            Err(refusal) => {
+                send_refusal(&mut tls, &refusal, &config).await;
+                return Err(ConnectionError::Refused { peer, refusal });
+            }
+        };
+        let answer = ok_response(config.server_header(), OffsetDateTime::now_utc());
+        let io_err = |source| ConnectionError::Io { peer, source };
+        tls.write_all(answer.as_bytes()).await.map_err(io_err)?;
+        tls.flush().await.map_err(io_err)?;
+
+        let conn = tls.get_ref().1;
+        let info = ConnectionInfo {
+            peer,
+            local,
+            family: Family::of(&local),
+            sni: conn.server_name().map(str::to_owned),
+            tls_version: conn.protocol_version(),
+            cipher_suite: conn
+                .negotiated_cipher_suite()
+                .and_then(|s| s.suite().as_str())
+                .map(str::to_owned),
+            crypto_binding: served.certificate().crypto_binding(config.hash_protocols),
+            served: served.certificate().clone(),
+            request,
+        };
+        buf.drain(..head_end);
+        Ok(SstpConnection {
+            stream: tls,
+            pending: buf,
+            pos: 0,
+            info,
+        })
+    }
+}
+
+enum HeadRead {
+    Complete(usize),
+    TooLarge,
+    Closed,
+}
+
+/// Reads until the blank line ending the head; returns the offset just
+/// after it. Never holds more than `max` bytes plus one read.
+async fn read_head<R: AsyncRead + Unpin>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<HeadRead> {
+    let mut chunk = [0u8; 2048];
+    loop {
+        let n = r.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(HeadRead::Closed);
+        }
+        let searched_from = buf.len().saturating_sub(3);
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf[searched_from..]
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+        {
+            let end = searched_from + i + 4;
+            return Ok(if end > max {
+                HeadRead::TooLarge
+            } else {
+                HeadRead::Complete(end)
+            });
+        }
+        if buf.len() > max {
+            return Ok(HeadRead::TooLarge);
+        }
+    }
+}
+
+async fn send_refusal(tls: &mut TlsStream<TcpStream>, refusal: &Refusal, config: &ListenerConfig) {
+    let answer = refusal.response(config.server_header(), OffsetDateTime::now_utc());
+    // Best effort, bounded: the client may be gone or not reading.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        tls.write_all(answer.as_bytes()).await?;
+        tls.flush().await?;
+        tls.shutdown().await
+    })
+    .await;
+}
+
+/// The SSTP HTTP request as received.
+///
+/// ```
+/// use sstp_cert::adapters::listener::parse_request;
+/// let req = parse_request(b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
+///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\r\n", 32)?;
+/// assert_eq!(req.correlation_id, None);
+/// assert_eq!(req.headers[0], ("Host".to_owned(), "vpn.example.com".to_owned()));
+/// # Ok::<(), sstp_cert::adapters::listener::Refusal>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SstpRequest {
+    /// The `Host` header.
+    pub host: String,
+    /// The `SSTPCORRELATIONID` header, if sent (Windows clients send a
+    /// `{GUID}`; its shape is not checked: `sstpc` 1.0.18 sends a truncated
+    /// one).
+    pub correlation_id: Option<String>,
+    /// Every header line, in order (name as sent, value trimmed).
+    pub headers: Vec<(String, String)>,
+}
+
+/// An HTTP error answer and why it was given.
+///
+/// ```
+/// use sstp_cert::adapters::listener::Refusal;
+/// let r = Refusal::new(404, "not the SSTP URI");
+/// let text = r.response("Microsoft-HTTPAPI/2.0", time::macros::datetime!(2026-01-02 03:04:05 UTC));
+/// assert!(text.starts_with("HTTP/1.1 404 Not Found\r\n"));
+/// assert!(text.contains("\r\nConnection: close\r\n"));
+/// assert!(text.contains("\r\nDate: Fri, 02 Jan 2026 03:04:05 GMT\r\n"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("HTTP {status} {}: {detail}", reason_phrase(*.status))]
+pub struct Refusal {
+    /// The status sent: 400 (malformed or not an SSTP request), 404 (not
+    /// the SSTP URI), 405 (not `SSTP_DUPLEX_POST`), 408 (too slow), 505
+    /// (not HTTP/1.1).
+    pub status: u16,
+    /// Why, for logs (not sent to the client).
+    pub detail: String,
+}
+
+impl Refusal {
+    /// A refusal with this status and reason.
+    pub fn new(status: u16, detail: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            detail: detail.into(),
+        }
+    }
+
+    /// The error answer: the status, `Content-Length: 0` and
+    /// `Connection: close` (the last data sent on the connection, as
+    /// [MS-SSTP] 4.1 asks), `Server`, `Date`, and `Allow` for 405.
+    pub fn response(&self, server: &str, date: OffsetDateTime) -> String {
+        let allow = if self.status == 405 {
+            format!("Allow: {SSTP_METHOD}\r\n")
+        } else {
+            String::new()
+        };
+        format!(
+            "HTTP/1.1 {} {}\r\nContent-Length: 0\r\nConnection: close\r\n{allow}Server: {server}\r\nDate: {}\r\n\r\n",
+            self.status,
+            reason_phrase(self.status),
+            http_date(date)
+        )
+    }
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Error",
+    }
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    at.format(&fmt).unwrap_or_default()
+}
+
+/// The answer to an accepted SSTP request ([MS-SSTP] 4.1): `HTTP/1.1 200
+/// OK`, `Content-Length: 18446744073709551615`, `Server`, `Date` — four
+/// lines, few enough for clients with small header tables (`sstpc` reads
+/// at most seven).
+///
+/// ```
+/// use sstp_cert::adapters::listener::ok_response;
+/// let text = ok_response("Microsoft-HTTPAPI/2.0", time::macros::datetime!(2006-11-09 00:51:09 UTC));
+/// assert_eq!(text, "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\
+///     Server: Microsoft-HTTPAPI/2.0\r\nDate: Thu, 09 Nov 2006 00:51:09 GMT\r\n\r\n");
+/// ```
+pub fn ok_response(server: &str, date: OffsetDateTime) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {SSTP_CONTENT_LENGTH}\r\nServer: {server}\r\nDate: {}\r\n\r\n",
+        http_date(date)
+    )
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Checks an SSTP HTTP request head (everything up to and including the
+/// blank line) the way the front does, for programs that read the request
+/// themselves.
+///
+/// Accepted: request line `SSTP_DUPLEX_POST <SSTP_URI> HTTP/1.1` (the URI
+/// compared ASCII-case-insensitively), CRLF line ends, printable ASCII only,
+/// at most `max_headers` header lines, exactly one non-empty `Host`, exactly
+/// one `Content-Length: 18446744073709551615`, no `Transfer-Encoding`, at
+/// most one `SSTPCORRELATIONID`.
+///
+/// ```
+/// use sstp_cert::adapters::listener::parse_request;
+/// let head = b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
+///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\
+///     SSTPCORRELATIONID: {0B5C2D4E-0000-4000-8000-000000000001}\r\n\r\n";
+/// let req = parse_request(head, 32)?;
+/// assert_eq!(req.host, "vpn.example.com");
+///
+/// let refusal = parse_request(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 32).unwrap_err();
+/// assert_eq!(refusal.status, 404);
+/// # Ok::<(), sstp_cert::adapters::listener::Refusal>(())
+/// ```
+///
+/// # Errors
+///
+/// A [`Refusal`] with the status to answer: 400 for anything malformed or
+/// missing, 505 for another HTTP version, 404 for another URI, 405 for
+/// another method on the SSTP URI.
+pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Refusal> {
+    let bad = |detail: String| Refusal::new(400, detail);
+    let Some(body) = head.strip_suffix(b"\r\n\r\n") else {
+        return Err(bad(
+            "the request head does not end with an empty line".into()
+        ));
+    };
+    if let Some(pos) = body
+        .iter()
+        .position(|&b| !(b == b'\r' || b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b)))
+    {
+        return Err(bad(format!(
+            "byte {:#04x} at offset {pos} is not printable ASCII",
+            body[pos]
+        )));
+    }
+    // Printable ASCII: valid UTF-8.
+    let text = std::str::from_utf8(body).map_err(|e| bad(e.to_string()))?;
+    let mut lines = text.split("\r\n");
+    if lines.clone().any(|l| l.contains('\r') || l.contains('\n')) {
+        return Err(bad("a bare CR or LF; lines must end with CRLF".into()));
+    }
+    let request_line = lines.next().unwrap_or_default();
+    let parts: Vec<&str> = request_line.split(' ').collect();
+    let [method, uri, version] = parts.as_slice() else {
+        return Err(bad(format!(
+            "request line {request_line:?} is not `METHOD URI VERSION`"
+        )));
+    };
+    if !is_token(method) {
+        return Err(bad(format!("method {method:?} is not an HTTP token")));
+    }
+    if *version != "HTTP/1.1" {
+        return Err(if version.starts_with("HTTP/") {
+            Refusal::new(505, format!("{version}; SSTP needs HTTP/1.1"))
+        } else {
+            bad(format!("{version:?} is not an HTTP version"))
+        });
+    }
+    if !uri.eq_ignore_ascii_case(SSTP_URI) {
+        return Err(Refusal::new(404, format!("{uri:?} is not the SSTP URI")));
+    }
+    if *method != SSTP_METHOD {
+        return Err(Refusal::new(
+            405,
+            format!("method {method}; SSTP needs {SSTP_METHOD}"),
+        ));
+    }
+
+    let mut headers = Vec::new();
+    for line in lines {
+        if headers.len() >= max_headers {
+            return Err(bad(format!("more than {max_headers} header lines")));
+        }
+        if line.starts_with([' ', '\t']) {
+            return Err(bad("folded header line (obs-fold)".into()));
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(bad(format!("header line {line:?} has no colon")));
+        };
+        if !is_token(name) {
+            return Err(bad(format!("header name {name:?} is not an HTTP token")));
+        }
+        headers.push((name.to_owned(), value.trim_matches([' ', '\t']).to_owned()));
+    }
+    let all = |n: &str| -> Vec<&str> {
+        headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    let host = match all("Host").as_slice() {
+        [h] if !h.is_empty() => (*h).to_owned(),
+        [] => return Err(bad("no Host header (HTTP/1.1 requires one)".into())),
+        [_] => return Err(bad("empty Host header".into())),
+        _ => return Err(bad("several Host headers".into())),
+    };
+    match all("Content-Length").as_slice() {
+        [v] if v.parse::<u64>() == Ok(SSTP_CONTENT_LENGTH) && !v.starts_with('+') => {}
+        [v] => {
+            return Err(bad(format!(
+                "Content-Length {v}; SSTP needs {SSTP_CONTENT_LENGTH}"
+            )));
+        }
+        [] => {
+            return Err(bad(format!(
+                "no Content-Length; SSTP needs {SSTP_CONTENT_LENGTH}"
+            )));
+        }
+        _ => return Err(bad("several Content-Length headers".into())),
+    }
+    if !all("Transfer-Encoding").is_empty() {
+        return Err(bad("Transfer-Encoding is not used by SSTP".into()));
+    }
+    let correlation_id = match all("SSTPCORRELATIONID").as_slice() {
+        [] => None,
+        [v] => Some((*v).to_owned()),
+        _ => return Err(bad("several SSTPCORRELATIONID headers".into())),
+    };
+    Ok(SstpRequest {
+        host,
+        correlation_id,
+        headers,
+    })
+}
+
+/// What the embedding program needs to know about an accepted connection.
+///
+/// ```no_run
+/// # fn demo(conn: &sstp_cert::adapters::listener::SstpConnection) {
+/// use sstp_cert::model::crypto_binding::HashProtocol;
+/// let info = conn.info();
+/// // advertise this bitmask in the Crypto Binding Request ...
+/// let bitmask = info.crypto_binding.offered;
+/// // ... and compare the client's Call Connected hash with this
+/// let expected = info.crypto_binding.certificate_hash_field(HashProtocol::Sha256);
+/// # let _ = (bitmask, expected);
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ConnectionInfo {
+    /// The client.
+    pub peer: SocketAddr,
+    /// The local address it connected to.
+    pub local: SocketAddr,
+    /// The family it came in on.
+    pub family: Family,
+    /// The name the client asked for in the TLS SNI extension, if any
+    /// (`sstpc` sends one only with `--tls-ext`).
+    pub sni: Option<String>,
+    /// The TLS version negotiated.
+    pub tls_version: Option<ProtocolVersion>,
+    /// The cipher suite negotiated, by its IANA name.
+    pub cipher_suite: Option<String>,
+    /// The certificate this client received.
+    pub served: ServedCertificate,
+    /// The crypto-binding values to use on this connection: the served
+    /// certificate's hashes and the hash-protocol bitmask to advertise.
+    pub crypto_binding: CryptoBindingValues,
+    /// The SSTP HTTP request.
+    pub request: SstpRequest,
+}
+
+/// An accepted SSTP connection: TLS done, the HTTP request answered with
+/// 200; what follows on the stream is SSTP packets.
+///
+/// Reading returns first any bytes the client sent right after its request
+/// head, then the TLS stream.
+///
+/// ```no_run
+/// # async fn demo(mut conn: sstp_cert::adapters::listener::SstpConnection) -> std::io::Result<()> {
+/// use tokio::io::AsyncReadExt;
+/// // the first SSTP packet: 4-byte header, then the rest of its length
+/// let mut header = [0u8; 4];
+/// conn.read_exact(&mut header).await?;
+/// let len = usize::from(u16::from_be_bytes([header[2], header[3]]) & 0x0fff);
+/// let mut rest = vec![0u8; len.saturating_sub(4)];
+/// conn.read_exact(&mut rest).await?;
+/// # Ok(()) }
+/// ```
+pub struct SstpConnection {
+    stream: TlsStream<TcpStream>,
+    pending: Vec<u8>,
+    pos: usize,
+    info: ConnectionInfo,
+}
+
+impl fmt::Debug for SstpConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SstpConnection")
+            .field("info", &self.info)
+            .field("pending", &(self.pending.len() - self.pos))
+            .finish_non_exhaustive()
+    }
+}
+
+impl SstpConnection {
+    /// What is known about the connection.
+    pub fn info(&self) -> &ConnectionInfo {
+        &self.info
+    }
+
+    /// The TLS stream, the bytes already read from it but not yet consumed
+    /// (read them first), and the connection facts.
+    pub fn into_parts(self) -> (TlsStream<TcpStream>, Vec<u8>, ConnectionInfo) {
+        let mut pending = self.pending;
+        pending.drain(..self.pos);
+        (self.stream, pending, self.info)
+    }
+}
+
+impl AsyncRead for SstpConnection {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.pos < this.pending.len() {
+            let rest = &this.pending[this.pos..];
+            let n = rest.len().min(buf.remaining());
+            buf.put_slice(&rest[..n]);
+            this.pos += n;
+            if this.pos == this.pending.len() {
+                this.pending = Vec::new();
+                this.pos = 0;
+            }
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for SstpConnection {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 18446744073709551615\r\nSSTPCORRELATIONID: {1B672094-E02A-8443-DFB57CE}\r\n\r\n";
+
+    fn status(head: &str) -> u16 {
+        match parse_request(head.as_bytes(), 32) {
+            Ok(_) => 200,
+            Err(r) => r.status,
+        }
+    }
+
+    #[test]
+    fn sstpc_request_is_accepted() {
+        let r = parse_request(GOOD.as_bytes(), 32).unwrap();
+        assert_eq!(r.host, "localhost");
+        assert_eq!(
+            r.correlation_id.as_deref(),
+            Some("{1B672094-E02A-8443-DFB57CE}")
+        );
+        assert_eq!(r.headers.len(), 3);
+        // URI case does not matter
+        assert_eq!(status(&GOOD.replace("sra_{BA195980", "SRA_{ba195980")), 200);
+        // header name case does not matter, correlation id optional
+        assert_eq!(
+            status(
+                &GOOD
+                    .replace("Host:", "host:")
+                    .replace("SSTPCORRELATIONID: {1B672094-E02A-8443-DFB57CE}\r\n", "")
+            ),
+            200
+        );
+    }
+
+    #[test]
+    fn refusals_have_the_right_status() {
+        assert_eq!(status(&GOOD.replace("SSTP_DUPLEX_POST", "POST")), 405);
+        assert_eq!(status(&GOOD.replace("sra_{BA", "srb_{BA")), 404);
+        assert_eq!(status(&GOOD.replace("HTTP/1.1\r\n", "HTTP/1.0\r\n")), 505);
+        assert_eq!(status(&GOOD.replace("HTTP/1.1\r\n", "FTP\r\n")), 400);
+        assert_eq!(status(&GOOD.replace("Host: localhost\r\n", "")), 400);
+        assert_eq!(status(&GOOD.replace("Host: localhost", "Host: ")), 400);
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost\r\n", "Host: a\r\nHost: b\r\n")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("18446744073709551615", "0")),
+            400,
+            "content length"
+        );
+        assert_eq!(
+            status(&GOOD.replace("18446744073709551615", "18446744073709551616")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("Content-Length: 18446744073709551615\r\n", "")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace(
+                "Host: localhost\r\n",
+                "Host: localhost\r\nTransfer-Encoding: chunked\r\n"
+            )),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost\r\n", "Host: localhost\r\n folded\r\n")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost", "Host: loc\u{e9}")),
+            400
+        );
+        assert_eq!(status(&GOOD.replace("Host: localhost", "Host: a\0b")), 400);
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost\r\n", "Host: a\nX: y\r\n")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost", "Bad Name: x\r\nHost: a")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost", "NoColon\r\nHost: a")),
+            400
+        );
+        assert_eq!(
+            status(&GOOD.replace("SSTP_DUPLEX_POST /", "SSTP_DUPLEX_POST  /")),
+            400
+        );
+        assert_eq!(status(&GOOD[..GOOD.len() - 2]), 400);
+        assert_eq!(status(""), 400);
+        assert_eq!(status("\r\n\r\n"), 400);
+        let many: String = (0..40).map(|i| format!("X-{i}: y\r\n")).collect();
+        assert_eq!(
+            status(&GOOD.replace("Host: localhost\r\n", &format!("Host: localhost\r\n{many}"))),
+            400
+        );
+    }
+
+    #[test]
+    fn bind_failures_say_when_ipv6_is_missing() {
+        use std::io::{Error, ErrorKind};
+        let addr = |a: &str| a.parse::<SocketAddr>().unwrap();
+        #[cfg(target_os = "linux")]
+        assert!(matches!(
+            bind_failure(addr("[::]:443"), Error::from_raw_os_error(97)),
+            BindFailure::Ipv6Unavailable { .. }
+        ));
+        let f = bind_failure(addr("[::1]:443"), Error::from(ErrorKind::AddrNotAvailable));
+        assert!(matches!(f, BindFailure::Ipv6Unavailable { .. }));
+        assert!(
+            f.to_string()
+                .contains("IPv6 is not available on this machine"),
+            "{f}"
+        );
+        // another IPv6 address that is not this machine's: an ordinary failure
+        let f = bind_failure(
+            addr("[2001:db8::1]:443"),
+            Error::from(ErrorKind::AddrNotAvailable),
+        );
+        assert!(matches!(
+            f,
+            BindFailure::Failed {
+                family: Family::Ipv6,
+                ..
+            }
+        ));
+        assert!(f.to_string().contains("not one of this machine's"), "{f}");
+        // IPv4 is never "IPv6 unavailable"
+        let f = bind_failure(addr("0.0.0.0:443"), Error::from(ErrorKind::AddrInUse));
+        assert!(f.is_addr_in_use());
+        assert_eq!(f.family(), Family::Ipv4);
+        assert_eq!(f.event().id.number(), 22);
+    }
+
+    #[test]
+    fn answers() {
+        let at = time::macros::datetime!(2006-11-09 00:51:09 UTC);
+        let ok = ok_response("S", at);
+        assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"));
+        assert_eq!(ok.matches("\r\n").count(), 5);
+        let r = Refusal::new(405, "x").response("S", at);
+        assert!(r.contains("Allow: SSTP_DUPLEX_POST\r\n"), "{r}");
+        assert!(r.ends_with("\r\n\r\n"));
+        let c = ListenerConfig::loopback(0).with_server_header("a\r\nInjected: 1");
+        assert_eq!(c.server_header(), "aInjected: 1");
+    }
+
+    #[test]
+    fn head_reader_is_bounded() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(head_reader_is_bounded_async());
+    }
+
+    async fn head_reader_is_bounded_async() {
+        let (mut a, mut b) = tokio::io::duplex(64 * 1024);
+        a.write_all(&vec![b'a'; 20_000]).await.unwrap();
+        let mut buf = Vec::new();
+        assert!(matches!(
+            read_head(&mut b, &mut buf, 8192).await.unwrap(),
+            HeadRead::TooLarge
+        ));
+        assert!(buf.len() <= 8192 + 2048);
+
+        let (mut a, mut b) = tokio::io::duplex(64 * 1024);
+        a.write_all(b"X\r\n\r\nrest").await.unwrap();
+        let mut buf = Vec::new();
+        assert!(matches!(
+            read_head(&mut b, &mut buf, 8192).await.unwrap(),
+            HeadRead::Complete(5)
+        ));
+        drop(a);
+        let mut buf = Vec::new();
+        assert!(matches!(
+            read_head(&mut b, &mut buf, 8192).await.unwrap(),
+            HeadRead::Closed
+        ));
+    }
+}

@@ -1,0 +1,1062 @@
+//! Diagnosis: what is wrong with an SSTP server's certificate set-up, why,
+//! and the commands that fix it (SPEC §0, §6, §7).
+//!
+//! [`diagnose`] takes a machine's state as plain data — the store, the
+//! HTTP.sys bindings, the registry parameters, optionally the intended host
+//! name, the intended certificate and a port probe — runs the service's own
+//! logic on it ([`plumb`]) and reports [`Finding`]s. Every finding has a
+//! stable kebab-case [`FindingCode`], a [`Severity`], the endpoint and
+//! certificate it concerns, a plain-language explanation, and the fix as
+//! command lines to paste.
+//!
+//! | code | severity | when |
+//! |---|---|---|
+//! | `no-valid-certificate` | error | nothing in the store has Server Authentication or Any Purpose with a key (Event 11) |
+//! | `no-binding` | error / warning | a wildcard pair has no binding (warning when the service will create it at its next start) |
+//! | `binding-without-hash` | error | a binding on the pair names no certificate |
+//! | `binding-certificate-missing` | error | a binding names a certificate missing from the store: works until the next reboot |
+//! | `bound-certificate-unusable` | error | the bound certificate is in the store but has no key, or its EKU is not for servers |
+//! | `bindings-differ` | error | the IPv4 and IPv6 pairs name different certificates (Event 24) |
+//! | `bound-not-intended` | warning | several certificates are eligible and the bound one is not the intended one |
+//! | `intended-certificate-unusable` | error | the certificate named as intended is not in the store or not eligible |
+//! | `other-application-owns-pair` | warning / error | a pair is bound by another application (error with Event 32 in admin mode) |
+//! | `binding-store-not-my` | warning | the binding's store is not `MY` |
+//! | `admin-hash-certificate-missing` | error | admin mode and no eligible certificate has the registry hash (Event 25) |
+//! | `registry-hash-missing` | error | the hash the service needs is missing (Event 18/19) |
+//! | `registry-value-invalid` | error / warning | a registry value of the wrong type, length or range |
+//! | `registry-hash-mismatch` | error | the registry hash is not the bound certificate's: crypto binding fails (client Event 6) |
+//! | `bound-certificate-expired` | error | the bound certificate has expired (CERT_E_EXPIRED) |
+//! | `bound-certificate-not-yet-valid` | error | the bound certificate is not valid yet |
+//! | `host-name-mismatch` | error (Windows) / warning (RFC 9525) | the bound certificate does not name the host clients dial |
+//! | `no-host-name-check` | info | `sstpc` on Linux accepts any trusted certificate for any name |
+//! | `client-eku-refused` | error | the Windows client refuses the bound certificate's EKU (client Event 16) |
+//! | `certificate-warning` | warning | what the service does not check but clients do (self-signed, no CRL distribution point, weak key, …) |
+//! | `port-unavailable` | error | another program holds `0.0.0.0:<port>` or `[::]:<port>` (Event 22) |
+//! | `http-mode` | info | `UseHttps` = 0: TLS is offloaded, the service binds no certificate |
+//! | `service-will-rebind` | info | the next service start changes bindings or registry values |
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::model::diagnosis::{diagnose, DiagnosisInput, FindingCode, Severity};
+//! use sstp_cert::model::registry::SstpParameters;
+//! use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+//! use sstp_cert::model::thumbprint::Sha1Thumbprint;
+//!
+//! // Both pairs bound to a certificate the store no longer has.
+//! let gone = Sha1Thumbprint::of_der(b"deleted certificate");
+//! let bindings = vec![
+//!     SslBinding::sstp(Endpoint::ipv4_wildcard(443), gone),
+//!     SslBinding::sstp(Endpoint::ipv6_wildcard(443), gone),
+//! ];
+//! let params = SstpParameters::default();
+//! let d = diagnose(&DiagnosisInput::new(&[], &bindings, &params));
+//! assert!(d.findings.iter().any(|f| f.code == FindingCode::BindingCertificateMissing
+//!     && f.severity == Severity::Error));
+//! assert!(d.has_errors());
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::certificate::Certificate;
+use super::choice::{Choice, ChoiceOptions, choose};
+use super::eku::Purpose;
+use super::event::Event;
+use super::hostname::{Profile, ReferenceId};
+use super::httpsys::{Endpoint, SslBinding, render_add_command};
+use super::plan::{PlanInput, PlanOptions, plan_certificate_change};
+use super::plumbing::{GoneCertificateProfile, Mode, Plumbing, PlumbingInput, plumb};
+use super::port::PortStatus;
+use super::registry::{HashSource, RegValue, RegistryWrite};
+use super::registry::{HashState, Scheme, SstpParameters, names};
+use super::store::StoreEntry;
+use super::thumbprint::Sha1Thumbprint;
+use super::warning::{WarningCode, warnings_for};
+
+/// The commands that restart the SSTP service so that it plumbs again.
+pub const RESTART_COMMANDS: [&str; 2] = ["net stop sstpsvc /y", "net start remoteaccess"];
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// SSTP connections fail (now or after the next reboot).
+    Error,
+    /// Something is wrong or fragile, but connections can work.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// The kinds of finding, with stable kebab-case codes (see the
+/// [module table](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)] // each variant is the code in the module table
+pub enum FindingCode {
+    NoValidCertificate,
+    NoBinding,
+    BindingWithoutHash,
+    BindingCertificateMissing,
+    BoundCertificateUnusable,
+    BindingsDiffer,
+    BoundNotIntended,
+    IntendedCertificateUnusable,
+    OtherApplicationOwnsPair,
+    BindingStoreNotMy,
+    AdminHashCertificateMissing,
+    RegistryHashMissing,
+    RegistryValueInvalid,
+    RegistryHashMismatch,
+    BoundCertificateExpired,
+    BoundCertificateNotYetValid,
+    HostNameMismatch,
+    NoHostNameCheck,
+    ClientEkuRefused,
+    CertificateWarning,
+    PortUnavailable,
+    HttpMode,
+    ServiceWillRebind,
+}
+
+impl FindingCode {
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingCode::NoValidCertificate => "no-valid-certificate",
+            FindingCode::NoBinding => "no-binding",
+            FindingCode::BindingWithoutHash => "binding-without-hash",
+            FindingCode::BindingCertificateMissing => "binding-certificate-missing",
+            FindingCode::BoundCertificateUnusable => "bound-certificate-unusable",
+            FindingCode::BindingsDiffer => "bindings-differ",
+            FindingCode::BoundNotIntended => "bound-not-intended",
+            FindingCode::IntendedCertificateUnusable => "intended-certificate-unusable",
+            FindingCode::OtherApplicationOwnsPair => "other-application-owns-pair",
+            FindingCode::BindingStoreNotMy => "binding-store-not-my",
+            FindingCode::AdminHashCertificateMissing => "admin-hash-certificate-missing",
+            FindingCode::RegistryHashMissing => "registry-hash-missing",
+            FindingCode::RegistryValueInvalid => "registry-value-invalid",
+            FindingCode::RegistryHashMismatch => "registry-hash-mismatch",
+            FindingCode::BoundCertificateExpired => "bound-certificate-expired",
+            FindingCode::BoundCertificateNotYetValid => "bound-certificate-not-yet-valid",
+            FindingCode::HostNameMismatch => "host-name-mismatch",
+            FindingCode::NoHostNameCheck => "no-host-name-check",
+            FindingCode::ClientEkuRefused => "client-eku-refused",
+            FindingCode::CertificateWarning => "certificate-warning",
+            FindingCode::PortUnavailable => "port-unavailable",
+            FindingCode::HttpMode => "http-mode",
+            FindingCode::ServiceWillRebind => "service-will-rebind",
+        }
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One thing found, with its fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The stable code.
+    pub code: FindingCode,
+    /// How bad it is.
+    pub severity: Severity,
+    /// The endpoint concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<Endpoint>,
+    /// The certificate concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Sha1Thumbprint>,
+    /// The client profile concerned, for host-name findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// What is wrong and what it leads to, in plain language.
+    pub message: String,
+    /// The command lines that fix it, in order (may be empty when the fix
+    /// is not a command, e.g. "obtain a certificate").
+    pub fix: Vec<String>,
+}
+
+impl Finding {
+    fn new(code: FindingCode, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            severity,
+            endpoint: None,
+            certificate: None,
+            profile: None,
+            message: message.into(),
+            fix: Vec::new(),
+        }
+    }
+
+    fn at(mut self, endpoint: &Endpoint) -> Self {
+        self.endpoint = Some(endpoint.clone());
+        self
+    }
+
+    fn cert(mut self, sha1: Sha1Thumbprint) -> Self {
+        self.certificate = Some(sha1);
+        self
+    }
+
+    fn fix(mut self, lines: Vec<String>) -> Self {
+        self.fix = lines;
+        self
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]: {}", self.severity, self.code, self.message)
+    }
+}
+
+/// What [`diagnose`] looks at.
+#[derive(Debug, Clone)]
+pub struct DiagnosisInput<'a> {
+    /// The store entries, in store order.
+    pub store: &'a [StoreEntry],
+    /// The HTTP.sys bindings.
+    pub bindings: &'a [SslBinding],
+    /// The registry parameters.
+    pub parameters: &'a SstpParameters,
+    /// The moment validity is judged at (`None`: no validity findings).
+    pub at: Option<OffsetDateTime>,
+    /// The host name clients dial, if known.
+    pub host: Option<ReferenceId>,
+    /// The certificate the administrator means to serve, if known.
+    pub intended: Option<Sha1Thumbprint>,
+    /// The result of probing the listener port, if probed.
+    pub port: Option<PortStatus>,
+    /// How the service treats bindings whose certificate is gone.
+    pub profile: GoneCertificateProfile,
+}
+
+impl<'a> DiagnosisInput<'a> {
+    /// An input with no time, host, intended certificate or port probe, and
+    /// the default (documented-2008) profile.
+    pub fn new(
+        store: &'a [StoreEntry],
+        bindings: &'a [SslBinding],
+        parameters: &'a SstpParameters,
+    ) -> Self {
+        DiagnosisInput {
+            store,
+            bindings,
+            parameters,
+            at: None,
+            host: None,
+            intended: None,
+            port: None,
+            profile: GoneCertificateProfile::default(),
+        }
+    }
+}
+
+/// The result of [`diagnose`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    /// The findings, errors first, then warnings, then information.
+    pub findings: Vec<Finding>,
+    /// The events the service (and clients) would log.
+    pub events: Vec<Event>,
+    /// What the service would do at its next start.
+    pub plumbing: Plumbing,
+    /// The automatic choice over the store.
+    #[serde(skip)]
+    pub choice: Choice,
+}
+
+impl Diagnosis {
+    /// Whether any finding has severity [`Severity::Error`].
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The findings with this code.
+    pub fn with_code(&self, code: FindingCode) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.code == code)
+    }
+}
+
+/// Examines a machine's state. Pure: the same input gives the same result.
+pub fn diagnose(input: &DiagnosisInput<'_>) -> Diagnosis {
+    let mut d = Diagnoser::new(input);
+    d.run();
+    d.finish()
+}
+
+struct Diagnoser<'i, 'a> {
+    input: &'i DiagnosisInput<'a>,
+    choice: Choice,
+    plumbing: Plumbing,
+    findings: Vec<Finding>,
+    port: u16,
+}
+
+impl<'i, 'a> Diagnoser<'i, 'a> {
+    fn new(input: &'i DiagnosisInput<'a>) -> Self {
+        let mut options = ChoiceOptions::windows();
+        options.at = input.at;
+        options.host = input.host.clone();
+        let choice = choose(input.store, &options);
+        let plumbing = plumb(&PlumbingInput {
+            parameters: input.parameters,
+            store: input.store,
+            bindings: input.bindings,
+            profile: input.profile,
+        });
+        Diagnoser {
+            input,
+            choice,
+            plumbing,
+            findings: Vec::new(),
+            port: input.parameters.listener().port,
+        }
+    }
+
+    fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    fn entry(&self, sha1: &Sha1Thumbprint) -> Option<&'a StoreEntry> {
+        self.input
+            .store
+            .iter()
+            .find(|e| e.certificate.sha1() == *sha1)
+    }
+
+    fn eligible(&self, sha1: &Sha1Thumbprint) -> bool {
+        self.choice
+            .candidates
+            .iter()
+            .any(|c| c.sha1 == *sha1 && c.eligible)
+    }
+
+    fn eligible_count(&self) -> usize {
+        self.choice.candidates.iter().filter(|c| c.eligible).count()
+    }
+
+    /// The certificate a fix rebinds to: the intended one when it is
+    /// eligible; else the first eligible certificate clients will accept
+    /// (Server Authentication before All-purpose, in store order; within its
+    /// validity period; naming the host for the Windows client when a host
+    /// is given); else the automatic choice.
+    fn target(&self) -> Option<Sha1Thumbprint> {
+        if let Some(t) = self.input.intended
+            && self.eligible(&t)
+        {
+            return Some(t);
+        }
+        let acceptable = |c: &&super::choice::Candidate| {
+            c.eligible
+                && !c
+                    .warnings
+                    .iter()
+                    .any(|w| matches!(w.code, WarningCode::Expired | WarningCode::NotYetValid))
+                && c.host
+                    .as_ref()
+                    .is_none_or(|h| h.get(Profile::WindowsClient).is_none_or(|v| v.matched()))
+        };
+        let best = |purpose: Purpose| {
+            self.choice
+                .candidates
+                .iter()
+                .filter(acceptable)
+                .find(|c| c.purpose == purpose)
+                .map(|c| c.sha1)
+        };
+        best(Purpose::ServerAuth)
+            .or_else(|| best(Purpose::AllPurpose))
+            .or_else(|| self.choice.selected.as_ref().map(|s| s.sha1))
+    }
+
+    /// The change-certificate procedure to `to` (SPEC §0.2, see
+    /// [`plan_certificate_change`]), as command lines.
+    fn rebind_fix(&self, to: Sha1Thumbprint) -> Vec<String> {
+        let input = PlanInput::new(self.input.store, self.input.bindings, self.input.parameters);
+        plan_certificate_change(&input, &to, &PlanOptions::default())
+            .ok()
+            .and_then(|p| p.render().ok())
+            .unwrap_or_default()
+    }
+
+    /// Registry lines that make the hashes right for `to`: in automatic
+    /// mode delete them (the service rewrites them); in admin mode write the
+    /// new ones.
+    fn hash_fix(&self, to: Sha1Thumbprint) -> Vec<String> {
+        let p = self.input.parameters;
+        let mut out = Vec::new();
+        match p.hash_source() {
+            HashSource::Service => {
+                for (name, present) in [
+                    (
+                        names::SHA256_CERTIFICATE_HASH,
+                        !matches!(p.sha256_certificate_hash, HashState::Missing),
+                    ),
+                    (
+                        names::SHA1_CERTIFICATE_HASH,
+                        !matches!(p.sha1_certificate_hash, HashState::Missing),
+                    ),
+                ] {
+                    if present && let Ok(l) = RegistryWrite::delete(name).to_reg_command() {
+                        out.push(l);
+                    }
+                }
+            }
+            HashSource::Administrator => {
+                if let Some(e) = self.entry(&to) {
+                    let c = &e.certificate;
+                    for w in RegistryWrite::admin_pin(&c.sha256(), &c.sha1()) {
+                        if let Ok(l) = w.to_reg_command() {
+                            out.push(l);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn restart(&self) -> Vec<String> {
+        RESTART_COMMANDS.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn run(&mut self) {
+        self.registry();
+        if self.input.parameters.listener().scheme == Scheme::Http {
+            self.push(Finding::new(
+                FindingCode::HttpMode,
+                Severity::Info,
+                format!(
+                    "UseHttps is 0: the service listens on {} without TLS and binds no certificate; TLS ends at the load balancer, whose certificate's SHA-256 must be in SHA256CertificateHash",
+                    self.input.parameters.listener().url()
+                ),
+            ));
+        } else {
+            self.store();
+            self.bindings();
+        }
+        self.intended();
+        self.port();
+        self.plumbing_changes();
+    }
+
+    fn registry(&mut self) {
+        let p = self.input.parameters;
+        for e in p.hash_events() {
+            let name = if e.id.number() == 18 {
+                names::SHA256_CERTIFICATE_HASH
+            } else {
+                names::SHA1_CERTIFICATE_HASH
+            };
+            let state_missing = if name == names::SHA256_CERTIFICATE_HASH {
+                matches!(p.sha256_certificate_hash, HashState::Missing)
+            } else {
+                matches!(p.sha1_certificate_hash, HashState::Missing)
+            };
+            let code = if state_missing {
+                FindingCode::RegistryHashMissing
+            } else {
+                FindingCode::RegistryValueInvalid
+            };
+            let mut fix = Vec::new();
+            if let Some(t) = self.target()
+                && let Some(entry) = self.entry(&t)
+            {
+                let c = &entry.certificate;
+                let w = if name == names::SHA256_CERTIFICATE_HASH {
+                    RegistryWrite::set_sha256_hash(&c.sha256())
+                } else {
+                    RegistryWrite::set_sha1_hash(&c.sha1())
+                };
+                if let Ok(l) = w.to_reg_command() {
+                    fix.push(l);
+                }
+                fix.extend(self.restart());
+            }
+            self.push(
+                Finding::new(
+                    code,
+                    Severity::Error,
+                    format!("Event {}: {}", e.id, e.message),
+                )
+                .fix(fix),
+            );
+        }
+        for v in p.invalid_values() {
+            // hashes already reported through their events
+            let is_hash =
+                v.name == names::SHA256_CERTIFICATE_HASH || v.name == names::SHA1_CERTIFICATE_HASH;
+            if is_hash && self.findings.iter().any(|f| f.message.contains(v.name)) {
+                continue;
+            }
+            let mut fix = Vec::new();
+            if let Ok(l) = RegistryWrite::delete(v.name).to_reg_command() {
+                fix.push(l);
+            }
+            fix.extend(self.restart());
+            self.push(
+                Finding::new(
+                    FindingCode::RegistryValueInvalid,
+                    Severity::Warning,
+                    format!("registry value {} is {}; {}", v.name, v.problem, v.effect),
+                )
+                .fix(fix),
+            );
+        }
+        if p.is_hash_configured_by_admin.value
+            && p.use_https.value
+            && let Some(h) = p.lookup_hash()
+        {
+            let found = self.input.store.iter().any(|e| {
+                let matches = match h {
+                    super::thumbprint::CertHash::Sha1(s) => e.certificate.sha1() == s,
+                    super::thumbprint::CertHash::Sha256(s) => e.certificate.sha256() == s,
+                };
+                matches && self.eligible(&e.certificate.sha1())
+            });
+            if !found {
+                let mut fix = Vec::new();
+                if let Some(t) = self.target() {
+                    fix = self.hash_fix(t);
+                    fix.extend(self.restart());
+                }
+                self.push(
+                    Finding::new(
+                        FindingCode::AdminHashCertificateMissing,
+                        Severity::Error,
+                        format!(
+                            "Event 25: isHashConfiguredByAdmin is 1 and no eligible certificate in the store has the {} {h}; the service changes nothing and does not fall back to the automatic choice",
+                            p.lookup_hash_name()
+                        ),
+                    )
+                    .fix(fix),
+                );
+            }
+        }
+    }
+
+    fn store(&mut self) {
+        if self.choice.selected.is_none() {
+            let ev = self
+                .choice
+                .events
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            self.push(Finding::new(
+                FindingCode::NoValidCertificate,
+                Severity::Error,
+                format!(
+                    "Event 11: {ev}. Without one the service has no certificate to bind and no SSTP listener. Import a certificate with the Server Authentication EKU and its private key into LocalMachine\\MY"
+                ),
+            )
+            .fix(vec!["certutil -importpfx <certificate.pfx>".to_owned()]));
+        }
+    }
+
+    fn bindings(&mut self) {
+        let v4ep = Endpoint::ipv4_wildcard(self.port);
+        let v6ep = Endpoint::ipv6_wildcard(self.port);
+        let v4 = self.input.bindings.iter().find(|b| b.endpoint == v4ep);
+        let v6 = self.input.bindings.iter().find(|b| b.endpoint == v6ep);
+        let admin = self.input.parameters.is_hash_configured_by_admin.value;
+        let will_bind = self.plumbing.mode == Mode::Auto
+            && self
+                .plumbing
+                .changes
+                .iter()
+                .any(|c| matches!(c, super::plumbing::BindingChange::Add { .. }));
+
+        for (ep, b) in [(&v4ep, v4), (&v6ep, v6)] {
+            let Some(b) = b else {
+                let (sev, msg) = if will_bind {
+                    (
+                        Severity::Warning,
+                        format!(
+                            "no SSL binding on {ep}; the service will create one when it next starts"
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::Error,
+                        format!(
+                            "no SSL binding on {ep}: clients of this address family cannot complete the TLS handshake"
+                        ),
+                    )
+                };
+                let fix = match self.target() {
+                    Some(t) if !will_bind => {
+                        let mut f: Vec<String> =
+                            render_add_command(&SslBinding::sstp(ep.clone(), t))
+                                .ok()
+                                .into_iter()
+                                .collect();
+                        f.extend(self.restart());
+                        f
+                    }
+                    _ => self.restart(),
+                };
+                self.push(
+                    Finding::new(FindingCode::NoBinding, sev, msg)
+                        .at(ep)
+                        .fix(fix),
+                );
+                continue;
+            };
+            if !b.is_sstp() {
+                let app = b
+                    .app_id
+                    .map(|a| {
+                        a.well_known_name()
+                            .map_or_else(|| a.to_string(), |n| format!("{a} ({n})"))
+                    })
+                    .unwrap_or_else(|| "no application id".to_owned());
+                let event32 = admin && self.plumbing.events.iter().any(|e| e.id.number() == 32);
+                self.push(
+                    Finding::new(
+                        FindingCode::OtherApplicationOwnsPair,
+                        if event32 { Severity::Error } else { Severity::Warning },
+                        if event32 {
+                            format!("Event 32: {ep} is bound by another application ({app}) to another certificate than the one configured for SSTP; the service changes nothing")
+                        } else {
+                            format!("{ep} is bound by another application ({app}); in automatic mode SSTP adopts that application's certificate")
+                        },
+                    )
+                    .at(ep),
+                );
+            }
+            if let Some(store) = &b.store_name
+                && !store.eq_ignore_ascii_case("MY")
+            {
+                self.push(
+                    Finding::new(
+                        FindingCode::BindingStoreNotMy,
+                        Severity::Warning,
+                        format!("{ep}: the binding names the store {store:?}; the SSTP service binds from MY (LocalMachine\\Personal)"),
+                    )
+                    .at(ep),
+                );
+            }
+            let Some(h) = b.cert_hash else {
+                let fix = self
+                    .target()
+                    .map(|t| self.rebind_fix(t))
+                    .unwrap_or_default();
+                self.push(
+                    Finding::new(
+                        FindingCode::BindingWithoutHash,
+                        Severity::Error,
+                        format!("{ep}: the binding names no certificate"),
+                    )
+                    .at(ep)
+                    .fix(fix),
+                );
+                continue;
+            };
+            match self.entry(&h) {
+                None => {
+                    let fix = self
+                        .target()
+                        .map(|t| self.rebind_fix(t))
+                        .unwrap_or_default();
+                    self.push(
+                        Finding::new(
+                            FindingCode::BindingCertificateMissing,
+                            Severity::Error,
+                            format!("{ep}: bound to certificate {h}, which is not in the store. HTTP.sys may still hold its context in memory, so connections keep working — until the next reboot, after which every TLS handshake fails"),
+                        )
+                        .at(ep)
+                        .cert(h)
+                        .fix(fix),
+                    );
+                }
+                Some(e) => {
+                    let cand = self.choice.candidates.iter().find(|c| c.sha1 == h);
+                    let unusable = !e.key.counts_as_key()
+                        || cand.is_some_and(|c| c.purpose == Purpose::NotForServer);
+                    if unusable {
+                        let why = if !e.key.counts_as_key() {
+                            format!("it has no usable private key ({})", e.key)
+                        } else {
+                            "its effective EKU is neither Server Authentication nor Any Purpose"
+                                .to_owned()
+                        };
+                        let fix = self
+                            .target()
+                            .map(|t| self.rebind_fix(t))
+                            .unwrap_or_default();
+                        self.push(
+                            Finding::new(
+                                FindingCode::BoundCertificateUnusable,
+                                Severity::Error,
+                                format!(
+                                    "{ep}: bound to {h} ({}), but {why}: TLS handshakes fail",
+                                    e.source
+                                ),
+                            )
+                            .at(ep)
+                            .cert(h)
+                            .fix(fix),
+                        );
+                    }
+                }
+            }
+        }
+
+        // IPv4 and IPv6 must agree.
+        if let (Some(a), Some(b)) = (v4, v6)
+            && let (Some(ha), Some(hb)) = (a.cert_hash, b.cert_hash)
+            && ha != hb
+        {
+            let same = match (self.entry(&ha), self.entry(&hb)) {
+                (Some(x), Some(y)) => x.certificate.same_issuer_and_serial(&y.certificate),
+                _ => false,
+            };
+            if !same {
+                let fix = self
+                    .target()
+                    .map(|t| self.rebind_fix(t))
+                    .unwrap_or_default();
+                let event24 = a.is_sstp() == b.is_sstp();
+                self.push(
+                    Finding::new(
+                        FindingCode::BindingsDiffer,
+                        Severity::Error,
+                        format!(
+                            "{}{v4ep} is bound to {ha} but {v6ep} to {hb}: clients get a different certificate depending on the address family, and crypto binding fails for one of them",
+                            if event24 { "Event 24: " } else { "" }
+                        ),
+                    )
+                    .fix(fix),
+                );
+            }
+        }
+
+        // The certificate clients are served: IPv4's, else IPv6's.
+        let served = v4
+            .and_then(|b| b.cert_hash)
+            .or(v6.and_then(|b| b.cert_hash));
+        if let Some(h) = served {
+            if let Some(e) = self.entry(&h) {
+                let cert = e.certificate.clone();
+                self.served_certificate(&cert, h);
+            }
+            self.registry_hash_vs_bound(h);
+            self.bound_vs_intended(h);
+        }
+    }
+
+    fn served_certificate(&mut self, cert: &Certificate, h: Sha1Thumbprint) {
+        let fix_to = self.target().filter(|t| *t != h);
+        let fix = fix_to.map(|t| self.rebind_fix(t)).unwrap_or_default();
+        for w in warnings_for(cert, self.input.at) {
+            let (code, sev) = match w.code {
+                WarningCode::Expired => (FindingCode::BoundCertificateExpired, Severity::Error),
+                WarningCode::NotYetValid => {
+                    (FindingCode::BoundCertificateNotYetValid, Severity::Error)
+                }
+                _ => (FindingCode::CertificateWarning, Severity::Warning),
+            };
+            let f = Finding::new(
+                code,
+                sev,
+                format!(
+                    "bound certificate {h}: {} ({}); {}",
+                    w.message, w.code, w.consequence
+                ),
+            )
+            .cert(h);
+            let f = if sev == Severity::Error {
+                f.fix(fix.clone())
+            } else {
+                f
+            };
+            self.push(f);
+        }
+        let windows_eku = Profile::WindowsClient.check_eku(cert.eku());
+        if !windows_eku.accepted {
+            self.push(
+                Finding::new(
+                    FindingCode::ClientEkuRefused,
+                    Severity::Error,
+                    format!(
+                        "client Event 16: the Windows SSTP client refuses the bound certificate {h}: {}",
+                        windows_eku.explanation
+                    ),
+                )
+                .cert(h)
+                .fix(fix.clone()),
+            );
+        }
+        if let Some(host) = &self.input.host {
+            for p in Profile::ALL {
+                let v = p.check(cert, host);
+                if p == Profile::SstpcLinux {
+                    self.push(Finding {
+                        profile: Some(p),
+                        ..Finding::new(
+                            FindingCode::NoHostNameCheck,
+                            Severity::Info,
+                            format!("sstp-client on Linux does not check that the certificate names {host}: any certificate from a CA it trusts is accepted, so a man in the middle is not detected"),
+                        )
+                        .cert(h)
+                    });
+                    continue;
+                }
+                if v.matched() {
+                    continue;
+                }
+                let reasons: Vec<String> = v.reasons().iter().map(ToString::to_string).collect();
+                let sev = if p == Profile::WindowsClient {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                self.push(Finding {
+                    profile: Some(p),
+                    ..Finding::new(
+                        FindingCode::HostNameMismatch,
+                        sev,
+                        format!(
+                            "{}: the bound certificate {h} does not name {host} ({}); {}",
+                            p.title(),
+                            reasons.join("; "),
+                            v.consequence.clone().unwrap_or_default()
+                        ),
+                    )
+                    .cert(h)
+                    .fix(fix.clone())
+                });
+            }
+        }
+    }
+
+    fn registry_hash_vs_bound(&mut self, h: Sha1Thumbprint) {
+        let p = self.input.parameters;
+        let entry = self.entry(&h);
+        let mut mismatches = Vec::new();
+        if p.sha256_enabled.value
+            && let HashState::Valid { hash } = &p.sha256_certificate_hash
+            && let Some(e) = entry
+            && e.certificate.sha256() != *hash
+        {
+            mismatches.push(format!(
+                "SHA256CertificateHash is {hash} but clients see {}",
+                e.certificate.sha256()
+            ));
+        }
+        if p.sha1_enabled.value
+            && let HashState::Valid { hash } = &p.sha1_certificate_hash
+            && *hash != h
+        {
+            mismatches.push(format!("SHA1CertificateHash is {hash} but clients see {h}"));
+        }
+        if mismatches.is_empty() {
+            return;
+        }
+        let mut fix = self.hash_fix(h);
+        fix.extend(self.restart());
+        self.push(
+            Finding::new(
+                FindingCode::RegistryHashMismatch,
+                Severity::Error,
+                format!(
+                    "{}: the crypto-binding check fails after authentication and clients log Event 6 (the certificate hash differs)",
+                    mismatches.join("; ")
+                ),
+            )
+            .cert(h)
+            .fix(fix),
+        );
+    }
+
+    fn bound_vs_intended(&mut self, h: Sha1Thumbprint) {
+        let intended = match self.input.intended {
+            Some(t) => Some(t),
+            None if self.eligible_count() > 1 => self.choice.selected.as_ref().map(|s| s.sha1),
+            None => None,
+        };
+        let Some(t) = intended else { return };
+        if t == h || !self.eligible(&t) {
+            return;
+        }
+        let why = if self.input.intended.is_some() {
+            "the certificate you intend"
+        } else {
+            "the one the automatic choice would pick on a fresh set-up"
+        };
+        self.push(
+            Finding::new(
+                FindingCode::BoundNotIntended,
+                Severity::Warning,
+                format!(
+                    "{} certificates are eligible and the bound one ({h}) is not {why} ({t}); existing bindings win over a fresh choice, so the service keeps serving {h}",
+                    self.eligible_count()
+                ),
+            )
+            .cert(h)
+            .fix(self.rebind_fix(t)),
+        );
+    }
+
+    fn intended(&mut self) {
+        let Some(t) = self.input.intended else { return };
+        if self.eligible(&t) {
+            return;
+        }
+        let why = match self.entry(&t) {
+            None => "it is not in the store".to_owned(),
+            Some(e) => {
+                let c = self.choice.candidates.iter().find(|c| c.sha1 == t);
+                let codes: Vec<&str> = c
+                    .map(|c| c.reasons.iter().map(|r| r.code()).collect())
+                    .unwrap_or_default();
+                format!("{} is not eligible ({})", e.source, codes.join(", "))
+            }
+        };
+        self.push(
+            Finding::new(
+                FindingCode::IntendedCertificateUnusable,
+                Severity::Error,
+                format!("the intended certificate {t} cannot be bound: {why}"),
+            )
+            .cert(t),
+        );
+    }
+
+    fn port(&mut self) {
+        let Some(status) = &self.input.port else {
+            return;
+        };
+        for (ep, st) in [
+            (Endpoint::ipv4_wildcard(status.port), &status.ipv4),
+            (Endpoint::ipv6_wildcard(status.port), &status.ipv6),
+        ] {
+            if st.blocks_listener() {
+                self.push(
+                    Finding::new(
+                        FindingCode::PortUnavailable,
+                        Severity::Error,
+                        format!("Event 22: the listener cannot be set up on {ep}: {st}"),
+                    )
+                    .at(&ep)
+                    .fix(vec![format!(
+                        "netstat -ano -p tcp | findstr :{}",
+                        status.port
+                    )]),
+                );
+            }
+        }
+    }
+
+    /// Whether a registry write of the service changes what the key holds
+    /// (the service rewrites identical hashes at every start).
+    fn write_changes(&self, w: &RegistryWrite) -> bool {
+        let p = self.input.parameters;
+        match w {
+            RegistryWrite::Delete { .. } => true,
+            RegistryWrite::Set { name, value } => {
+                let same = if name.eq_ignore_ascii_case(names::SHA256_CERTIFICATE_HASH) {
+                    matches!((value, &p.sha256_certificate_hash),
+                        (RegValue::Binary(b), HashState::Valid { hash }) if b[..] == hash.as_bytes()[..])
+                } else if name.eq_ignore_ascii_case(names::SHA1_CERTIFICATE_HASH) {
+                    matches!((value, &p.sha1_certificate_hash),
+                        (RegValue::Binary(b), HashState::Valid { hash }) if b[..] == hash.as_bytes()[..])
+                } else if name.eq_ignore_ascii_case(names::IS_HASH_CONFIGURED_BY_ADMIN) {
+                    matches!(value, RegValue::Dword(v) if (*v != 0) == p.is_hash_configured_by_admin.value)
+                } else {
+                    false
+                };
+                !same
+            }
+        }
+    }
+
+    fn plumbing_changes(&mut self) {
+        let writes: Vec<&RegistryWrite> = self
+            .plumbing
+            .registry_writes
+            .iter()
+            .filter(|w| self.write_changes(w))
+            .collect();
+        if self.plumbing.changes.is_empty() && writes.is_empty() {
+            return;
+        }
+        let mut what: Vec<String> = self
+            .plumbing
+            .changes
+            .iter()
+            .map(|c| match c.render() {
+                Ok(line) => format!("{line} ({})", c.reason()),
+                Err(_) => format!("change {} ({})", c.endpoint(), c.reason()),
+            })
+            .collect();
+        what.extend(writes.iter().map(|w| format!("write {}", w.name())));
+        self.push(Finding::new(
+            FindingCode::ServiceWillRebind,
+            Severity::Info,
+            format!("when the service next starts it will: {}", what.join("; ")),
+        ));
+    }
+
+    /// Merges a finding about `[::]:<port>` into the same finding about
+    /// `0.0.0.0:<port>` when they differ only in the endpoint.
+    fn coalesce_pairs(&mut self) {
+        let v4 = Endpoint::ipv4_wildcard(self.port);
+        let v6 = Endpoint::ipv6_wildcard(self.port);
+        let (v4s, v6s) = (v4.to_string(), v6.to_string());
+        let both = format!("{v4s} and {v6s}");
+        let mut i = 0;
+        while i < self.findings.len() {
+            if self.findings[i].endpoint.as_ref() == Some(&v4) {
+                let twin = self.findings.iter().position(|g| {
+                    g.endpoint.as_ref() == Some(&v6)
+                        && g.code == self.findings[i].code
+                        && g.certificate == self.findings[i].certificate
+                        && g.fix == self.findings[i].fix
+                        && g.message == self.findings[i].message.replace(&v4s, &v6s)
+                });
+                if let Some(j) = twin {
+                    self.findings.remove(j);
+                    let f = &mut self.findings[if j < i { i - 1 } else { i }];
+                    f.message = f.message.replace(&v4s, &both);
+                    f.endpoint = None;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn finish(mut self) -> Diagnosis {
+        self.coalesce_pairs();
+        self.findings.sort_by_key(|f| f.severity);
+        let mut events = self.plumbing.events.clone();
+        if let Some(p) = &self.input.port {
+            events.extend(p.events());
+        }
+        Diagnosis {
+            findings: self.findings,
+            events,
+            plumbing: self.plumbing,
+            choice: self.choice,
+        }
+    }
+}

@@ -1,0 +1,654 @@
+//! The procedure for changing the SSTP certificate, as commands to paste
+//! (SPEC §0.2).
+//!
+//! Deleting the old certificate, importing the new one and restarting RRAS
+//! is **not enough**: the old bindings stay, HTTP.sys serves the old
+//! certificate from memory, and connections fail after the next reboot
+//! (SPEC §7). [`plan_certificate_change`] writes the correct procedure for
+//! a given machine state: which bindings and registry values to delete,
+//! whether the bindings must be added explicitly, and the restart — each
+//! step a [`PlanStep`] that renders to the exact line a person pastes into
+//! an elevated `cmd.exe`.
+//!
+//! # Example
+//!
+//! ```
+//! use sstp_cert::model::certificate::Certificate;
+//! use sstp_cert::model::plan::{plan_certificate_change, PlanCase, PlanInput, PlanOptions};
+//! use sstp_cert::model::registry::SstpParameters;
+//! use sstp_cert::model::store::{KeyState, StoreEntry};
+//! # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+//! let new = Certificate::from_der(der)?;
+//! let store = vec![StoreEntry::new(new.clone(), KeyState::Linked, "new")];
+//! let parameters = SstpParameters::default();
+//!
+//! let plan = plan_certificate_change(
+//!     &PlanInput::new(&store, &[], &parameters),
+//!     &new.sha1(),
+//!     &PlanOptions::default(),
+//! )?;
+//! // the only eligible certificate: nothing to delete, the service binds it
+//! assert_eq!(plan.case, PlanCase::OnlyEligible);
+//! assert_eq!(plan.render()?, ["net stop sstpsvc /y", "net start remoteaccess"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The steps
+//!
+//! In this order; every step appears only when it has something to do:
+//!
+//! | # | step | line | when |
+//! |---|---|---|---|
+//! | 1 | delete the old certificate | `certutil -delstore MY <40 hex>` | [`PlanOptions::delete_old_certificate`], for each certificate bound on the pair that is in the store and is not the new one |
+//! | 2 | delete the IPv4 binding | `netsh http delete sslcert ipport=0.0.0.0:<port>` | a binding exists on it (any application) |
+//! | 3 | delete the IPv6 binding | `netsh http delete sslcert ipport=[::]:<port>` | a binding exists on it |
+//! | 4 | automatic mode: delete the recorded hashes | `reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f` (and `SHA1CertificateHash`) | the value exists (valid or not) |
+//! | 4′ | admin mode: write the new hashes | `reg add "…\Parameters" /v SHA256CertificateHash /t REG_BINARY /d <hex> /f`, same for `SHA1CertificateHash` | `isHashConfiguredByAdmin` = 1 |
+//! | 5 | re-enable a hash protocol | `reg add "…\Parameters" /v SHA256Enabled /t REG_DWORD /d 1 /f` | both `SHA256Enabled` and `SHA1Enabled` are 0 |
+//! | 6 | add both bindings (Case 2) | `netsh http add sslcert ipport=0.0.0.0:<port> certhash=<40 hex> appid={ba195980-cd49-458b-9e23-c84ee0adcd75} certstorename=MY`, then `[::]:<port>` | more than one eligible certificate |
+//! | 7 | restart | `net stop sstpsvc /y`, `net start remoteaccess` | always |
+//!
+//! **Case 1** ([`PlanCase::OnlyEligible`]): the new certificate is the
+//! only eligible one (after step 1), so the restarted service chooses it
+//! itself. **Case 2** ([`PlanCase::SeveralEligible`]): the automatic choice
+//! might take another one, so the bindings are added explicitly and the
+//! service adopts them. The port is the listener port from the parameters.
+//!
+//! # Decisions where SPEC §0.2 is silent
+//!
+//! * **Admin mode** (`isHashConfiguredByAdmin` = 1): deleting
+//!   `SHA256CertificateHash` would log Event 18 and leave SSTP without
+//!   connections. The plan **writes the new certificate's SHA-256 and SHA-1
+//!   hashes** instead and keeps admin mode: the administrator pinned the
+//!   certificate on purpose, and resetting the flag would silently switch
+//!   the machine to automatic selection. Both hashes are written so that
+//!   `SHA1Enabled` (which makes admin mode look up by SHA-1) cannot break
+//!   it. In Case 2 the bindings are still added explicitly, so they are
+//!   right even before the restart.
+//! * **Automatic mode** deletes `SHA1CertificateHash` too when it exists:
+//!   the service writes both again, and a stale or malformed SHA-1 value
+//!   would log Event 19 when `SHA1Enabled` is set.
+//! * **`UseHttps` = 0** is refused ([`PlanError::PlainHttp`]): the
+//!   certificate lives on the load balancer, not on this machine.
+//! * **No hash protocol enabled** would make every crypto binding fail
+//!   whatever the certificate, so the plan re-enables SHA-256.
+//! * **The old certificate** is the one bound on the pair; certificates
+//!   that are bound but not in the store, and the new certificate itself,
+//!   are never deleted. Only what exists is deleted: a binding that is not
+//!   there or a registry value that is missing gets no step (`netsh` and
+//!   `reg` would report an error for it).
+//! * **The service is assumed to be running** (`net stop` of a stopped
+//!   service prints error 3521 and changes nothing).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::choice::{ChoiceOptions, Reason, choose};
+use super::httpsys::{
+    AddCommandError, Endpoint, SslBinding, render_add_command, render_delete_command,
+};
+use super::plumbing::{Family, Mode};
+use super::registry::{HashState, RegistryWrite, SstpParameters, UnwritableValue, names};
+use super::store::StoreEntry;
+use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+
+/// What [`plan_certificate_change`] works on: the machine state now, with
+/// the new certificate already imported.
+///
+/// ```
+/// use sstp_cert::model::plan::PlanInput;
+/// use sstp_cert::model::registry::SstpParameters;
+/// let parameters = SstpParameters::default();
+/// let input = PlanInput::new(&[], &[], &parameters);
+/// assert!(input.store.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    /// The store (`MY`), in enumeration order, holding the new certificate.
+    pub store: &'a [StoreEntry],
+    /// Every HTTP.sys SSL binding.
+    pub bindings: &'a [SslBinding],
+    /// The `SstpSvc\Parameters` key, typed.
+    pub parameters: &'a SstpParameters,
+}
+
+impl<'a> PlanInput<'a> {
+    /// The input from its parts.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// assert!(PlanInput::new(&[], &[], &parameters).bindings.is_empty());
+    /// ```
+    pub fn new(
+        store: &'a [StoreEntry],
+        bindings: &'a [SslBinding],
+        parameters: &'a SstpParameters,
+    ) -> Self {
+        PlanInput {
+            store,
+            bindings,
+            parameters,
+        }
+    }
+}
+
+/// Options of [`plan_certificate_change`].
+///
+/// ```
+/// use sstp_cert::model::plan::PlanOptions;
+/// assert!(!PlanOptions::default().delete_old_certificate);
+/// assert!(PlanOptions::default().deleting_old_certificate().delete_old_certificate);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Delete the certificate(s) bound now from the store first
+    /// (`certutil -delstore MY <thumbprint>`).
+    pub delete_old_certificate: bool,
+}
+
+impl PlanOptions {
+    /// Also deletes the old bound certificate from the store.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanOptions;
+    /// let o = PlanOptions::default().deleting_old_certificate();
+    /// assert!(o.delete_old_certificate);
+    /// ```
+    pub fn deleting_old_certificate(mut self) -> Self {
+        self.delete_old_certificate = true;
+        self
+    }
+}
+
+/// Which of SPEC §0.2's two cases applies. Serialises as `"only-eligible"`
+/// or `"several-eligible"`.
+///
+/// ```
+/// use sstp_cert::model::plan::PlanCase;
+/// assert_eq!(PlanCase::SeveralEligible.number(), 2);
+/// assert_eq!(serde_json::to_string(&PlanCase::OnlyEligible).unwrap(), "\"only-eligible\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanCase {
+    /// Case 1: the new certificate is the only eligible one; the service
+    /// chooses it by itself after the restart.
+    OnlyEligible,
+    /// Case 2: several eligible certificates; both bindings are added
+    /// explicitly.
+    SeveralEligible,
+}
+
+impl PlanCase {
+    /// 1 or 2, as SPEC §0.2 numbers them.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanCase;
+    /// assert_eq!(PlanCase::OnlyEligible.number(), 1);
+    /// ```
+    pub const fn number(self) -> u8 {
+        match self {
+            PlanCase::OnlyEligible => 1,
+            PlanCase::SeveralEligible => 2,
+        }
+    }
+}
+
+/// One step of the procedure. [`PlanStep::render`] gives the line to paste.
+///
+/// Serialises with a `step` tag: `{"step": "delete-binding", "endpoint":
+/// "0.0.0.0:443"}`, `{"step": "registry", "write": {"op": "delete", …}}`,
+/// `{"step": "stop-service"}`, ….
+///
+/// ```
+/// use sstp_cert::model::httpsys::Endpoint;
+/// use sstp_cert::model::plan::PlanStep;
+/// assert_eq!(
+///     PlanStep::DeleteBinding { endpoint: Endpoint::ipv4_wildcard(443) }.render().unwrap(),
+///     "netsh http delete sslcert ipport=0.0.0.0:443"
+/// );
+/// assert_eq!(PlanStep::StopService.render().unwrap(), "net stop sstpsvc /y");
+/// assert_eq!(PlanStep::StartService.render().unwrap(), "net start remoteaccess");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum PlanStep {
+    /// `certutil -delstore MY <thumbprint>`.
+    DeleteCertificate {
+        /// The certificate's SHA-1 thumbprint.
+        sha1: Sha1Thumbprint,
+    },
+    /// `netsh http delete sslcert ipport=…`.
+    DeleteBinding {
+        /// The endpoint.
+        endpoint: Endpoint,
+    },
+    /// `reg add …` / `reg delete …` on the `Parameters` key.
+    Registry {
+        /// The write.
+        write: RegistryWrite,
+    },
+    /// `netsh http add sslcert ipport=… certhash=… appid={…} certstorename=MY`.
+    AddBinding {
+        /// The binding ([`SslBinding::sstp`]), boxed to keep the enum small.
+        binding: Box<SslBinding>,
+    },
+    /// `net stop sstpsvc /y` (stops RemoteAccess too, which depends on it).
+    StopService,
+    /// `net start remoteaccess` (starts SstpSvc too).
+    StartService,
+}
+
+/// Why a [`PlanStep`] could not be written as a command line.
+///
+/// ```
+/// use sstp_cert::model::plan::{PlanRenderError, PlanStep};
+/// use sstp_cert::model::registry::{RegValue, RegistryWrite};
+/// let odd = PlanStep::Registry { write: RegistryWrite::set("X", RegValue::Other { type_code: 0, data: vec![] }) };
+/// assert!(matches!(odd.render(), Err(PlanRenderError::Registry(_))));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanRenderError {
+    /// A `netsh` line could not be written.
+    #[error(transparent)]
+    Netsh(#[from] AddCommandError),
+    /// A `reg` line could not be written.
+    #[error(transparent)]
+    Registry(#[from] UnwritableValue),
+}
+
+impl PlanStep {
+    /// The command line to paste (for `cmd.exe`, elevated), using the
+    /// `httpsys` and `registry` renderers.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanStep;
+    /// use sstp_cert::model::registry::RegistryWrite;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let t = Sha1Thumbprint::from_bytes([0x3a; 20]);
+    /// assert_eq!(
+    ///     PlanStep::DeleteCertificate { sha1: t }.render().unwrap(),
+    ///     format!("certutil -delstore MY {t}")
+    /// );
+    /// assert_eq!(
+    ///     PlanStep::Registry { write: RegistryWrite::delete("SHA256CertificateHash") }.render().unwrap(),
+    ///     r#"reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f"#
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`PlanRenderError`] for a binding or registry value the tools cannot
+    /// write (never for the steps [`plan_certificate_change`] makes).
+    pub fn render(&self) -> Result<String, PlanRenderError> {
+        Ok(match self {
+            PlanStep::DeleteCertificate { sha1 } => format!("certutil -delstore MY {sha1}"),
+            PlanStep::DeleteBinding { endpoint } => render_delete_command(endpoint)?,
+            PlanStep::Registry { write } => write.to_reg_command()?,
+            PlanStep::AddBinding { binding } => render_add_command(binding)?,
+            PlanStep::StopService => "net stop sstpsvc /y".to_owned(),
+            PlanStep::StartService => "net start remoteaccess".to_owned(),
+        })
+    }
+
+    /// What the step is for, in a sentence.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanStep;
+    /// assert!(PlanStep::StartService.purpose().contains("plumb"));
+    /// ```
+    pub fn purpose(&self) -> String {
+        match self {
+            PlanStep::DeleteCertificate { sha1 } => {
+                format!("delete the old certificate {sha1} from LocalMachine\\MY")
+            }
+            PlanStep::DeleteBinding { endpoint } => format!(
+                "delete the binding on {endpoint} (this also drops the certificate HTTP.sys keeps in memory for it)"
+            ),
+            PlanStep::Registry {
+                write: RegistryWrite::Delete { name },
+            } => format!("delete {name}; the service records the new certificate's hash itself"),
+            PlanStep::Registry {
+                write: RegistryWrite::Set { name, .. },
+            } => format!("set {name}"),
+            PlanStep::AddBinding { binding } => {
+                format!("bind the new certificate on {} for SSTP", binding.endpoint)
+            }
+            PlanStep::StopService => "stop SSTP and Routing and Remote Access".to_owned(),
+            PlanStep::StartService => {
+                "start Routing and Remote Access and SSTP, which plumb the listener again"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// The procedure: ordered steps and what they rely on.
+///
+/// ```
+/// # use sstp_cert::model::certificate::Certificate;
+/// # use sstp_cert::model::plan::{plan_certificate_change, PlanInput, PlanOptions};
+/// # use sstp_cert::model::registry::SstpParameters;
+/// # use sstp_cert::model::store::{KeyState, StoreEntry};
+/// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+/// # let new = Certificate::from_der(der)?;
+/// # let store = vec![StoreEntry::new(new.clone(), KeyState::Linked, "new")];
+/// # let parameters = SstpParameters::default();
+/// let plan = plan_certificate_change(&PlanInput::new(&store, &[], &parameters), &new.sha1(), &PlanOptions::default())?;
+/// assert_eq!(plan.port, 443);
+/// assert!(plan.script()?.ends_with("net start remoteaccess\r\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// The new certificate's SHA-1 thumbprint.
+    pub new_certificate: Sha1Thumbprint,
+    /// Its SHA-256 hash.
+    pub new_sha256: Sha256Hash,
+    /// Case 1 or Case 2.
+    pub case: PlanCase,
+    /// The mode the service is in ([`Mode::Auto`] or [`Mode::Admin`]).
+    pub mode: Mode,
+    /// The listener port the bindings are on.
+    pub port: u16,
+    /// The steps, in order.
+    pub steps: Vec<PlanStep>,
+    /// Why the plan looks as it does, for people.
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// Every step's command line, in order.
+    ///
+    /// ```
+    /// # use sstp_cert::model::certificate::Certificate;
+    /// # use sstp_cert::model::plan::{plan_certificate_change, PlanInput, PlanOptions};
+    /// # use sstp_cert::model::registry::SstpParameters;
+    /// # use sstp_cert::model::store::{KeyState, StoreEntry};
+    /// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+    /// # let new = Certificate::from_der(der)?;
+    /// # let store = vec![StoreEntry::new(new.clone(), KeyState::Linked, "new")];
+    /// # let parameters = SstpParameters::default();
+    /// let plan = plan_certificate_change(&PlanInput::new(&store, &[], &parameters), &new.sha1(), &PlanOptions::default())?;
+    /// assert_eq!(plan.render()?.len(), plan.steps.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first [`PlanRenderError`] (never for a plan this module made).
+    pub fn render(&self) -> Result<Vec<String>, PlanRenderError> {
+        self.steps.iter().map(PlanStep::render).collect()
+    }
+
+    /// The lines as a batch file body (CRLF after each line).
+    ///
+    /// ```
+    /// # use sstp_cert::model::certificate::Certificate;
+    /// # use sstp_cert::model::plan::{plan_certificate_change, PlanInput, PlanOptions};
+    /// # use sstp_cert::model::registry::SstpParameters;
+    /// # use sstp_cert::model::store::{KeyState, StoreEntry};
+    /// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+    /// # let new = Certificate::from_der(der)?;
+    /// # let store = vec![StoreEntry::new(new.clone(), KeyState::Linked, "new")];
+    /// # let parameters = SstpParameters::default();
+    /// let plan = plan_certificate_change(&PlanInput::new(&store, &[], &parameters), &new.sha1(), &PlanOptions::default())?;
+    /// assert_eq!(plan.script()?, "net stop sstpsvc /y\r\nnet start remoteaccess\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Plan::render`].
+    pub fn script(&self) -> Result<String, PlanRenderError> {
+        let mut out = String::new();
+        for line in self.render()? {
+            out.push_str(&line);
+            out.push_str("\r\n");
+        }
+        Ok(out)
+    }
+}
+
+/// Why no plan can be made.
+///
+/// ```
+/// use sstp_cert::model::plan::{plan_certificate_change, PlanError, PlanInput, PlanOptions};
+/// use sstp_cert::model::registry::SstpParameters;
+/// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+/// let parameters = SstpParameters::default();
+/// let missing = Sha1Thumbprint::from_bytes([1; 20]);
+/// let e = plan_certificate_change(&PlanInput::new(&[], &[], &parameters), &missing, &PlanOptions::default())
+///     .unwrap_err();
+/// assert_eq!(e, PlanError::NotInStore { sha1: missing });
+/// assert!(e.to_string().contains("import it first"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum PlanError {
+    /// The new certificate is not in the store.
+    #[error(
+        "certificate {sha1} is not in LocalMachine\\MY: import it first (with its private key)"
+    )]
+    NotInStore {
+        /// The thumbprint asked for.
+        sha1: Sha1Thumbprint,
+    },
+    /// The new certificate is in the store but the service would not use
+    /// it.
+    #[error(
+        "certificate {sha1} is in LocalMachine\\MY but the SSTP service cannot use it: {}",
+        reasons.iter().map(|r| r.explain()).collect::<Vec<_>>().join("; ")
+    )]
+    NotEligible {
+        /// The thumbprint asked for.
+        sha1: Sha1Thumbprint,
+        /// Why it is ineligible.
+        reasons: Vec<Reason>,
+    },
+    /// `UseHttps` is 0: TLS ends at a load balancer.
+    #[error(
+        "UseHttps is 0: TLS is terminated by the load balancer, so change the certificate there and set SHA256CertificateHash to its SHA-256 hash"
+    )]
+    PlainHttp,
+}
+
+/// Plans the change to certificate `new` (SPEC §0.2) — see the [module
+/// documentation](self) for the steps and decisions.
+///
+/// ```
+/// use sstp_cert::model::certificate::Certificate;
+/// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+/// use sstp_cert::model::plan::{plan_certificate_change, PlanCase, PlanInput, PlanOptions};
+/// use sstp_cert::model::registry::SstpParameters;
+/// use sstp_cert::model::store::{KeyState, StoreEntry};
+/// # let mk = |n: &str| Certificate::from_der(rcgen::generate_simple_self_signed(vec![n.into()]).unwrap().cert.der().to_vec()).unwrap();
+/// let (old, new) = (mk("old.example.com"), mk("vpn.example.com"));
+/// let store = vec![
+///     StoreEntry::new(old.clone(), KeyState::Linked, "old"),
+///     StoreEntry::new(new.clone(), KeyState::Linked, "new"),
+/// ];
+/// let bindings = vec![
+///     SslBinding::sstp(Endpoint::ipv4_wildcard(443), old.sha1()),
+///     SslBinding::sstp(Endpoint::ipv6_wildcard(443), old.sha1()),
+/// ];
+/// let parameters = SstpParameters::default();
+/// let plan = plan_certificate_change(
+///     &PlanInput::new(&store, &bindings, &parameters),
+///     &new.sha1(),
+///     &PlanOptions::default(),
+/// )?;
+/// assert_eq!(plan.case, PlanCase::SeveralEligible); // the old one is still eligible
+/// let lines = plan.render()?;
+/// assert_eq!(lines[0], "netsh http delete sslcert ipport=0.0.0.0:443");
+/// assert_eq!(lines[1], "netsh http delete sslcert ipport=[::]:443");
+/// assert!(lines[2].starts_with("netsh http add sslcert ipport=0.0.0.0:443 certhash="));
+/// assert_eq!(lines[4..], ["net stop sstpsvc /y", "net start remoteaccess"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`PlanError::NotInStore`], [`PlanError::NotEligible`] for the new
+/// certificate; [`PlanError::PlainHttp`] when `UseHttps` is 0.
+pub fn plan_certificate_change(
+    input: &PlanInput<'_>,
+    new: &Sha1Thumbprint,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let parameters = input.parameters;
+    let mode = Mode::of(parameters);
+    if mode == Mode::Http {
+        return Err(PlanError::PlainHttp);
+    }
+    let verdicts = choose(input.store, &ChoiceOptions::windows());
+    let candidate = verdicts
+        .candidates
+        .iter()
+        .find(|c| c.sha1 == *new)
+        .ok_or(PlanError::NotInStore { sha1: *new })?;
+    if !candidate.eligible {
+        return Err(PlanError::NotEligible {
+            sha1: *new,
+            reasons: candidate
+                .reasons
+                .iter()
+                .copied()
+                .filter(|r| r.excludes())
+                .collect(),
+        });
+    }
+    let new_sha256 = candidate.sha256;
+    let port = parameters.listener().port;
+    let pair = Family::BOTH.map(|f| f.endpoint(port));
+    let bound: Vec<&SslBinding> = pair
+        .iter()
+        .filter_map(|e| input.bindings.iter().find(|b| &b.endpoint == e))
+        .collect();
+
+    let mut steps = Vec::new();
+    let mut notes = Vec::new();
+
+    // 1. The old certificate(s), when asked.
+    let mut deleted: Vec<Sha1Thumbprint> = Vec::new();
+    if options.delete_old_certificate {
+        for h in bound.iter().filter_map(|b| b.cert_hash) {
+            let in_store = input.store.iter().any(|e| e.certificate.sha1() == h);
+            if h != *new && in_store && !deleted.contains(&h) {
+                deleted.push(h);
+                steps.push(PlanStep::DeleteCertificate { sha1: h });
+            }
+        }
+        if deleted.is_empty() {
+            notes.push(
+                "no old certificate to delete: nothing else is bound on the pair, or it is already gone from the store"
+                    .to_owned(),
+            );
+        }
+    }
+
+    // Case 1 or 2, over the store as it will be.
+    let mut eligible: Vec<Sha1Thumbprint> = Vec::new();
+    for c in &verdicts.candidates {
+        if c.eligible && !deleted.contains(&c.sha1) && !eligible.contains(&c.sha1) {
+            eligible.push(c.sha1);
+        }
+    }
+    let case = if eligible.len() <= 1 {
+        PlanCase::OnlyEligible
+    } else {
+        PlanCase::SeveralEligible
+    };
+
+    // 2–3. Both bindings, whoever owns them.
+    for b in &bound {
+        steps.push(PlanStep::DeleteBinding {
+            endpoint: b.endpoint.clone(),
+        });
+    }
+
+    // 4. The registry hashes.
+    match mode {
+        Mode::Admin => {
+            steps.push(PlanStep::Registry {
+                write: RegistryWrite::set_sha256_hash(&new_sha256),
+            });
+            steps.push(PlanStep::Registry {
+                write: RegistryWrite::set_sha1_hash(new),
+            });
+            notes.push(
+                "admin mode (isHashConfiguredByAdmin = 1): the new hashes are written instead of deleted; deleting SHA256CertificateHash would log Event 18 and SSTP would accept no connections"
+                    .to_owned(),
+            );
+        }
+        Mode::Auto | Mode::Http => {
+            if !matches!(parameters.sha256_certificate_hash, HashState::Missing) {
+                steps.push(PlanStep::Registry {
+                    write: RegistryWrite::delete(names::SHA256_CERTIFICATE_HASH),
+                });
+            }
+            if !matches!(parameters.sha1_certificate_hash, HashState::Missing) {
+                steps.push(PlanStep::Registry {
+                    write: RegistryWrite::delete(names::SHA1_CERTIFICATE_HASH),
+                });
+            }
+        }
+    }
+
+    // 5. A hash protocol for crypto binding.
+    if parameters.hash_protocols().is_empty() {
+        steps.push(PlanStep::Registry {
+            write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
+        });
+        notes.push(
+            "SHA256Enabled and SHA1Enabled are both 0: no crypto binding can succeed, so SHA-256 is enabled again"
+                .to_owned(),
+        );
+    }
+
+    // 6. Case 2: the bindings, explicitly.
+    match case {
+        PlanCase::SeveralEligible => {
+            for endpoint in pair {
+                steps.push(PlanStep::AddBinding {
+                    binding: Box::new(SslBinding::sstp(endpoint, *new)),
+                });
+            }
+            notes.push(format!(
+                "Case 2: {} eligible certificates, so both bindings are added explicitly; the service adopts them",
+                eligible.len()
+            ));
+        }
+        PlanCase::OnlyEligible => notes.push(
+            "Case 1: the new certificate is the only eligible one, so the service binds it by itself"
+                .to_owned(),
+        ),
+    }
+
+    // 7. Restart.
+    steps.push(PlanStep::StopService);
+    steps.push(PlanStep::StartService);
+
+    Ok(Plan {
+        new_certificate: *new,
+        new_sha256,
+        case,
+        mode,
+        port,
+        steps,
+        notes,
+    })
+}
+
+impl fmt::Display for PlanStep {
+    /// The command line, or `# cannot render: …` when it cannot be written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.render() {
+            Ok(line) => f.write_str(&line),
+            Err(e) => write!(f, "# cannot render: {e}"),
+        }
+    }
+}

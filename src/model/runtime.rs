@@ -1,0 +1,1266 @@
+//! A simulated SSTP server: why "it works until the reboot" (SPEC §7).
+//!
+//! A [`Machine`] holds what an SSTP server holds — the certificate store
+//! (`MY`), the `SstpSvc\Parameters` registry key, HTTP.sys's persisted SSL
+//! bindings **and its live certificate contexts**, the service state and
+//! an event log — and lets a program do to it what an administrator does:
+//! import and delete certificates, `netsh http add/delete sslcert`, `reg
+//! add/delete`, restart the service, reboot, and connect a client. It is
+//! pure and deterministic: no I/O, no clock, no randomness.
+//!
+//! # Example: the wrong way to renew (SPEC §0.2)
+//!
+//! ```
+//! use sstp_cert::model::certificate::Certificate;
+//! use sstp_cert::model::hostname::{Profile, ReferenceId};
+//! use sstp_cert::model::plumbing::Family;
+//! use sstp_cert::model::runtime::{ConnectFailure, Machine};
+//! use sstp_cert::model::store::{KeyState, StoreEntry};
+//! # let mk = |n: &str| Certificate::from_der(rcgen::generate_simple_self_signed(vec![n.into()]).unwrap().cert.der().to_vec()).unwrap();
+//! let (old, new) = (mk("vpn.example.com"), mk("vpn.example.com"));
+//! let host = ReferenceId::parse("vpn.example.com")?;
+//!
+//! let mut m = Machine::default();
+//! m.import_certificate(StoreEntry::new(old.clone(), KeyState::Linked, "old"));
+//! m.restart_service(); // binds `old` on both pairs, records its hashes
+//! assert!(m.connect(&host, Profile::WindowsClient, Family::V4).is_connected());
+//!
+//! // the wrong way: delete the old certificate, import the new one, restart
+//! m.delete_certificate(&old.sha1())?;
+//! m.import_certificate(StoreEntry::new(new, KeyState::Linked, "new"));
+//! m.restart_service();
+//! // still works: HTTP.sys serves `old` from its live context
+//! let c = m.connect(&host, Profile::WindowsClient, Family::V4);
+//! assert_eq!(c.connection().unwrap().sha1, old.sha1());
+//!
+//! m.reboot();
+//! let failed = m.connect(&host, Profile::WindowsClient, Family::V4);
+//! assert!(matches!(failed.failure(), Some(ConnectFailure::CertificateMissing { .. })));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # What the machine models
+//!
+//! | part | behaviour |
+//! |---|---|
+//! | store | a [`MemoryStore`] in insertion order; importing a certificate already there (same SHA-1) replaces its entry in place (e.g. to link a key) |
+//! | registry | [`RegistryValues`] of the `Parameters` key; the service reads it when it starts — changes take effect at the next start |
+//! | HTTP.sys bindings | persisted across reboots; `netsh_add` refuses an endpoint already bound (error 183) and a certificate that is not in `MY` or has no private key (error 1312); `netsh_delete` also drops the live context |
+//! | live contexts | one per endpoint, created by the first handshake that loads the certificate from the store; kept across service restarts and store changes; cleared by a reboot or by deleting the binding |
+//! | service | [`Machine::start_service`] runs [`plumb`] on the current state, applies its binding changes and registry writes, logs its events, and sets the listener; [`Machine::reboot`] clears every live context, then starts the service |
+//!
+//! # A connection, step by step
+//!
+//! [`Machine::connect`] runs these checks in order; the first that fails is
+//! the [`ConnectFailure`]:
+//!
+//! | # | check | failure |
+//! |---|---|---|
+//! | 1 | the service runs and has a listener | [`ServiceStopped`](ConnectFailure::ServiceStopped), [`NoListener`](ConnectFailure::NoListener) (with the events that explain it) |
+//! | 2 | the listener is HTTPS (`UseHttps` = 0 puts TLS on a load balancer, which is not modelled) | [`PlainHttp`](ConnectFailure::PlainHttp) |
+//! | 3 | the family's wildcard endpoint is bound | [`NoBinding`](ConnectFailure::NoBinding) |
+//! | 4 | TLS: the live context, else the certificate loaded by hash from `MY` (which creates the live context) | [`CertificateMissing`](ConnectFailure::CertificateMissing), [`NoPrivateKey`](ConnectFailure::NoPrivateKey) |
+//! | 5 | the client's host-name check ([`Profile::check`]) | [`HostNameMismatch`](ConnectFailure::HostNameMismatch) |
+//! | 6 | the client's EKU check — on the certificate's EKU **extension**; the client never sees the store's EKU property | [`EkuRefused`](ConnectFailure::EkuRefused) (client Event 16 for the Windows client) |
+//! | 7 | crypto binding (SPEC §10): the client hashes the certificate it received with the protocol it prefers from the server's bitmask (SHA-256 over SHA-1) into a real Call Connected message; the server verifies it with [`ServerBinding::verify`] against the hashes it read at start | [`CryptoBindingFailed`](ConnectFailure::CryptoBindingFailed) (client Event 6, with the served and the configured hashes) |
+//!
+//! # Decisions where SPEC §7 is silent
+//!
+//! * The service reads the registry **when it starts** (after its own
+//!   plumbing writes); a `reg add` while it runs changes nothing until the
+//!   next start, which is why the documented procedure ends with a restart.
+//! * A reboot starts the service (RemoteAccess is set to start
+//!   automatically on a configured server).
+//! * `net stop` of a stopped service and `net start` of a running one are
+//!   errors, as with `net.exe` (3521, 2182).
+//! * Client events (6, 16) are Windows-client events: they are attached to
+//!   failures of [`Profile::WindowsClient`] connections and logged; other
+//!   clients fail the same way without a Windows event.
+//! * Nonces and the HLAK are deterministic (a connection counter, a fixed
+//!   key): the model checks which hash is compared, not cryptographic
+//!   freshness.
+//! * Only the wildcard pair is consulted: HTTP.sys would prefer a binding
+//!   for a specific address or an SNI host name, which SSTP does not use.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::certificate::Certificate;
+use super::crypto_binding::{
+    CallConnected, CryptoBindingError, HashProtocol, HashProtocolBitmask, Hlak, ServerBinding,
+    certificate_hash_field,
+};
+use super::event::{Event, EventId};
+use super::hostname::{EkuVerdict, Profile, ProfileVerdict, ReferenceId};
+use super::httpsys::{Endpoint, SslBinding};
+use super::plan::PlanStep;
+use super::plumbing::{
+    AddRefusal, BindingChange, GoneCertificateProfile, Plumbing, PlumbingInput,
+    check_binding_certificate, plumb,
+};
+use super::registry::{Listener, RegValue, RegistryValues, RegistryWrite, Scheme, SstpParameters};
+use super::store::{KeyState, MemoryStore, StoreEntry};
+use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+
+/// The IP family a client connects over (re-exported from
+/// [`plumbing`](crate::model::plumbing)).
+pub use super::plumbing::Family;
+
+/// Whether the SSTP service (SstpSvc with RemoteAccess) runs.
+///
+/// ```
+/// use sstp_cert::model::runtime::{Machine, ServiceState};
+/// let mut m = Machine::default();
+/// assert_eq!(m.service_state(), ServiceState::Stopped);
+/// m.restart_service();
+/// assert_eq!(m.service_state(), ServiceState::Running);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceState {
+    /// Stopped: no listener.
+    Stopped,
+    /// Running; [`Machine::listener`] says whether it accepts connections.
+    Running,
+}
+
+/// What [`Machine::import_certificate`] did.
+///
+/// ```
+/// use sstp_cert::model::runtime::Imported;
+/// assert_ne!(Imported::Added, Imported::Replaced);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Imported {
+    /// A new entry, enumerated last.
+    Added,
+    /// An entry with the same SHA-1 was replaced in place (it keeps its
+    /// position in store order).
+    Replaced,
+}
+
+/// Why `netsh http add/delete sslcert` failed, with the Win32 error netsh
+/// prints.
+///
+/// ```
+/// use sstp_cert::model::httpsys::Endpoint;
+/// use sstp_cert::model::runtime::NetshError;
+/// let e = NetshError::AlreadyExists { endpoint: Endpoint::ipv4_wildcard(443) };
+/// assert_eq!(e.win32_error(), 183);
+/// assert!(e.to_string().contains("SSL Certificate add failed, Error: 183"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum NetshError {
+    /// `add`: the endpoint is already bound.
+    #[error(
+        "SSL Certificate add failed, Error: 183 Cannot create a file when that file already exists. ({endpoint} is already bound; delete that binding first)"
+    )]
+    AlreadyExists {
+        /// The endpoint.
+        endpoint: Endpoint,
+    },
+    /// `add`: no application id.
+    #[error(
+        "SSL Certificate add failed, Error: 87 The parameter is incorrect. (appid is required)"
+    )]
+    MissingAppId {
+        /// The endpoint.
+        endpoint: Endpoint,
+    },
+    /// `add`: HTTP.sys refuses the certificate.
+    #[error("SSL Certificate add failed, Error: {}: {refusal}", refusal.win32_error())]
+    Refused {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// Why.
+        refusal: AddRefusal,
+    },
+    /// `delete`: nothing is bound on the endpoint.
+    #[error(
+        "SSL Certificate deletion failed, Error: 2 The system cannot find the file specified. ({endpoint} is not bound)"
+    )]
+    NotFound {
+        /// The endpoint.
+        endpoint: Endpoint,
+    },
+}
+
+impl NetshError {
+    /// The Win32 error code netsh prints (183, 87, 1312, 2).
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::Endpoint;
+    /// use sstp_cert::model::runtime::NetshError;
+    /// assert_eq!(NetshError::NotFound { endpoint: Endpoint::ipv6_wildcard(443) }.win32_error(), 2);
+    /// ```
+    pub const fn win32_error(&self) -> u32 {
+        match self {
+            NetshError::AlreadyExists { .. } => 183,
+            NetshError::MissingAppId { .. } => 87,
+            NetshError::Refused { refusal, .. } => refusal.win32_error(),
+            NetshError::NotFound { .. } => 2,
+        }
+    }
+}
+
+/// Why an operation on the [`Machine`] failed, as the Windows tool would
+/// report it.
+///
+/// ```
+/// use sstp_cert::model::runtime::{Machine, MachineError};
+/// let mut m = Machine::default();
+/// assert!(matches!(m.reg_delete("SHA256CertificateHash"), Err(MachineError::RegistryValueNotFound { .. })));
+/// assert!(matches!(m.stop_service(), Err(MachineError::ServiceNotStarted)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum MachineError {
+    /// `netsh http add/delete sslcert` failed.
+    #[error(transparent)]
+    Netsh(#[from] NetshError),
+    /// `reg delete` of a value that does not exist.
+    #[error("ERROR: The system was unable to find the specified registry key or value. ({name})")]
+    RegistryValueNotFound {
+        /// The value name.
+        name: String,
+    },
+    /// `certutil -delstore MY` of a certificate that is not there.
+    #[error(
+        "CertUtil: -delstore command FAILED: 0x80092004 (-2146885628 CRYPT_E_NOT_FOUND) Cannot find object or property. ({sha1})"
+    )]
+    CertificateNotFound {
+        /// The thumbprint.
+        sha1: Sha1Thumbprint,
+    },
+    /// `net stop` of a stopped service.
+    #[error(
+        "The Secure Socket Tunneling Protocol Service service is not started. (NET HELPMSG 3521)"
+    )]
+    ServiceNotStarted,
+    /// `net start` of a running service.
+    #[error("The requested service has already been started. (NET HELPMSG 2182)")]
+    ServiceAlreadyStarted,
+}
+
+/// A successful SSTP connection.
+///
+/// ```
+/// use sstp_cert::model::certificate::Certificate;
+/// use sstp_cert::model::hostname::{Profile, ReferenceId};
+/// use sstp_cert::model::plumbing::Family;
+/// use sstp_cert::model::runtime::Machine;
+/// use sstp_cert::model::store::{KeyState, StoreEntry};
+/// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+/// let cert = Certificate::from_der(der)?;
+/// let mut m = Machine::default();
+/// m.import_certificate(StoreEntry::new(cert.clone(), KeyState::Linked, "vpn"));
+/// m.restart_service();
+/// let c = m.connect(&ReferenceId::parse("vpn.example.com")?, Profile::WindowsClient, Family::V6);
+/// let conn = c.connection().unwrap();
+/// assert_eq!(conn.sha256, cert.sha256());
+/// assert!(!conn.from_live_context); // the first handshake loads it from the store
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Connection {
+    /// The family connected over.
+    pub family: Family,
+    /// The endpoint that served it.
+    pub endpoint: Endpoint,
+    /// The served certificate's SHA-1.
+    pub sha1: Sha1Thumbprint,
+    /// The served certificate's SHA-256.
+    pub sha256: Sha256Hash,
+    /// Whether HTTP.sys served it from its live context (`false`: loaded
+    /// from the store by this handshake).
+    pub from_live_context: bool,
+    /// The crypto-binding hash protocol used.
+    pub protocol: HashProtocol,
+    /// The client's verdict on the certificate (with its warnings, e.g.
+    /// that `sstpc` checks no name).
+    pub verdict: ProfileVerdict,
+}
+
+/// Why a connection failed — the first check of the [module
+/// documentation](self)'s table that failed.
+///
+/// ```
+/// use sstp_cert::model::hostname::{Profile, ReferenceId};
+/// use sstp_cert::model::plumbing::Family;
+/// use sstp_cert::model::runtime::{ConnectFailure, Machine};
+/// let mut m = Machine::default();
+/// let host = ReferenceId::parse("vpn.example.com")?;
+/// let out = m.connect(&host, Profile::WindowsClient, Family::V4);
+/// assert_eq!(out.failure(), Some(&ConnectFailure::ServiceStopped));
+/// assert_eq!(out.failure().unwrap().code(), "service-stopped");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "failure", rename_all = "kebab-case")]
+pub enum ConnectFailure {
+    /// The service is stopped.
+    #[error("the SSTP service is stopped")]
+    ServiceStopped,
+    /// The service runs but set up no listener.
+    #[error("the SSTP service has no listener: {}", summarise(events))]
+    NoListener {
+        /// The events of the last start that explain why.
+        events: Vec<Event>,
+    },
+    /// `UseHttps` = 0: the machine speaks plain HTTP; TLS is the load
+    /// balancer's.
+    #[error(
+        "the listener is plain HTTP on port {port} (UseHttps = 0); TLS ends at the load balancer, which the model does not include"
+    )]
+    PlainHttp {
+        /// The listener port.
+        port: u16,
+    },
+    /// Nothing is bound on the family's wildcard endpoint: the TLS
+    /// handshake fails.
+    #[error("no SSL binding on {endpoint}: the TLS handshake fails")]
+    NoBinding {
+        /// The endpoint.
+        endpoint: Endpoint,
+    },
+    /// No live context, and the bound hash is not in the store (or the
+    /// binding names none): the TLS handshake fails.
+    #[error(
+        "the binding on {endpoint} names certificate {}, which is not in LocalMachine\\MY and not in HTTP.sys's memory: the TLS handshake fails",
+        cert_hash.map_or_else(|| "(none)".to_owned(), |h| h.to_string())
+    )]
+    CertificateMissing {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The bound hash.
+        cert_hash: Option<Sha1Thumbprint>,
+    },
+    /// The bound certificate is in the store without a usable private key:
+    /// the TLS handshake fails.
+    #[error(
+        "certificate {cert_hash} bound on {endpoint} has no private key (key {key}): the TLS handshake fails"
+    )]
+    NoPrivateKey {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The bound hash.
+        cert_hash: Sha1Thumbprint,
+        /// The entry's key state.
+        key: KeyState,
+    },
+    /// The client does not accept the certificate for the host name.
+    #[error(
+        "{} does not accept certificate {sha1} for {host}: {}",
+        profile.title(),
+        verdict.consequence.as_deref().unwrap_or("name mismatch")
+    )]
+    HostNameMismatch {
+        /// The client profile.
+        profile: Profile,
+        /// The name dialled.
+        host: String,
+        /// The served certificate.
+        sha1: Sha1Thumbprint,
+        /// The client's verdict.
+        verdict: Box<ProfileVerdict>,
+    },
+    /// The client refuses the certificate's EKU extension.
+    #[error("{} refuses certificate {sha1}: {}", profile.title(), eku.explanation)]
+    EkuRefused {
+        /// The client profile.
+        profile: Profile,
+        /// The served certificate.
+        sha1: Sha1Thumbprint,
+        /// The client's EKU verdict.
+        eku: EkuVerdict,
+        /// Client Event 16 (Windows client only).
+        client_event: Option<Event>,
+    },
+    /// Crypto binding failed: the server's configured hash is not the
+    /// served certificate's (or cannot be compared).
+    #[error("crypto binding failed: {error}")]
+    CryptoBindingFailed {
+        /// The served certificate's SHA-256.
+        served_sha256: Sha256Hash,
+        /// The served certificate's SHA-1.
+        served_sha1: Sha1Thumbprint,
+        /// `SHA256CertificateHash` as the service read it, if valid.
+        configured_sha256: Option<Sha256Hash>,
+        /// `SHA1CertificateHash` as the service read it, if valid.
+        configured_sha1: Option<Sha1Thumbprint>,
+        /// What the server's check said.
+        error: CryptoBindingError,
+        /// Client Event 6 (Windows client only).
+        client_event: Option<Event>,
+    },
+}
+
+fn summarise(events: &[Event]) -> String {
+    if events.is_empty() {
+        return "no event explains it".to_owned();
+    }
+    events
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ConnectFailure {
+    /// A stable kebab-case code (the serde tag).
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::Endpoint;
+    /// use sstp_cert::model::runtime::ConnectFailure;
+    /// assert_eq!(ConnectFailure::NoBinding { endpoint: Endpoint::ipv4_wildcard(443) }.code(), "no-binding");
+    /// ```
+    pub const fn code(&self) -> &'static str {
+        match self {
+            ConnectFailure::ServiceStopped => "service-stopped",
+            ConnectFailure::NoListener { .. } => "no-listener",
+            ConnectFailure::PlainHttp { .. } => "plain-http",
+            ConnectFailure::NoBinding { .. } => "no-binding",
+            ConnectFailure::CertificateMissing { .. } => "certificate-missing",
+            ConnectFailure::NoPrivateKey { .. } => "no-private-key",
+            ConnectFailure::HostNameMismatch { .. } => "host-name-mismatch",
+            ConnectFailure::EkuRefused { .. } => "eku-refused",
+            ConnectFailure::CryptoBindingFailed { .. } => "crypto-binding-failed",
+        }
+    }
+}
+
+/// What [`Machine::connect`] gives: a [`Connection`] or a
+/// [`ConnectFailure`]. Serialises with an `outcome` tag
+/// (`"connected"` / `"failed"`).
+///
+/// ```
+/// use sstp_cert::model::hostname::{Profile, ReferenceId};
+/// use sstp_cert::model::plumbing::Family;
+/// use sstp_cert::model::runtime::Machine;
+/// let out = Machine::default().connect(&ReferenceId::parse("vpn.example.com")?, Profile::Rfc9525, Family::V4);
+/// assert!(!out.is_connected());
+/// assert!(out.clone().into_result().is_err());
+/// assert_eq!(serde_json::to_value(&out)?["outcome"], "failed");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum ConnectOutcome {
+    /// The client is connected.
+    Connected(Box<Connection>),
+    /// The connection failed.
+    Failed(Box<ConnectFailure>),
+}
+
+impl ConnectOutcome {
+    /// Whether the client connected.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectOutcome};
+    /// assert!(!ConnectOutcome::Failed(Box::new(ConnectFailure::ServiceStopped)).is_connected());
+    /// ```
+    pub fn is_connected(&self) -> bool {
+        matches!(self, ConnectOutcome::Connected(_))
+    }
+
+    /// The connection, when connected.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectOutcome};
+    /// assert!(ConnectOutcome::Failed(Box::new(ConnectFailure::ServiceStopped)).connection().is_none());
+    /// ```
+    pub fn connection(&self) -> Option<&Connection> {
+        match self {
+            ConnectOutcome::Connected(c) => Some(c),
+            ConnectOutcome::Failed(_) => None,
+        }
+    }
+
+    /// The failure, when it failed.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectOutcome};
+    /// let out = ConnectOutcome::Failed(Box::new(ConnectFailure::ServiceStopped));
+    /// assert_eq!(out.failure(), Some(&ConnectFailure::ServiceStopped));
+    /// ```
+    pub fn failure(&self) -> Option<&ConnectFailure> {
+        match self {
+            ConnectOutcome::Connected(_) => None,
+            ConnectOutcome::Failed(f) => Some(f),
+        }
+    }
+
+    /// As a `Result`.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectOutcome};
+    /// let out = ConnectOutcome::Failed(Box::new(ConnectFailure::ServiceStopped));
+    /// assert_eq!(*out.into_result().unwrap_err(), ConnectFailure::ServiceStopped);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The [`ConnectFailure`] when the connection failed.
+    pub fn into_result(self) -> Result<Box<Connection>, Box<ConnectFailure>> {
+        match self {
+            ConnectOutcome::Connected(c) => Ok(c),
+            ConnectOutcome::Failed(f) => Err(f),
+        }
+    }
+}
+
+/// The HLAK both ends derive from PPP authentication; fixed, because the
+/// model checks which certificate hash is compared, not key freshness.
+const MODEL_HLAK: [u8; 32] = [0x48; 32];
+
+/// A simulated SSTP server — see the [module documentation](self).
+///
+/// ```
+/// use sstp_cert::model::plumbing::GoneCertificateProfile;
+/// use sstp_cert::model::runtime::Machine;
+/// let m = Machine::new(GoneCertificateProfile::CurrentRelease);
+/// assert_eq!(m.profile(), GoneCertificateProfile::CurrentRelease);
+/// assert!(m.bindings().is_empty() && m.events().is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Machine {
+    store: MemoryStore,
+    registry: RegistryValues,
+    bindings: Vec<SslBinding>,
+    live: BTreeMap<Endpoint, Certificate>,
+    service: ServiceState,
+    profile: GoneCertificateProfile,
+    events: Vec<Event>,
+    last_plumbing: Option<Plumbing>,
+    in_force: Option<SstpParameters>,
+    connections: u64,
+}
+
+impl Default for Machine {
+    /// An empty machine with the default profile, service stopped.
+    fn default() -> Self {
+        Machine::new(GoneCertificateProfile::default())
+    }
+}
+
+impl Machine {
+    /// An empty machine (no certificates, empty `Parameters` key, no
+    /// bindings), service stopped, with this behaviour profile.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::new(GoneCertificateProfile::Documented2008).store().entries().is_empty());
+    /// ```
+    pub fn new(profile: GoneCertificateProfile) -> Self {
+        Machine {
+            store: MemoryStore::new("LocalMachine\\MY"),
+            registry: RegistryValues::new(),
+            bindings: Vec::new(),
+            live: BTreeMap::new(),
+            service: ServiceState::Stopped,
+            profile,
+            events: Vec::new(),
+            last_plumbing: None,
+            in_force: None,
+            connections: 0,
+        }
+    }
+
+    /// A machine in a given state (e.g. read from a real server), service
+    /// stopped, no live contexts. Bindings are taken as they are, even ones
+    /// `netsh` would refuse now (their certificate may have gone since).
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// use sstp_cert::model::registry::RegistryValues;
+    /// use sstp_cert::model::runtime::Machine;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let gone = SslBinding::sstp(Endpoint::ipv4_wildcard(443), Sha1Thumbprint::from_bytes([9; 20]));
+    /// let m = Machine::from_parts(GoneCertificateProfile::default(), [], RegistryValues::new(), vec![gone]);
+    /// assert_eq!(m.bindings().len(), 1);
+    /// ```
+    pub fn from_parts(
+        profile: GoneCertificateProfile,
+        store: impl IntoIterator<Item = StoreEntry>,
+        registry: RegistryValues,
+        bindings: Vec<SslBinding>,
+    ) -> Self {
+        let mut m = Machine::new(profile);
+        for e in store {
+            m.store.push(e);
+        }
+        m.registry = registry;
+        m.bindings = bindings;
+        m
+    }
+
+    // -- accessors ---------------------------------------------------------
+
+    /// The behaviour profile for bindings whose certificate is gone.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert_eq!(Machine::default().profile(), GoneCertificateProfile::Documented2008);
+    /// ```
+    pub fn profile(&self) -> GoneCertificateProfile {
+        self.profile
+    }
+
+    /// The store (`MY`).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert_eq!(Machine::default().store().entries().len(), 0);
+    /// ```
+    pub fn store(&self) -> &MemoryStore {
+        &self.store
+    }
+
+    /// The `Parameters` key as it is now.
+    ///
+    /// ```
+    /// use sstp_cert::model::registry::RegValue;
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.reg_set("UseHttps", RegValue::Dword(1));
+    /// assert_eq!(m.registry().get("usehttps"), Some(&RegValue::Dword(1)));
+    /// ```
+    pub fn registry(&self) -> &RegistryValues {
+        &self.registry
+    }
+
+    /// The `Parameters` key as it is now, typed.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert_eq!(Machine::default().parameters().listener().port, 443);
+    /// ```
+    pub fn parameters(&self) -> SstpParameters {
+        SstpParameters::from_values(&self.registry)
+    }
+
+    /// The parameters the running service read at its last start (after
+    /// its own writes); `None` while stopped. Crypto binding compares with
+    /// these.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// assert!(m.parameters_in_force().is_none());
+    /// m.restart_service();
+    /// assert!(m.parameters_in_force().is_some());
+    /// ```
+    pub fn parameters_in_force(&self) -> Option<&SstpParameters> {
+        self.in_force.as_ref()
+    }
+
+    /// HTTP.sys's persisted bindings.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::default().bindings().is_empty());
+    /// ```
+    pub fn bindings(&self) -> &[SslBinding] {
+        &self.bindings
+    }
+
+    /// The binding on `endpoint`, if any.
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::Endpoint;
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::default().binding_for(&Endpoint::ipv4_wildcard(443)).is_none());
+    /// ```
+    pub fn binding_for(&self, endpoint: &Endpoint) -> Option<&SslBinding> {
+        self.bindings.iter().find(|b| &b.endpoint == endpoint)
+    }
+
+    /// The certificate HTTP.sys holds in memory for `endpoint`, if any.
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::Endpoint;
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::default().live_context(&Endpoint::ipv6_wildcard(443)).is_none());
+    /// ```
+    pub fn live_context(&self, endpoint: &Endpoint) -> Option<&Certificate> {
+        self.live.get(endpoint)
+    }
+
+    /// Every live context: endpoint and the SHA-1 of the certificate held.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::default().live_contexts().is_empty());
+    /// ```
+    pub fn live_contexts(&self) -> Vec<(Endpoint, Sha1Thumbprint)> {
+        self.live
+            .iter()
+            .map(|(e, c)| (e.clone(), c.sha1()))
+            .collect()
+    }
+
+    /// Whether the service runs.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{Machine, ServiceState};
+    /// assert_eq!(Machine::default().service_state(), ServiceState::Stopped);
+    /// ```
+    pub fn service_state(&self) -> ServiceState {
+        self.service
+    }
+
+    /// The listener, when the service runs and set one up.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.restart_service(); // empty store: Event 11, no listener
+    /// assert!(m.listener().is_none());
+    /// ```
+    pub fn listener(&self) -> Option<Listener> {
+        match self.service {
+            ServiceState::Running => self.last_plumbing.as_ref().and_then(|p| p.listener),
+            ServiceState::Stopped => None,
+        }
+    }
+
+    /// Every event logged so far, oldest first (server events from each
+    /// start, client events 6 and 16 from Windows-client connections).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.restart_service();
+    /// assert_eq!(m.events()[0].id.number(), 11);
+    /// ```
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The plumbing of the last start, if the service ever started.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.restart_service();
+    /// assert!(m.last_plumbing().unwrap().choice.is_some());
+    /// ```
+    pub fn last_plumbing(&self) -> Option<&Plumbing> {
+        self.last_plumbing.as_ref()
+    }
+
+    // -- certificates --------------------------------------------------------
+
+    /// Imports a certificate into `MY` (`certutil -importpfx`, the
+    /// certificate snap-in). A certificate already there (same SHA-1) has
+    /// its entry replaced in place.
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::Certificate;
+    /// use sstp_cert::model::runtime::{Imported, Machine};
+    /// use sstp_cert::model::store::{KeyState, StoreEntry};
+    /// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+    /// let cert = Certificate::from_der(der)?;
+    /// let mut m = Machine::default();
+    /// assert_eq!(m.import_certificate(StoreEntry::new(cert.clone(), KeyState::Absent, "a")), Imported::Added);
+    /// assert_eq!(m.import_certificate(StoreEntry::new(cert, KeyState::Linked, "a")), Imported::Replaced);
+    /// assert_eq!(m.store().entries()[0].key, KeyState::Linked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn import_certificate(&mut self, entry: StoreEntry) -> Imported {
+        let sha1 = entry.certificate.sha1();
+        if !self
+            .store
+            .entries()
+            .iter()
+            .any(|e| e.certificate.sha1() == sha1)
+        {
+            self.store.push(entry);
+            return Imported::Added;
+        }
+        let mut rebuilt = MemoryStore::new(self.store_name());
+        let mut pending = Some(entry);
+        for e in self.store.entries() {
+            if e.certificate.sha1() == sha1 {
+                if let Some(new) = pending.take() {
+                    rebuilt.push(new);
+                }
+            } else {
+                rebuilt.push(e.clone());
+            }
+        }
+        self.store = rebuilt;
+        Imported::Replaced
+    }
+
+    fn store_name(&self) -> String {
+        use super::store::CertStore as _;
+        self.store.describe()
+    }
+
+    /// Deletes a certificate from `MY` (`certutil -delstore MY
+    /// <thumbprint>`). Bindings and live contexts are not touched.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{Machine, MachineError};
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let mut m = Machine::default();
+    /// let t = Sha1Thumbprint::from_bytes([1; 20]);
+    /// assert_eq!(m.delete_certificate(&t), Err(MachineError::CertificateNotFound { sha1: t }));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`MachineError::CertificateNotFound`] when no entry has the hash.
+    pub fn delete_certificate(&mut self, sha1: &Sha1Thumbprint) -> Result<usize, MachineError> {
+        match self.store.remove(sha1) {
+            0 => Err(MachineError::CertificateNotFound { sha1: *sha1 }),
+            n => Ok(n),
+        }
+    }
+
+    // -- HTTP.sys ------------------------------------------------------------
+
+    /// `netsh http add sslcert`: persists `binding` (no live context yet).
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+    /// use sstp_cert::model::runtime::Machine;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let mut m = Machine::default();
+    /// let b = SslBinding::sstp(Endpoint::ipv4_wildcard(443), Sha1Thumbprint::from_bytes([2; 20]));
+    /// assert_eq!(m.netsh_add(b).unwrap_err().win32_error(), 1312); // not in the store
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`NetshError::AlreadyExists`] (183) when the endpoint is bound,
+    /// [`NetshError::MissingAppId`] (87), [`NetshError::Refused`] (1312 when
+    /// the certificate is not in `MY` or has no private key, 87 without a
+    /// hash).
+    pub fn netsh_add(&mut self, binding: SslBinding) -> Result<(), NetshError> {
+        let endpoint = binding.endpoint.clone();
+        if self.binding_for(&endpoint).is_some() {
+            return Err(NetshError::AlreadyExists { endpoint });
+        }
+        if binding.app_id.is_none() {
+            return Err(NetshError::MissingAppId { endpoint });
+        }
+        check_binding_certificate(self.store.entries(), &binding)
+            .map_err(|refusal| NetshError::Refused { endpoint, refusal })?;
+        self.bindings.push(binding);
+        Ok(())
+    }
+
+    /// `netsh http delete sslcert`: removes the binding and HTTP.sys's live
+    /// context for it, returning the binding.
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::Endpoint;
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// assert_eq!(m.netsh_delete(&Endpoint::ipv4_wildcard(443)).unwrap_err().win32_error(), 2);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`NetshError::NotFound`] (2) when nothing is bound there.
+    pub fn netsh_delete(&mut self, endpoint: &Endpoint) -> Result<SslBinding, NetshError> {
+        let i = self
+            .bindings
+            .iter()
+            .position(|b| &b.endpoint == endpoint)
+            .ok_or_else(|| NetshError::NotFound {
+                endpoint: endpoint.clone(),
+            })?;
+        let removed = self.bindings.remove(i);
+        self.bindings.retain(|b| &b.endpoint != endpoint);
+        self.live.remove(endpoint);
+        Ok(removed)
+    }
+
+    // -- registry ------------------------------------------------------------
+
+    /// `reg add`: sets a value of the `Parameters` key, returning the old
+    /// data. The running service does not see it until its next start.
+    ///
+    /// ```
+    /// use sstp_cert::model::registry::RegValue;
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// assert_eq!(m.reg_set("ListenerPort", RegValue::Dword(8443)), None);
+    /// assert_eq!(m.parameters().listener().port, 8443);
+    /// ```
+    pub fn reg_set(&mut self, name: impl Into<String>, value: RegValue) -> Option<RegValue> {
+        self.registry.set(name, value)
+    }
+
+    /// `reg delete`: deletes a value, returning its data.
+    ///
+    /// ```
+    /// use sstp_cert::model::registry::RegValue;
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.reg_set("UseHttps", RegValue::Dword(1));
+    /// assert_eq!(m.reg_delete("usehttps"), Ok(RegValue::Dword(1)));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`MachineError::RegistryValueNotFound`] when the value does not
+    /// exist.
+    pub fn reg_delete(&mut self, name: &str) -> Result<RegValue, MachineError> {
+        self.registry.remove(name).map(|e| e.value).ok_or_else(|| {
+            MachineError::RegistryValueNotFound {
+                name: name.to_owned(),
+            }
+        })
+    }
+
+    // -- the service -----------------------------------------------------------
+
+    /// `net stop sstpsvc /y`. Live contexts stay (they are HTTP.sys's).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{Machine, ServiceState};
+    /// let mut m = Machine::default();
+    /// m.restart_service();
+    /// m.stop_service()?;
+    /// assert_eq!(m.service_state(), ServiceState::Stopped);
+    /// # Ok::<(), sstp_cert::model::runtime::MachineError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`MachineError::ServiceNotStarted`] when it is stopped.
+    pub fn stop_service(&mut self) -> Result<(), MachineError> {
+        if self.service == ServiceState::Stopped {
+            return Err(MachineError::ServiceNotStarted);
+        }
+        self.service = ServiceState::Stopped;
+        self.in_force = None;
+        Ok(())
+    }
+
+    /// `net start remoteaccess`: runs [`plumb`] on the current state,
+    /// applies its binding changes (a deleted binding loses its live
+    /// context) and registry writes, logs its events, and reads the
+    /// parameters crypto binding will use.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// let p = m.start_service()?;
+    /// assert_eq!(p.event_numbers(), [11]);
+    /// # Ok::<(), sstp_cert::model::runtime::MachineError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`MachineError::ServiceAlreadyStarted`] when it runs.
+    pub fn start_service(&mut self) -> Result<&Plumbing, MachineError> {
+        if self.service == ServiceState::Running {
+            return Err(MachineError::ServiceAlreadyStarted);
+        }
+        Ok(self.run_plumbing())
+    }
+
+    /// Stops the service if it runs, then starts it; returns the plumbing.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.restart_service();
+    /// assert_eq!(m.restart_service().event_numbers(), [11]);
+    /// ```
+    pub fn restart_service(&mut self) -> &Plumbing {
+        self.service = ServiceState::Stopped;
+        self.in_force = None;
+        self.run_plumbing()
+    }
+
+    /// Reboots: every live context is cleared, then the service starts.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{Machine, ServiceState};
+    /// let mut m = Machine::default();
+    /// m.reboot();
+    /// assert_eq!(m.service_state(), ServiceState::Running);
+    /// assert!(m.live_contexts().is_empty());
+    /// ```
+    pub fn reboot(&mut self) -> &Plumbing {
+        self.live.clear();
+        self.restart_service()
+    }
+
+    fn run_plumbing(&mut self) -> &Plumbing {
+        let parameters = self.parameters();
+        let p = plumb(
+            &PlumbingInput::new(&parameters, self.store.entries(), &self.bindings)
+                .with_profile(self.profile),
+        );
+        for change in &p.changes {
+            if let BindingChange::Delete { endpoint, .. } = change {
+                self.live.remove(endpoint);
+            }
+        }
+        self.bindings = p.bindings.clone();
+        self.registry.apply_all(&p.registry_writes);
+        self.events.extend(p.events.iter().cloned());
+        self.in_force = Some(self.parameters());
+        self.service = ServiceState::Running;
+        self.last_plumbing.insert(p)
+    }
+
+    // -- plans -----------------------------------------------------------------
+
+    /// Performs one step of a [`Plan`](crate::model::plan::Plan), as the
+    /// pasted command line would.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanStep;
+    /// use sstp_cert::model::runtime::{Machine, ServiceState};
+    /// let mut m = Machine::default();
+    /// m.apply(&PlanStep::StartService)?;
+    /// assert_eq!(m.service_state(), ServiceState::Running);
+    /// assert!(m.apply(&PlanStep::StartService).is_err());
+    /// # Ok::<(), sstp_cert::model::runtime::MachineError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The [`MachineError`] of the operation: a `netsh` error, a missing
+    /// registry value or certificate, a service already in that state.
+    pub fn apply(&mut self, step: &PlanStep) -> Result<(), MachineError> {
+        match step {
+            PlanStep::DeleteCertificate { sha1 } => self.delete_certificate(sha1).map(drop),
+            PlanStep::DeleteBinding { endpoint } => {
+                self.netsh_delete(endpoint).map(drop).map_err(Into::into)
+            }
+            PlanStep::Registry { write } => match write {
+                RegistryWrite::Set { name, value } => {
+                    self.reg_set(name.clone(), value.clone());
+                    Ok(())
+                }
+                RegistryWrite::Delete { name } => self.reg_delete(name).map(drop),
+            },
+            PlanStep::AddBinding { binding } => {
+                self.netsh_add(binding.as_ref().clone()).map_err(Into::into)
+            }
+            PlanStep::StopService => self.stop_service(),
+            PlanStep::StartService => self.start_service().map(drop),
+        }
+    }
+
+    // -- clients -----------------------------------------------------------------
+
+    /// An SSTP client dials `host` over `family` — see the [module
+    /// documentation](self) for the checks, in order. A handshake that
+    /// loads the certificate from the store creates HTTP.sys's live context
+    /// for the endpoint.
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::Certificate;
+    /// use sstp_cert::model::hostname::{Profile, ReferenceId};
+    /// use sstp_cert::model::plumbing::Family;
+    /// use sstp_cert::model::runtime::{ConnectFailure, Machine};
+    /// use sstp_cert::model::store::{KeyState, StoreEntry};
+    /// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+    /// let cert = Certificate::from_der(der)?;
+    /// let mut m = Machine::default();
+    /// m.import_certificate(StoreEntry::new(cert, KeyState::Linked, "vpn"));
+    /// m.restart_service();
+    /// let wrong = ReferenceId::parse("vpn.example.org")?;
+    /// let out = m.connect(&wrong, Profile::WindowsClient, Family::V4);
+    /// assert_eq!(out.failure().unwrap().code(), "host-name-mismatch");
+    /// // sstpc checks no name
+    /// assert!(m.connect(&wrong, Profile::SstpcLinux, Family::V4).is_connected());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn connect(
+        &mut self,
+        host: &ReferenceId,
+        profile: Profile,
+        family: Family,
+    ) -> ConnectOutcome {
+        match self.try_connect(host, profile, family) {
+            Ok(c) => ConnectOutcome::Connected(Box::new(c)),
+            Err(f) => {
+                let client_event = match f.as_ref() {
+                    ConnectFailure::EkuRefused { client_event, .. }
+                    | ConnectFailure::CryptoBindingFailed { client_event, .. } => {
+                        client_event.clone()
+                    }
+                    _ => None,
+                };
+                self.events.extend(client_event);
+                ConnectOutcome::Failed(f)
+            }
+        }
+    }
+
+    fn try_connect(
+        &mut self,
+        host: &ReferenceId,
+        profile: Profile,
+        family: Family,
+    ) -> Result<Connection, Box<ConnectFailure>> {
+        if self.service == ServiceState::Stopped {
+            return Err(Box::new(ConnectFailure::ServiceStopped));
+        }
+        let Some(listener) = self.listener() else {
+            return Err(Box::new(ConnectFailure::NoListener {
+                events: self
+                    .last_plumbing
+                    .as_ref()
+                    .map(|p| p.events.clone())
+                    .unwrap_or_default(),
+            }));
+        };
+        if listener.scheme == Scheme::Http {
+            return Err(Box::new(ConnectFailure::PlainHttp {
+                port: listener.port,
+            }));
+        }
+        let endpoint = family.endpoint(listener.port);
+
+        // TLS: the live context, else the certificate from the store.
+        let (cert, from_live_context) = match self.live.get(&endpoint) {
+            Some(c) => (c.clone(), true),
+            None => {
+                let binding =
+                    self.binding_for(&endpoint)
+                        .ok_or_else(|| ConnectFailure::NoBinding {
+                            endpoint: endpoint.clone(),
+                        })?;
+                let cert = match check_binding_certificate(self.store.entries(), binding) {
+                    Ok(e) => e.certificate.clone(),
+                    Err(AddRefusal::NoPrivateKey { sha1, key }) => {
+                        return Err(Box::new(ConnectFailure::NoPrivateKey {
+                            endpoint,
+                            cert_hash: sha1,
+                            key,
+                        }));
+                    }
+                    Err(_) => {
+                        return Err(Box::new(ConnectFailure::CertificateMissing {
+                            cert_hash: binding.cert_hash,
+                            endpoint,
+                        }));
+                    }
+                };
+                self.live.insert(endpoint.clone(), cert.clone());
+                (cert, false)
+            }
+        };
+
+        // The client's checks: name, then EKU.
+        let verdict = profile.check(&cert, host);
+        if !verdict.matched() {
+            return Err(Box::new(ConnectFailure::HostNameMismatch {
+                profile,
+                host: host.to_string(),
+                sha1: cert.sha1(),
+                verdict: Box::new(verdict),
+            }));
+        }
+        if !verdict.eku.accepted {
+            let client_event = (profile == Profile::WindowsClient).then(|| {
+                Event::new(
+                    EventId::ClientEkuRefused,
+                    format!(
+                        "the server certificate {} for {host}: {}",
+                        cert.sha1(),
+                        verdict.eku.explanation
+                    ),
+                )
+            });
+            return Err(Box::new(ConnectFailure::EkuRefused {
+                profile,
+                sha1: cert.sha1(),
+                eku: verdict.eku.clone(),
+                client_event,
+            }));
+        }
+
+        // Crypto binding with the hashes the service read at start.
+        let in_force = self.in_force.clone().unwrap_or_else(|| self.parameters());
+        let configured_sha256 = in_force.sha256_certificate_hash.hash().copied();
+        let configured_sha1 = in_force.sha1_certificate_hash.hash().copied();
+        let offered = HashProtocolBitmask(in_force.hash_protocols().bits());
+        self.connections = self.connections.wrapping_add(1);
+        let nonce = *Sha256Hash::of_der(&self.connections.to_be_bytes()).as_bytes();
+        let hlak = Hlak::from_bytes(MODEL_HLAK);
+        let verified = match offered.preferred() {
+            Some(protocol) => {
+                let message = CallConnected::new(
+                    protocol,
+                    nonce,
+                    certificate_hash_field(cert.der(), protocol),
+                )
+                .signed(&hlak)
+                .encode();
+                ServerBinding {
+                    offered,
+                    nonce,
+                    sha256: configured_sha256,
+                    sha1: configured_sha1,
+                }
+                .verify(&message, &hlak)
+            }
+            None => Err(CryptoBindingError::ProtocolNotOffered {
+                protocol: HashProtocol::Sha256,
+                offered: offered.0,
+            }),
+        };
+        match verified {
+            Ok(protocol) => Ok(Connection {
+                family,
+                endpoint,
+                sha1: cert.sha1(),
+                sha256: cert.sha256(),
+                from_live_context,
+                protocol,
+                verdict,
+            }),
+            Err(error) => {
+                let client_event = (profile == Profile::WindowsClient).then(|| {
+                    Event::new(
+                        EventId::ClientCryptoBindingFailed,
+                        format!(
+                            "crypto binding failed for {host}: the client received certificate {} (SHA-256 {}), the server is configured with SHA-256 {} / SHA-1 {}: {error}",
+                            cert.sha1(),
+                            cert.sha256(),
+                            configured_sha256.map_or_else(|| "(none)".to_owned(), |h| h.to_string()),
+                            configured_sha1.map_or_else(|| "(none)".to_owned(), |h| h.to_string()),
+                        ),
+                    )
+                });
+                Err(Box::new(ConnectFailure::CryptoBindingFailed {
+                    served_sha256: cert.sha256(),
+                    served_sha1: cert.sha1(),
+                    configured_sha256,
+                    configured_sha1,
+                    error,
+                    client_event,
+                }))
+            }
+        }
+    }
+}
+
+impl fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ServiceState::Stopped => "stopped",
+            ServiceState::Running => "running",
+        })
+    }
+}
