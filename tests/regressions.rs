@@ -116,3 +116,31 @@ fn long_eku_lists_are_combined_in_linear_time() {
         "combining two lists of 100,000 purposes took {elapsed:?}"
     );
 }
+
+/// structured, crash-c10aa718…: the same certificate twice in
+/// the store — first without a key, then with one (two files of a
+/// directory store, or an entry re-imported with its key). The automatic
+/// choice picks the entry with the key, but the check HTTP.sys makes when
+/// the service adds the binding looked only at the *first* entry with the
+/// hash, found no key and refused the add (Events 12 and 13): the service
+/// chose a certificate it then could not bind, and had no listener.
+#[test]
+fn duplicate_certificate_with_and_without_key_binds_the_one_with_the_key() {
+    use sstp_cert::model::certificate::Certificate;
+    use sstp_cert::model::httpsys::Endpoint;
+    use sstp_cert::model::plumbing::{PlumbingInput, plumb};
+    use sstp_cert::model::registry::SstpParameters;
+    use sstp_cert::model::store::{KeyState, StoreEntry};
+    let pem = include_bytes!("../examples/store/04-server-auth-no-key.pem");
+    let cert = Certificate::from_pem_or_der(pem).expect("sample")[0].clone();
+    let store = [
+        StoreEntry::new(cert.clone(), KeyState::Absent, "a.pem"),
+        StoreEntry::new(cert.clone(), KeyState::Linked, "b.pem"),
+    ];
+    let parameters = SstpParameters::default();
+    let p = plumb(&PlumbingInput::new(&parameters, &store, &[]));
+    assert_eq!(p.choice.as_ref().and_then(|c| c.selected.as_ref()).map(|s| s.index), Some(1));
+    assert!(p.events.is_empty(), "{:?}", p.event_numbers());
+    assert_eq!(p.bound, Some(cert.sha1()));
+    assert!(p.binding_for(&Endpoint::ipv6_wildcard(443)).is_some());
+}

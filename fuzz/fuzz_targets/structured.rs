@@ -1,8 +1,11 @@
-//! End to end, from fuzzed descriptions of store entries: builds a store
-//! (through `dir_store::assemble_entry` or directly), runs the automatic
-//! choice with and without a host name, renders and parses the bindings,
-//! commands and registry values the service would write, and runs crypto
-//! binding against them — checking the SPEC's rules at every step:
+//! End to end, from fuzzed descriptions of a machine: builds a store
+//! (through `dir_store::assemble_entry` or directly), existing HTTP.sys
+//! bindings (through `netsh http show sslcert` text) and registry values
+//! (through a `.reg` export), then runs the automatic choice, plumbing
+//! (`plumbing::plumb`, both gone-certificate profiles) and the diagnosis
+//! (`diagnosis::diagnose`), renders and parses the bindings, commands and
+//! registry values the service would write, and runs crypto binding
+//! against them — checking the SPEC's rules at every step:
 //!
 //! * the chosen certificate is eligible (a key, Server Authentication or
 //!   All-purpose), and it is the first eligible Server Authentication entry,
@@ -16,7 +19,16 @@
 //!   back; the `netsh http add/delete sslcert` commands parse back;
 //! * the registry record of the choice survives `.reg` and `reg query`
 //!   text, and crypto binding with it accepts the chosen certificate and
-//!   refuses any other.
+//!   refuses any other;
+//! * plumbing: the binding set afterwards is the input with the changes
+//!   applied; every change prints as a `netsh` command that reads back;
+//!   another application's binding is never deleted; only automatic mode
+//!   writes the registry, and only its record; no listener is always
+//!   explained by an event; automatic mode on an unbound pair binds exactly
+//!   the automatic choice; plumbing again changes nothing (a fixed point);
+//! * the diagnosis runs the same plumbing and choice, lists errors first,
+//!   every `netsh` fix line reads back, and a service that accepts no
+//!   connections (HTTPS) is always an error.
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
@@ -38,7 +50,14 @@ use sstp_cert::model::httpsys::{
 use sstp_cert::model::registry::{
     RegistryValues, RegistryWrite, SstpParameters, parse_reg_file, parse_reg_query,
 };
+use sstp_cert::model::diagnosis::{DiagnosisInput, diagnose};
+use sstp_cert::model::httpsys::{AppId, SSTP_APP_ID};
+use sstp_cert::model::plumbing::{
+    BindingChange, GoneCertificateProfile, Mode, PlumbingInput, check_binding_certificate, plumb,
+};
+use sstp_cert::model::registry::{RegValue, names};
 use sstp_cert::model::store::{KeyState, StoreEntry};
+use sstp_cert::model::thumbprint::Sha1Thumbprint;
 use sstp_cert_fuzz::pool;
 use time::OffsetDateTime;
 
@@ -87,9 +106,42 @@ struct EntryDesc {
     via_files: bool,
 }
 
+/// What is bound on one wildcard endpoint before plumbing.
+#[derive(Debug, Arbitrary)]
+enum SlotDesc {
+    Empty,
+    /// SSTP's binding of sample certificate `n`.
+    Sstp(u8),
+    /// Another application's binding of sample certificate `n`.
+    Other(u8),
+    /// SSTP's binding of a certificate that is not in the store.
+    SstpGone,
+    /// A binding with no hash.
+    NoHash(bool),
+    /// SSTP's binding of sample `n` in a store other than `MY`.
+    OtherStore(u8),
+}
+
+/// The `SstpSvc\Parameters` values before plumbing.
+#[derive(Debug, Arbitrary)]
+struct RegDesc {
+    use_https: Option<u8>,
+    admin: Option<u8>,
+    /// Sample certificate whose hashes are recorded; 255: a 31-byte hash.
+    hash: Option<u8>,
+    sha1_enabled: Option<bool>,
+    /// `ListenerPort`; usually missing (443).
+    port: Option<u16>,
+}
+
 #[derive(Debug, Arbitrary)]
 struct Scenario {
     entries: Vec<EntryDesc>,
+    v4: SlotDesc,
+    v6: SlotDesc,
+    registry: RegDesc,
+    current_release: bool,
+    intended: Option<u8>,
     /// Seconds from 2010-01-01, when validity is judged.
     at: Option<u32>,
     strict: bool,
@@ -217,6 +269,163 @@ fn build(d: &EntryDesc, position: usize) -> Option<StoreEntry> {
     }
 }
 
+fn slot(d: &SlotDesc, endpoint: Endpoint) -> Option<SslBinding> {
+    let cert = |n: &u8| certificates()[usize::from(*n) % pool::ENTRIES.len()].sha1();
+    let iis: AppId = "{4dc3e181-e14b-4a21-b022-59fc669b0914}".parse().expect("guid");
+    Some(match d {
+        SlotDesc::Empty => return None,
+        SlotDesc::Sstp(n) => SslBinding::sstp(endpoint, cert(n)),
+        SlotDesc::Other(n) => SslBinding::new(endpoint, Some(cert(n)), Some(iis), Some("MY")),
+        SlotDesc::SstpGone => SslBinding::sstp(endpoint, Sha1Thumbprint::of_der(b"gone")),
+        SlotDesc::NoHash(sstp) => SslBinding::new(
+            endpoint,
+            None,
+            Some(if *sstp { SSTP_APP_ID } else { iis }),
+            None,
+        ),
+        SlotDesc::OtherStore(n) => {
+            SslBinding::new(endpoint, Some(cert(n)), Some(SSTP_APP_ID), Some("WebHosting"))
+        }
+    })
+}
+
+fn registry(d: &RegDesc) -> RegistryValues {
+    let mut v = RegistryValues::new();
+    if let Some(u) = d.use_https {
+        v.set(names::USE_HTTPS, RegValue::Dword(u32::from(u % 3)));
+    }
+    if let Some(a) = d.admin {
+        v.set(names::IS_HASH_CONFIGURED_BY_ADMIN, RegValue::Dword(u32::from(a % 3)));
+    }
+    match d.hash {
+        Some(255) => {
+            v.set(names::SHA256_CERTIFICATE_HASH, RegValue::Binary(vec![0xab; 31]));
+        }
+        Some(n) => {
+            let c = &certificates()[usize::from(n) % pool::ENTRIES.len()];
+            v.apply_all(&RegistryWrite::automatic_mode_record(&c.sha256(), &c.sha1()));
+            if let Some(a) = d.admin {
+                v.set(names::IS_HASH_CONFIGURED_BY_ADMIN, RegValue::Dword(u32::from(a % 3)));
+            }
+        }
+        None => {}
+    }
+    if let Some(e) = d.sha1_enabled {
+        v.set(names::SHA1_ENABLED, RegValue::Dword(u32::from(e)));
+    }
+    if let Some(p) = d.port {
+        v.set(names::LISTENER_PORT, RegValue::Dword(u32::from(p % 4) * 4000));
+    }
+    v
+}
+
+/// Plumbing and the diagnosis on the machine the scenario describes.
+fn plumbing_and_diagnosis(s: &Scenario, store: &[StoreEntry], at: Option<OffsetDateTime>, host: Option<&ReferenceId>) {
+    // The registry goes through a .reg export, the bindings through netsh text.
+    let values = registry(&s.registry);
+    let parsed = parse_reg_file(values.to_reg_file().as_bytes()).expect("export parses");
+    assert_eq!(parsed.values, values);
+    let params = parsed.parameters();
+    let port = params.listener().port;
+    let bindings: Vec<SslBinding> = [
+        slot(&s.v4, Endpoint::ipv4_wildcard(port)),
+        slot(&s.v6, Endpoint::ipv6_wildcard(port)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let text = render_show(&bindings, ShowStyle::Current);
+    let listing = parse_sslcert_show(text.as_bytes()).expect("rendered bindings parse");
+    assert_eq!(listing.bindings, bindings);
+    let bindings = listing.bindings;
+
+    let profile = if s.current_release {
+        GoneCertificateProfile::CurrentRelease
+    } else {
+        GoneCertificateProfile::Documented2008
+    };
+    let input = PlumbingInput::new(&params, store, &bindings).with_profile(profile);
+    let p = plumb(&input);
+
+    // The binding set is the input with the changes applied.
+    let mut replay = bindings.clone();
+    for c in &p.changes {
+        let cmd = c.render().expect("what the service does prints as a command");
+        match (c, parse_sslcert_command(&cmd)) {
+            (BindingChange::Delete { endpoint, .. }, Ok(SslCertCommand::Delete(e))) => {
+                assert_eq!(&e, endpoint);
+                let before = bindings.iter().find(|b| &b.endpoint == endpoint);
+                assert!(before.is_some_and(SslBinding::is_sstp), "deleted another application's binding");
+                replay.retain(|b| &b.endpoint != endpoint);
+            }
+            (BindingChange::Add { binding, .. }, Ok(SslCertCommand::Add(a))) => {
+                assert_eq!(a, AddSslCert::from_binding(binding).expect("an add"));
+                assert!(binding.is_sstp() && binding.store_name.as_deref() == Some("MY"));
+                assert!(check_binding_certificate(store, binding).is_ok());
+                assert!(replay.iter().all(|b| b.endpoint != binding.endpoint), "add on a bound endpoint");
+                replay.push((**binding).clone());
+            }
+            (c, r) => panic!("{c:?} printed as {cmd:?}, read back as {r:?}"),
+        }
+    }
+    assert_eq!(replay, p.bindings);
+    if p.listener.is_none() {
+        assert!(!p.events.is_empty(), "no listener and no event");
+    }
+    if let Some(h) = p.bound {
+        assert!(p.listener.is_some());
+        for e in [Endpoint::ipv4_wildcard(port), Endpoint::ipv6_wildcard(port)] {
+            assert_eq!(p.binding_for(&e).and_then(|b| b.cert_hash), Some(h));
+        }
+    }
+    if !p.registry_writes.is_empty() {
+        assert_eq!(p.mode, Mode::Auto);
+        assert_eq!(p.registry_writes.len(), 3);
+    }
+    // Automatic mode with nothing on the pair binds exactly the choice.
+    if p.mode == Mode::Auto && bindings.is_empty() {
+        let choice = choose(store, &ChoiceOptions::windows());
+        let chosen = choice.selected.as_ref().map(|c| c.sha1);
+        assert_eq!(p.choice.as_ref().and_then(|c| c.selected.as_ref()).map(|c| c.sha1), chosen);
+        assert_eq!(p.bound, chosen);
+        if let Some(sel) = &choice.selected {
+            assert_eq!(p.registry_writes, RegistryWrite::automatic_mode_record(&sel.sha256, &sel.sha1));
+        }
+    }
+    // Plumbing again changes nothing more.
+    let mut after = values.clone();
+    after.apply_all(&p.registry_writes);
+    let after_params = SstpParameters::from_values(&after);
+    let again = plumb(&PlumbingInput::new(&after_params, store, &p.bindings).with_profile(profile));
+    assert!(again.changes.is_empty(), "not a fixed point: {:?}", again.changes);
+    assert_eq!(again.listener, p.listener);
+    assert_eq!(again.bound, p.bound);
+
+    // The diagnosis of the same machine.
+    let mut d_input = DiagnosisInput::new(store, &bindings, &params);
+    d_input.at = at;
+    d_input.host = host.cloned();
+    d_input.profile = profile;
+    d_input.intended = s
+        .intended
+        .map(|n| certificates()[usize::from(n) % pool::ENTRIES.len()].sha1());
+    let d = diagnose(&d_input);
+    assert_eq!(d.plumbing, p);
+    assert!(d.findings.windows(2).all(|w| w[0].severity <= w[1].severity), "errors first");
+    for f in &d.findings {
+        assert!(!f.message.is_empty());
+        for line in &f.fix {
+            if line.starts_with("netsh http") {
+                assert!(parse_sslcert_command(line).is_ok(), "fix line does not read back: {line}");
+            }
+        }
+    }
+    if p.listener.is_none() && p.mode != Mode::Http {
+        assert!(d.has_errors(), "no listener, but no error: {:#?}", d.findings);
+    }
+    let _ = serde_json::to_string(&d).expect("a diagnosis serialises");
+}
+
 fn expected_purpose(e: &StoreEntry) -> (Purpose, bool) {
     let eff = effective_eku(e.certificate.eku().purposes(), e.eku_property.as_deref());
     (eff.purpose(), eff.is_no_valid_uses())
@@ -315,6 +524,8 @@ fuzz_target!(|s: Scenario| {
         }
     }
 
+    plumbing_and_diagnosis(&s, &store, at, host.as_ref());
+
     let Some(sel) = &choice.selected else {
         return;
     };
@@ -350,10 +561,10 @@ fuzz_target!(|s: Scenario| {
 
     // --- The registry record of automatic mode (SPEC §4, §6).
     let mut values = RegistryValues::new();
-    values.set("SHA1Enabled", sstp_cert::model::registry::RegValue::Dword(u32::from(s.sha1_enabled)));
+    values.set("SHA1Enabled", RegValue::Dword(u32::from(s.sha1_enabled)));
     values.set(
         "SHA256Enabled",
-        sstp_cert::model::registry::RegValue::Dword(u32::from(s.sha256_enabled)),
+        RegValue::Dword(u32::from(s.sha256_enabled)),
     );
     values.apply_all(&RegistryWrite::automatic_mode_record(&sel.sha256, &sel.sha1));
     let from_file = parse_reg_file(values.to_reg_file().as_bytes()).expect("export parses");
