@@ -5,8 +5,8 @@
 #
 # Time budget on the CI machine (2 cores), measured cold:
 #   install cargo-fuzz (skipped when present)   ~ 2 min
-#   build the 10 targets (nightly + ASan)        ~ 3 min
-#   run 10 targets x FUZZ_SECONDS (25 s)         ~ 4.5 min (250 s + start-up)
+#   build the 11 targets (nightly + ASan)        ~ 3 min
+#   run 11 targets x FUZZ_SECONDS (25 s)         ~ 5 min (275 s + start-up)
 #   total                                        ~ 9.5 min; ~ 7.5 min with cargo-fuzz cached
 #
 # Toolchain: nightly when rustup has it (AddressSanitizer), else the
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-25}"
-targets="${FUZZ_TARGETS:-certificate private_key dir_store_entry netsh_show netsh_command registry thumbprint hostname crypto_binding structured}"
+targets="${FUZZ_TARGETS:-certificate private_key dir_store_entry netsh_show netsh_command registry thumbprint hostname crypto_binding script structured}"
 
 dict_for() {
   case "$1" in
@@ -28,6 +28,7 @@ dict_for() {
     registry) echo fuzz/dict/registry.dict ;;
     hostname) echo fuzz/dict/hostname.dict ;;
     thumbprint) echo fuzz/dict/thumbprint.dict ;;
+    script) echo fuzz/dict/script.dict ;;
     *) echo "" ;;
   esac
 }

@@ -2,7 +2,7 @@
 //! from the crate's own test inputs: the sample store in `examples/store`,
 //! the keys in `tests/data/keys`, and texts the crate renders itself
 //! (`netsh` listings and commands, `.reg` exports, `reg query` listings,
-//! Call Connected messages). Nothing is downloaded; the output is
+//! administrator scripts, Call Connected messages). Nothing is downloaded; the output is
 //! deterministic, so running it again changes nothing.
 //!
 //! ```text
@@ -17,9 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use sstp_cert::model::certificate::Certificate;
-use sstp_cert::model::crypto_binding::{
-    CallConnected, HashProtocol, Hlak, certificate_hash_field,
-};
+use sstp_cert::model::crypto_binding::{CallConnected, HashProtocol, Hlak, certificate_hash_field};
 use sstp_cert::model::httpsys::{
     AddSslCert, Endpoint, NetshOption, OptionValue, SSTP_APP_ID, ShowStyle, SslBinding,
     render_delete_command, render_show,
@@ -202,11 +200,7 @@ fn main() {
         let cert_file = read(store.join(cert_name));
         let cert = Certificate::from_pem_or_der(&cert_file).expect("sample certificate");
         w.put("certificate", cert_name, &cert_file);
-        w.put(
-            "certificate",
-            &format!("{cert_name}.der"),
-            cert[0].der(),
-        );
+        w.put("certificate", &format!("{cert_name}.der"), cert[0].der());
         let key_file = key_name.map(|k| read(store.join(k)));
         let json_file = json_name.map(|j| read(store.join(j)));
         if let (Some(k), Some(name)) = (&key_file, key_name) {
@@ -242,7 +236,11 @@ fn main() {
     w.put(
         "dir_store_entry",
         "mismatched-key.entry",
-        frame_entry(&vpn, Some(&other_key), Some(br#"{"eku_property": [], "friendly_name": null}"#)),
+        frame_entry(
+            &vpn,
+            Some(&other_key),
+            Some(br#"{"eku_property": [], "friendly_name": null}"#),
+        ),
     );
     let chain = [vpn.as_slice(), read(store.join("ca/lab-ca.crt")).as_slice()].concat();
     w.put("certificate", "chain.pem", &chain);
@@ -250,7 +248,11 @@ fn main() {
         "dir_store_entry",
         "chain-and-key-in-file.entry",
         frame_entry(
-            &[chain.as_slice(), &read(store.join("07-server-auth-vpn.key"))].concat(),
+            &[
+                chain.as_slice(),
+                &read(store.join("07-server-auth-vpn.key")),
+            ]
+            .concat(),
             Some(&other_key),
             Some(br#"{"eku_property": ["serverAuth", "1.3.6.1.5.5.7.3.2"]}"#),
         ),
@@ -268,13 +270,21 @@ fn main() {
     mixed.push(SslBinding::new(
         Endpoint::hostname_port("sts.example.org", 443).expect("host"),
         Some(certs[5].sha1()),
-        Some("{5d89a20c-beab-4389-9447-324788eb944a}".parse().expect("guid")),
+        Some(
+            "{5d89a20c-beab-4389-9447-324788eb944a}"
+                .parse()
+                .expect("guid"),
+        ),
         Some("MY"),
     ));
     mixed.push(SslBinding::new(
         Endpoint::Ccs { port: 8443 },
         None,
-        Some("{4dc3e181-e14b-4a21-b022-59fc669b0914}".parse().expect("guid")),
+        Some(
+            "{4dc3e181-e14b-4a21-b022-59fc669b0914}"
+                .parse()
+                .expect("guid"),
+        ),
         None,
     ));
     let current = render_show(&sstp_pair(ShowStyle::Current), ShowStyle::Current);
@@ -286,25 +296,47 @@ fn main() {
         "mixed-endpoints.txt",
         render_show(&mixed, ShowStyle::Current),
     );
-    w.put("netsh_show", "current-utf16le-bom.txt", utf16le(&current, true));
+    w.put(
+        "netsh_show",
+        "current-utf16le-bom.txt",
+        utf16le(&current, true),
+    );
     w.put("netsh_show", "legacy-utf16le.txt", utf16le(&legacy, false));
     w.put("netsh_show", "german-lf.txt", GERMAN_LISTING);
-    w.put("netsh_show", "missing-hash.txt", MISSING_HASH_LISTING.replace('\n', "\r\n"));
+    w.put(
+        "netsh_show",
+        "missing-hash.txt",
+        MISSING_HASH_LISTING.replace('\n', "\r\n"),
+    );
     w.put(
         "netsh_show",
         "empty-listing.txt",
         "\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n",
     );
     let mut add = AddSslCert::sstp(Endpoint::ipv4_wildcard(443), hash);
-    w.put("netsh_command", "add-sstp.txt", add.render().expect("renders"));
+    w.put(
+        "netsh_command",
+        "add-sstp.txt",
+        add.render().expect("renders"),
+    );
     add.endpoint = Endpoint::hostname_port("vpn.example.com", 8443).expect("host");
     add.app_id = SSTP_APP_ID;
     add.options = vec![
         (NetshOption::DisableHttp2, OptionValue::Flag(true)),
-        (NetshOption::RevocationFreshnessTime, OptionValue::Number(3600)),
-        (NetshOption::SslCtlStoreName, OptionValue::Text("Ctl Store".into())),
+        (
+            NetshOption::RevocationFreshnessTime,
+            OptionValue::Number(3600),
+        ),
+        (
+            NetshOption::SslCtlStoreName,
+            OptionValue::Text("Ctl Store".into()),
+        ),
     ];
-    w.put("netsh_command", "add-options.txt", add.render().expect("renders"));
+    w.put(
+        "netsh_command",
+        "add-options.txt",
+        add.render().expect("renders"),
+    );
     for (i, e) in [
         Endpoint::ipv6_wildcard(443),
         Endpoint::Ccs { port: 443 },
@@ -337,19 +369,33 @@ fn main() {
         &certs[6].sha1(),
     ));
     values.set("SHA1Enabled", RegValue::Dword(0));
-    values.set("Transports", RegValue::MultiString(vec!["sstp".into(), "https".into()]));
-    values.set("ServiceDll", RegValue::ExpandString("%SystemRoot%\\x.dll".into()));
+    values.set(
+        "Transports",
+        RegValue::MultiString(vec!["sstp".into(), "https".into()]),
+    );
+    values.set(
+        "ServiceDll",
+        RegValue::ExpandString("%SystemRoot%\\x.dll".into()),
+    );
     values.set("", RegValue::String("default".into()));
     w.put("registry", "export-utf8.reg", values.to_reg_file());
     w.put("registry", "export-utf16.reg", values.to_reg_file_utf16());
     w.put("registry", "query.txt", values.to_reg_query());
-    w.put("registry", "regedit5-all-forms.reg", REGEDIT5.replace('\n', "\r\n"));
+    w.put(
+        "registry",
+        "regedit5-all-forms.reg",
+        REGEDIT5.replace('\n', "\r\n"),
+    );
     w.put("registry", "regedit4.reg", REGEDIT4);
     w.put("registry", "query-error.txt", REG_QUERY_ERROR);
     let mut short = RegistryValues::new();
     short.set("SHA256CertificateHash", RegValue::Binary(vec![0xab; 31]));
     short.set("isHashConfiguredByAdmin", RegValue::Dword(1));
-    w.put("registry", "query-hash-31-bytes.txt", utf16le(&short.to_reg_query(), true));
+    w.put(
+        "registry",
+        "query-hash-31-bytes.txt",
+        utf16le(&short.to_reg_query(), true),
+    );
 
     // --- thumbprint
     let sha1 = certs[6].sha1();
@@ -406,14 +452,70 @@ fn main() {
     }
 
     // --- crypto_binding
-    for (i, protocol) in [HashProtocol::Sha256, HashProtocol::Sha1].iter().enumerate() {
+    for (i, protocol) in [HashProtocol::Sha256, HashProtocol::Sha1]
+        .iter()
+        .enumerate()
+    {
         let m = CallConnected::new(
             *protocol,
             [0x42; 32],
             certificate_hash_field(certs[6].der(), *protocol),
         )
         .signed(&Hlak::from_bytes([0x5a; 32]));
-        w.put("crypto_binding", &format!("call-connected-{i}.bin"), m.encode());
+        w.put(
+            "crypto_binding",
+            &format!("call-connected-{i}.bin"),
+            m.encode(),
+        );
+    }
+
+    // --- script: the change procedure of SPEC §0.2, done the wrong way and
+    // the right way, as `sstp-cert simulate` reads it
+    let old = certs[5].sha1();
+    let new = &certs[6];
+    let mut steps = vec![
+        "# renewal done the wrong way".to_owned(),
+        format!("certutil -delstore MY {old}"),
+        "import examples/store/07-server-auth-vpn.pem".to_owned(),
+        "net stop sstpsvc /y".to_owned(),
+        "net start remoteaccess".to_owned(),
+        "connect vpn.example.com".to_owned(),
+        "reboot".to_owned(),
+        "connect vpn.example.com windows ipv6".to_owned(),
+        "rem the fix".to_owned(),
+    ];
+    for e in [Endpoint::ipv4_wildcard(443), Endpoint::ipv6_wildcard(443)] {
+        steps.push(render_delete_command(&e).expect("renders"));
+    }
+    steps.push(
+        RegistryWrite::delete("SHA256CertificateHash")
+            .to_reg_command()
+            .expect("renders"),
+    );
+    for e in [Endpoint::ipv4_wildcard(443), Endpoint::ipv6_wildcard(443)] {
+        steps.push(AddSslCert::sstp(e, new.sha1()).render().expect("renders"));
+    }
+    for w in RegistryWrite::admin_pin(&new.sha256(), &new.sha1()) {
+        steps.push(w.to_reg_command().expect("renders"));
+    }
+    steps.push(
+        RegistryWrite::set("ListenerPort", RegValue::Dword(8443))
+            .to_reg_command()
+            .expect("renders"),
+    );
+    steps.extend([
+        "net stop sstpsvc /y".to_owned(),
+        "net start remoteaccess".to_owned(),
+        "connect vpn.example.com rfc9525".to_owned(),
+        "connect 192.0.2.7 sstpc v4".to_owned(),
+    ]);
+    w.put("script", "renewal.txt", steps.join("\r\n"));
+    for (i, line) in steps
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with(['#', 'r']))
+    {
+        w.put("script", &format!("line-{i:02}.txt"), line);
     }
 
     // --- structured: any bytes are a scenario

@@ -22,9 +22,7 @@ fn assert_show_round_trip(input: &[u8]) {
 /// printed line split there: the listing did not parse back.
 #[test]
 fn netsh_label_ending_with_a_colon_renders_back() {
-    assert_show_round_trip(&[
-        32, 58, 58, 9, 48, 10, 255, 0, 187, 191, 0, 96, 0, 96, 58,
-    ]);
+    assert_show_round_trip(&[32, 58, 58, 9, 48, 10, 255, 0, 187, 191, 0, 96, 0, 96, 58]);
     assert_show_round_trip(b"x:: 0.0.0.0:443\nhash:: 5c1f0e9e4d2b7a3c6f8e0d1b2a3c4d5e6f708192\nid:\t{ba195980-cd49-458b-9e23-c84ee0adcd75}\nstore:: MY\nflag::\n");
 }
 
@@ -60,7 +58,9 @@ fn render_show_reserves_in_proportion_to_its_output() {
 #[test]
 fn netsh_empty_label_renders_back_at_its_indentation() {
     assert_show_round_trip(b"\0:\t4\n:\n:\n:\n:\n:\t_");
-    assert_show_round_trip(b"IP:port : 0.0.0.0:443\n: 5c1f0e9e4d2b7a3c6f8e0d1b2a3c4d5e6f708192\n:\n:\nx :\n: 1\n");
+    assert_show_round_trip(
+        b"IP:port : 0.0.0.0:443\n: 5c1f0e9e4d2b7a3c6f8e0d1b2a3c4d5e6f708192\n:\n:\nx :\n: 1\n",
+    );
 }
 
 /// netsh_show, minimized from crash-2217e971…: a value ending in a stray
@@ -139,8 +139,80 @@ fn duplicate_certificate_with_and_without_key_binds_the_one_with_the_key() {
     ];
     let parameters = SstpParameters::default();
     let p = plumb(&PlumbingInput::new(&parameters, &store, &[]));
-    assert_eq!(p.choice.as_ref().and_then(|c| c.selected.as_ref()).map(|s| s.index), Some(1));
+    assert_eq!(
+        p.choice
+            .as_ref()
+            .and_then(|c| c.selected.as_ref())
+            .map(|s| s.index),
+        Some(1)
+    );
     assert!(p.events.is_empty(), "{:?}", p.event_numbers());
     assert_eq!(p.bound, Some(cert.sha1()));
     assert!(p.binding_for(&Endpoint::ipv6_wildcard(443)).is_some());
+}
+
+/// Found by the audit of reads (not a fuzz crash): `sstp-cert inspect`
+/// checked a file's size from its metadata and then read all of it. A
+/// device or FIFO reports size 0, so `inspect /dev/zero` read without end
+/// until memory ran out. The read is now bounded by the same limit.
+#[cfg(all(unix, feature = "cli"))]
+#[test]
+fn cli_inspect_of_an_endless_device_stops_at_the_limit() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+        .args(["inspect", "/dev/zero"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sstp-cert");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("inspect /dev/zero still reading after 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err)
+        .expect("stderr");
+    assert!(!status.success());
+    assert!(err.contains("/dev/zero: more than 1048576 bytes"), "{err}");
+}
+
+/// Found by review of the PEM detection (the `certificate` target checks
+/// the same invariant): input is taken for PEM when `-----BEGIN ` occurs
+/// in its first 16 KiB — also *inside* a DER certificate, e.g. in a
+/// subject name. Such a certificate was refused by `from_pem_or_der` (and
+/// by the directory store) although `from_der` reads it. DER is now tried
+/// first for input that starts like a DER SEQUENCE.
+#[test]
+fn der_certificate_containing_a_pem_marker_is_read_as_der() {
+    use sstp_cert::adapters::dir_store::{EntryFile, assemble_entry};
+    use sstp_cert::model::certificate::Certificate;
+    use sstp_cert::model::key::PrivateKey;
+    use sstp_cert::model::store::KeyState;
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec!["vpn.example.com".into()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "-----BEGIN CERTIFICATE-----");
+    let der = params.self_signed(&key).expect("sign").der().to_vec();
+    let cert = Certificate::from_der(der.clone()).expect("DER");
+    assert_eq!(Certificate::from_pem_or_der(&der), Ok(vec![cert.clone()]));
+    let key_der = key.serialize_der();
+    let made = assemble_entry(
+        EntryFile::new("odd.der", &der),
+        Some(EntryFile::new("odd.key", &key_der)),
+        None,
+    );
+    assert!(made.problems.is_empty(), "{:?}", made.problems);
+    assert_eq!(made.entry.expect("an entry").key, KeyState::Paired);
+    // A DER key is read as DER whatever its bytes contain.
+    assert!(PrivateKey::from_pem_or_der(&key_der).is_ok());
 }

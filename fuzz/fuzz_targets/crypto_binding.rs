@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(&bytes[80..112], &data[80..112]);
     }
     let hlak = Hlak::from_bytes([0x5a; 32]);
-    let nonce: [u8; 32] = data.get(16..48).and_then(|n| n.try_into().ok()).unwrap_or([0; 32]);
+    let nonce: [u8; 32] = data
+        .get(16..48)
+        .and_then(|n| n.try_into().ok())
+        .unwrap_or([0; 32]);
     let server = ServerBinding {
         offered: HashProtocolBitmask::BOTH,
         nonce,

@@ -56,7 +56,9 @@ fuzz_target!(|data: &[u8]| {
         let in_file = PrivateKey::find_in_pem(cert).ok().flatten();
         let sibling = key.and_then(|k| PrivateKey::from_pem_or_der(k).ok());
         assert!(
-            in_file.or(sibling).is_some_and(|k| k.matches(&entry.certificate)),
+            in_file
+                .or(sibling)
+                .is_some_and(|k| k.matches(&entry.certificate)),
             "paired without a matching key"
         );
     }
@@ -67,8 +69,11 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(entry.friendly_name, p.friendly_name);
         }
         Some(Err(_)) => {
-            assert!(made.problems.iter().any(|p| p.source == PROPS
-                && p.code == codes::MALFORMED_PROPERTIES));
+            assert!(
+                made.problems
+                    .iter()
+                    .any(|p| p.source == PROPS && p.code == codes::MALFORMED_PROPERTIES)
+            );
             assert_eq!(entry.eku_property, None);
         }
         None => assert_eq!(entry.eku_property, None),

@@ -28,15 +28,26 @@ fuzz_target!(|text: &str| {
     if let Ok(r) = &parsed {
         assert!(reference.len() <= MAX_HOST_LEN);
         let shown = r.to_string();
-        assert_eq!(ReferenceId::parse(&shown).as_ref(), Ok(r), "not idempotent: {shown}");
+        assert_eq!(
+            ReferenceId::parse(&shown).as_ref(),
+            Ok(r),
+            "not idempotent: {shown}"
+        );
         match r {
             ReferenceId::Dns(d) => {
                 assert_eq!(DnsName::parse(reference).as_ref(), Ok(d));
                 assert!(!d.as_str().ends_with('.'));
-                assert!(d.as_str().bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()));
+                assert!(
+                    d.as_str()
+                        .bytes()
+                        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                );
                 // A certificate naming exactly the host matches for every profile.
                 for p in Profile::ALL {
-                    assert!(p.check_names(&names_dns(&shown), r).matched, "{p:?} {shown}");
+                    assert!(
+                        p.check_names(&names_dns(&shown), r).matched,
+                        "{p:?} {shown}"
+                    );
                 }
                 // A NUL smuggled into the presented name never matches.
                 let smuggled = format!("{shown}\0.evil.example");
@@ -45,7 +56,11 @@ fuzz_target!(|text: &str| {
                 }
             }
             ReferenceId::Ip(ip) => {
-                let names = Names { has_san_extension: true, ips: vec![*ip], ..Names::default() };
+                let names = Names {
+                    has_san_extension: true,
+                    ips: vec![*ip],
+                    ..Names::default()
+                };
                 for p in Profile::ALL {
                     assert!(p.check_names(&names, r).matched, "{p:?} {ip}");
                 }
@@ -57,15 +72,24 @@ fuzz_target!(|text: &str| {
     if let (Some(presented), Ok(r)) = (presented, &parsed) {
         for names in [
             names_dns(presented),
-            Names { common_names: vec![presented.to_owned()], ..Names::default() },
+            Names {
+                common_names: vec![presented.to_owned()],
+                ..Names::default()
+            },
         ] {
             let windows = Profile::WindowsClient.check_names(&names, r);
             let rfc = Profile::Rfc9525.check_names(&names, r);
             if rfc.matched {
-                assert!(windows.matched, "RFC 9525 accepts {presented:?} for {r} but Windows does not");
+                assert!(
+                    windows.matched,
+                    "RFC 9525 accepts {presented:?} for {r} but Windows does not"
+                );
             }
             if presented.contains('\0') {
-                assert!(!windows.matched && !rfc.matched, "NUL matched: {presented:?}");
+                assert!(
+                    !windows.matched && !rfc.matched,
+                    "NUL matched: {presented:?}"
+                );
             }
             assert!(Profile::SstpcLinux.check_names(&names, r).matched);
         }

@@ -33,7 +33,12 @@ fuzz_target!(|data: &[u8]| {
             );
         }
     }
-    let bindings: Vec<_> = listing.bindings.iter().filter(|b| renderable(b)).cloned().collect();
+    let bindings: Vec<_> = listing
+        .bindings
+        .iter()
+        .filter(|b| renderable(b))
+        .cloned()
+        .collect();
     for style in [ShowStyle::Current, ShowStyle::Legacy2008] {
         let text = render_show(&bindings, style);
         let again = parse_sslcert_show(text.as_bytes())

@@ -40,6 +40,7 @@ use sstp_cert::model::crypto_binding::{
     CallConnected, CryptoBindingError, HashProtocol, HashProtocolBitmask, Hlak, ServerBinding,
     certificate_hash_field,
 };
+use sstp_cert::model::diagnosis::{DiagnosisInput, diagnose};
 use sstp_cert::model::eku::{KeyPurpose, Purpose, effective_eku};
 use sstp_cert::model::event::EventId;
 use sstp_cert::model::hostname::{Profile, ReferenceId};
@@ -47,15 +48,14 @@ use sstp_cert::model::httpsys::{
     AddSslCert, Endpoint, ShowStyle, SslBinding, SslCertCommand, parse_sslcert_command,
     parse_sslcert_show, render_delete_command, render_show,
 };
-use sstp_cert::model::registry::{
-    RegistryValues, RegistryWrite, SstpParameters, parse_reg_file, parse_reg_query,
-};
-use sstp_cert::model::diagnosis::{DiagnosisInput, diagnose};
 use sstp_cert::model::httpsys::{AppId, SSTP_APP_ID};
 use sstp_cert::model::plumbing::{
     BindingChange, GoneCertificateProfile, Mode, PlumbingInput, check_binding_certificate, plumb,
 };
 use sstp_cert::model::registry::{RegValue, names};
+use sstp_cert::model::registry::{
+    RegistryValues, RegistryWrite, SstpParameters, parse_reg_file, parse_reg_query,
+};
 use sstp_cert::model::store::{KeyState, StoreEntry};
 use sstp_cert::model::thumbprint::Sha1Thumbprint;
 use sstp_cert_fuzz::pool;
@@ -271,7 +271,9 @@ fn build(d: &EntryDesc, position: usize) -> Option<StoreEntry> {
 
 fn slot(d: &SlotDesc, endpoint: Endpoint) -> Option<SslBinding> {
     let cert = |n: &u8| certificates()[usize::from(*n) % pool::ENTRIES.len()].sha1();
-    let iis: AppId = "{4dc3e181-e14b-4a21-b022-59fc669b0914}".parse().expect("guid");
+    let iis: AppId = "{4dc3e181-e14b-4a21-b022-59fc669b0914}"
+        .parse()
+        .expect("guid");
     Some(match d {
         SlotDesc::Empty => return None,
         SlotDesc::Sstp(n) => SslBinding::sstp(endpoint, cert(n)),
@@ -283,9 +285,12 @@ fn slot(d: &SlotDesc, endpoint: Endpoint) -> Option<SslBinding> {
             Some(if *sstp { SSTP_APP_ID } else { iis }),
             None,
         ),
-        SlotDesc::OtherStore(n) => {
-            SslBinding::new(endpoint, Some(cert(n)), Some(SSTP_APP_ID), Some("WebHosting"))
-        }
+        SlotDesc::OtherStore(n) => SslBinding::new(
+            endpoint,
+            Some(cert(n)),
+            Some(SSTP_APP_ID),
+            Some("WebHosting"),
+        ),
     })
 }
 
@@ -295,17 +300,29 @@ fn registry(d: &RegDesc) -> RegistryValues {
         v.set(names::USE_HTTPS, RegValue::Dword(u32::from(u % 3)));
     }
     if let Some(a) = d.admin {
-        v.set(names::IS_HASH_CONFIGURED_BY_ADMIN, RegValue::Dword(u32::from(a % 3)));
+        v.set(
+            names::IS_HASH_CONFIGURED_BY_ADMIN,
+            RegValue::Dword(u32::from(a % 3)),
+        );
     }
     match d.hash {
         Some(255) => {
-            v.set(names::SHA256_CERTIFICATE_HASH, RegValue::Binary(vec![0xab; 31]));
+            v.set(
+                names::SHA256_CERTIFICATE_HASH,
+                RegValue::Binary(vec![0xab; 31]),
+            );
         }
         Some(n) => {
             let c = &certificates()[usize::from(n) % pool::ENTRIES.len()];
-            v.apply_all(&RegistryWrite::automatic_mode_record(&c.sha256(), &c.sha1()));
+            v.apply_all(&RegistryWrite::automatic_mode_record(
+                &c.sha256(),
+                &c.sha1(),
+            ));
             if let Some(a) = d.admin {
-                v.set(names::IS_HASH_CONFIGURED_BY_ADMIN, RegValue::Dword(u32::from(a % 3)));
+                v.set(
+                    names::IS_HASH_CONFIGURED_BY_ADMIN,
+                    RegValue::Dword(u32::from(a % 3)),
+                );
             }
         }
         None => {}
@@ -314,13 +331,21 @@ fn registry(d: &RegDesc) -> RegistryValues {
         v.set(names::SHA1_ENABLED, RegValue::Dword(u32::from(e)));
     }
     if let Some(p) = d.port {
-        v.set(names::LISTENER_PORT, RegValue::Dword(u32::from(p % 4) * 4000));
+        v.set(
+            names::LISTENER_PORT,
+            RegValue::Dword(u32::from(p % 4) * 4000),
+        );
     }
     v
 }
 
 /// Plumbing and the diagnosis on the machine the scenario describes.
-fn plumbing_and_diagnosis(s: &Scenario, store: &[StoreEntry], at: Option<OffsetDateTime>, host: Option<&ReferenceId>) {
+fn plumbing_and_diagnosis(
+    s: &Scenario,
+    store: &[StoreEntry],
+    at: Option<OffsetDateTime>,
+    host: Option<&ReferenceId>,
+) {
     // The registry goes through a .reg export, the bindings through netsh text.
     let values = registry(&s.registry);
     let parsed = parse_reg_file(values.to_reg_file().as_bytes()).expect("export parses");
@@ -350,19 +375,27 @@ fn plumbing_and_diagnosis(s: &Scenario, store: &[StoreEntry], at: Option<OffsetD
     // The binding set is the input with the changes applied.
     let mut replay = bindings.clone();
     for c in &p.changes {
-        let cmd = c.render().expect("what the service does prints as a command");
+        let cmd = c
+            .render()
+            .expect("what the service does prints as a command");
         match (c, parse_sslcert_command(&cmd)) {
             (BindingChange::Delete { endpoint, .. }, Ok(SslCertCommand::Delete(e))) => {
                 assert_eq!(&e, endpoint);
                 let before = bindings.iter().find(|b| &b.endpoint == endpoint);
-                assert!(before.is_some_and(SslBinding::is_sstp), "deleted another application's binding");
+                assert!(
+                    before.is_some_and(SslBinding::is_sstp),
+                    "deleted another application's binding"
+                );
                 replay.retain(|b| &b.endpoint != endpoint);
             }
             (BindingChange::Add { binding, .. }, Ok(SslCertCommand::Add(a))) => {
                 assert_eq!(a, AddSslCert::from_binding(binding).expect("an add"));
                 assert!(binding.is_sstp() && binding.store_name.as_deref() == Some("MY"));
                 assert!(check_binding_certificate(store, binding).is_ok());
-                assert!(replay.iter().all(|b| b.endpoint != binding.endpoint), "add on a bound endpoint");
+                assert!(
+                    replay.iter().all(|b| b.endpoint != binding.endpoint),
+                    "add on a bound endpoint"
+                );
                 replay.push((**binding).clone());
             }
             (c, r) => panic!("{c:?} printed as {cmd:?}, read back as {r:?}"),
@@ -386,10 +419,19 @@ fn plumbing_and_diagnosis(s: &Scenario, store: &[StoreEntry], at: Option<OffsetD
     if p.mode == Mode::Auto && bindings.is_empty() {
         let choice = choose(store, &ChoiceOptions::windows());
         let chosen = choice.selected.as_ref().map(|c| c.sha1);
-        assert_eq!(p.choice.as_ref().and_then(|c| c.selected.as_ref()).map(|c| c.sha1), chosen);
+        assert_eq!(
+            p.choice
+                .as_ref()
+                .and_then(|c| c.selected.as_ref())
+                .map(|c| c.sha1),
+            chosen
+        );
         assert_eq!(p.bound, chosen);
         if let Some(sel) = &choice.selected {
-            assert_eq!(p.registry_writes, RegistryWrite::automatic_mode_record(&sel.sha256, &sel.sha1));
+            assert_eq!(
+                p.registry_writes,
+                RegistryWrite::automatic_mode_record(&sel.sha256, &sel.sha1)
+            );
         }
     }
     // Plumbing again changes nothing more.
@@ -397,7 +439,11 @@ fn plumbing_and_diagnosis(s: &Scenario, store: &[StoreEntry], at: Option<OffsetD
     after.apply_all(&p.registry_writes);
     let after_params = SstpParameters::from_values(&after);
     let again = plumb(&PlumbingInput::new(&after_params, store, &p.bindings).with_profile(profile));
-    assert!(again.changes.is_empty(), "not a fixed point: {:?}", again.changes);
+    assert!(
+        again.changes.is_empty(),
+        "not a fixed point: {:?}",
+        again.changes
+    );
     assert_eq!(again.listener, p.listener);
     assert_eq!(again.bound, p.bound);
 
@@ -411,17 +457,29 @@ fn plumbing_and_diagnosis(s: &Scenario, store: &[StoreEntry], at: Option<OffsetD
         .map(|n| certificates()[usize::from(n) % pool::ENTRIES.len()].sha1());
     let d = diagnose(&d_input);
     assert_eq!(d.plumbing, p);
-    assert!(d.findings.windows(2).all(|w| w[0].severity <= w[1].severity), "errors first");
+    assert!(
+        d.findings
+            .windows(2)
+            .all(|w| w[0].severity <= w[1].severity),
+        "errors first"
+    );
     for f in &d.findings {
         assert!(!f.message.is_empty());
         for line in &f.fix {
             if line.starts_with("netsh http") {
-                assert!(parse_sslcert_command(line).is_ok(), "fix line does not read back: {line}");
+                assert!(
+                    parse_sslcert_command(line).is_ok(),
+                    "fix line does not read back: {line}"
+                );
             }
         }
     }
     if p.listener.is_none() && p.mode != Mode::Http {
-        assert!(d.has_errors(), "no listener, but no error: {:#?}", d.findings);
+        assert!(
+            d.has_errors(),
+            "no listener, but no error: {:#?}",
+            d.findings
+        );
     }
     let _ = serde_json::to_string(&d).expect("a diagnosis serialises");
 }
@@ -486,7 +544,10 @@ fuzz_target!(|s: Scenario| {
         Some(sel) => {
             let c = &choice.candidates[sel.index];
             assert!(c.eligible && store[sel.index].key.counts_as_key());
-            assert!(matches!(sel.purpose, Purpose::ServerAuth | Purpose::AllPurpose));
+            assert!(matches!(
+                sel.purpose,
+                Purpose::ServerAuth | Purpose::AllPurpose
+            ));
             if sel.purpose == Purpose::AllPurpose {
                 assert!(first(Purpose::ServerAuth).is_none(), "Server Auth must win");
             }
@@ -566,7 +627,10 @@ fuzz_target!(|s: Scenario| {
         "SHA256Enabled",
         RegValue::Dword(u32::from(s.sha256_enabled)),
     );
-    values.apply_all(&RegistryWrite::automatic_mode_record(&sel.sha256, &sel.sha1));
+    values.apply_all(&RegistryWrite::automatic_mode_record(
+        &sel.sha256,
+        &sel.sha1,
+    ));
     let from_file = parse_reg_file(values.to_reg_file().as_bytes()).expect("export parses");
     let from_query = parse_reg_query(values.to_reg_query().as_bytes()).expect("query parses");
     assert_eq!(from_file.values, values);

@@ -15,17 +15,23 @@ pub mod pool {
         (
             "01-all-purpose-any-eku.pem",
             include_bytes!("../../examples/store/01-all-purpose-any-eku.pem"),
-            Some(include_bytes!("../../examples/store/01-all-purpose-any-eku.key")),
+            Some(include_bytes!(
+                "../../examples/store/01-all-purpose-any-eku.key"
+            )),
         ),
         (
             "02-all-purpose-no-eku.cer",
             include_bytes!("../../examples/store/02-all-purpose-no-eku.cer"),
-            Some(include_bytes!("../../examples/store/02-all-purpose-no-eku.key")),
+            Some(include_bytes!(
+                "../../examples/store/02-all-purpose-no-eku.key"
+            )),
         ),
         (
             "03-client-auth-only.pem",
             include_bytes!("../../examples/store/03-client-auth-only.pem"),
-            Some(include_bytes!("../../examples/store/03-client-auth-only.key")),
+            Some(include_bytes!(
+                "../../examples/store/03-client-auth-only.key"
+            )),
         ),
         (
             "04-server-auth-no-key.pem",
@@ -47,7 +53,9 @@ pub mod pool {
         (
             "07-server-auth-vpn.pem",
             include_bytes!("../../examples/store/07-server-auth-vpn.pem"),
-            Some(include_bytes!("../../examples/store/07-server-auth-vpn.key")),
+            Some(include_bytes!(
+                "../../examples/store/07-server-auth-vpn.key"
+            )),
         ),
     ];
 }
@@ -88,14 +96,17 @@ pub fn split_entry_input(data: &[u8]) -> (&[u8], Option<&[u8]>, Option<&[u8]>) {
 /// printed at the block's indentation.
 pub fn renderable(b: &SslBinding) -> bool {
     let restarts = |f: &sstp_cert::model::httpsys::Field| {
-        f.label == *b.labels.endpoint.as_str()
-            && f.value.as_text().parse::<Endpoint>().is_ok()
+        f.label == *b.labels.endpoint.as_str() && f.value.as_text().parse::<Endpoint>().is_ok()
     };
     let store_restarts = b.labels.store_name == *b.labels.endpoint.as_str()
-        && b.store_name.as_deref().is_some_and(|s| s.parse::<Endpoint>().is_ok());
+        && b.store_name
+            .as_deref()
+            .is_some_and(|s| s.parse::<Endpoint>().is_ok());
     !store_restarts
         && !b.fields.iter().any(restarts)
         && b.store_name.as_deref() != Some("(null)")
         && b.extended.iter().all(|g| !g.fields.is_empty())
-        && b.fields.iter().all(|f| !matches!(f.value, FieldValue::Text(ref t) if t.is_empty()))
+        && b.fields
+            .iter()
+            .all(|f| !matches!(f.value, FieldValue::Text(ref t) if t.is_empty()))
 }

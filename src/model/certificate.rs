@@ -53,6 +53,14 @@ use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 /// input from costing memory or time in proportion to its claimed size.
 pub const MAX_CERTIFICATE_DER_LEN: usize = 64 * 1024;
 
+/// The largest PEM text read, in bytes (4 MiB).
+///
+/// A certificate file with its chain and key is tens of kilobytes and a
+/// whole CA bundle well under a megabyte; larger input is refused before
+/// anything is decoded ([`CertificateError::PemTooLarge`],
+/// [`KeyError::PemTooLarge`](super::key::KeyError::PemTooLarge)).
+pub const MAX_PEM_INPUT_LEN: usize = 4 * 1024 * 1024;
+
 /// A parsed X.509 certificate with the facts the SSTP model needs.
 #[derive(Clone)]
 pub struct Certificate(Arc<Inner>);
@@ -241,6 +249,14 @@ pub enum CertificateError {
         /// Bytes after it.
         trailing: usize,
     },
+    /// PEM text larger than [`MAX_PEM_INPUT_LEN`].
+    #[error("PEM text is {len} bytes, more than the {max} accepted")]
+    PemTooLarge {
+        /// Size in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// PEM text with no `CERTIFICATE` block, or a broken one.
     #[error("PEM: {reason}")]
     Pem {
@@ -325,16 +341,27 @@ impl Certificate {
     /// `CERTIFICATE`; other blocks such as keys are skipped), or one DER
     /// certificate when the bytes are not PEM.
     ///
+    /// Input that is one DER structure (a SEQUENCE whose length covers
+    /// exactly the input) is DER, whatever text it contains; otherwise a
+    /// `-----BEGIN ` line in the first 16 KiB means PEM.
+    ///
     /// # Errors
     ///
     /// [`CertificateError::Pem`] for PEM text without a certificate block or
-    /// with a broken block; otherwise as [`Certificate::from_der`].
+    /// with a broken block, [`CertificateError::PemTooLarge`] for PEM text
+    /// beyond [`MAX_PEM_INPUT_LEN`]; otherwise as [`Certificate::from_der`].
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<Vec<Self>, CertificateError> {
         if bytes.is_empty() {
             return Err(CertificateError::Empty);
         }
         if !looks_like_pem(bytes) {
             return Ok(vec![Certificate::from_der(bytes.to_vec())?]);
+        }
+        if bytes.len() > MAX_PEM_INPUT_LEN {
+            return Err(CertificateError::PemTooLarge {
+                len: bytes.len(),
+                max: MAX_PEM_INPUT_LEN,
+            });
         }
         let ders = pem_certificates(bytes)?;
         if ders.is_empty() {
@@ -461,9 +488,39 @@ impl fmt::Debug for Certificate {
     }
 }
 
-/// Whether bytes look like PEM text (a `-----BEGIN` line after optional
-/// leading white space or a UTF-8 BOM).
+/// Whether bytes are one DER SEQUENCE with a definite length that covers
+/// exactly the input: what a DER certificate or key is, and what PEM text
+/// (which starts with a letter, a dash, white space or a BOM) practically
+/// never is.
+pub(crate) fn starts_like_der(bytes: &[u8]) -> bool {
+    let [0x30, first, rest @ ..] = bytes else {
+        return false;
+    };
+    let (len, header) = match *first {
+        n @ 0..=0x7f => (usize::from(n), 2),
+        n @ 0x81..=0x84 => {
+            let k = usize::from(n & 0x7f);
+            let Some(digits) = rest.get(..k) else {
+                return false;
+            };
+            let len = digits
+                .iter()
+                .fold(0usize, |v, &d| (v << 8) | usize::from(d));
+            (len, 2 + k)
+        }
+        _ => return false,
+    };
+    header.checked_add(len) == Some(bytes.len())
+}
+
+/// Whether bytes are to be read as PEM text: a `-----BEGIN ` line in the
+/// first 16 KiB (after optional explanatory text or a UTF-8 BOM), unless the
+/// bytes are one DER structure ([`starts_like_der`]) — a DER certificate or
+/// key may contain that text, in a name for instance.
 pub(crate) fn looks_like_pem(bytes: &[u8]) -> bool {
+    if starts_like_der(bytes) {
+        return false;
+    }
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // PEM may have explanatory text before the first block (OpenSSL writes
     // "Bag Attributes"); search the first few kilobytes for the marker.

@@ -700,13 +700,12 @@ pub fn check_binding_certificate<'s>(
     {
         return Ok(with_key);
     }
-    let entry = in_my
-        .then(|| find(store, &sha1))
-        .flatten()
-        .ok_or_else(|| AddRefusal::CertificateNotInStore {
+    let entry = in_my.then(|| find(store, &sha1)).flatten().ok_or_else(|| {
+        AddRefusal::CertificateNotInStore {
             sha1,
             store: store_name.to_owned(),
-        })?;
+        }
+    })?;
     Err(AddRefusal::NoPrivateKey {
         sha1,
         key: entry.key,

@@ -49,10 +49,9 @@ pub fn render_show(bindings: &[SslBinding], style: ShowStyle) -> String {
     // About 48 bytes per printed line, counted over every binding: the
     // reservation follows the output, whatever the bindings hold.
     let lines = bindings.iter().fold(0usize, |n, b| {
-        let extended = b
-            .extended
-            .iter()
-            .fold(0usize, |m, g| m.saturating_add(1).saturating_add(g.fields.len()));
+        let extended = b.extended.iter().fold(0usize, |m, g| {
+            m.saturating_add(1).saturating_add(g.fields.len())
+        });
         n.saturating_add(5)
             .saturating_add(b.fields.len())
             .saturating_add(extended)
