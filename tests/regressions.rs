@@ -216,3 +216,32 @@ fn der_certificate_containing_a_pem_marker_is_read_as_der() {
     // A DER key is read as DER whatever its bytes contain.
     assert!(PrivateKey::from_pem_or_der(&key_der).is_ok());
 }
+
+/// Found by `parser_props::script_steps_round_trip` (the script target
+/// checks the same): a `reg add` line the crate renders did not read back.
+/// `RegistryWrite::to_reg_command` quotes by the Microsoft C runtime's
+/// rules, as reg.exe reads its command line (backslashes before a quote
+/// are doubled: the value `\` is written `"\\"`), but the script parser
+/// only knew `\"` and read `"\\"` as an unclosed quote. It now splits by
+/// the same rules.
+#[test]
+fn script_reads_back_backslashes_before_a_quote() {
+    use sstp_cert::model::plan::PlanStep;
+    use sstp_cert::model::registry::{RegValue, RegistryWrite};
+    use sstp_cert::model::script::{ScriptStep, parse_line};
+    for value in [r"\", r"C:\dir\", r#"say \"hi\""#, r"a\\b", r#"""#] {
+        let step = PlanStep::Registry {
+            write: RegistryWrite::set("Note", RegValue::String(value.to_owned())),
+        };
+        let line = step.render().expect("renders");
+        assert_eq!(parse_line(&line), Ok(Some(ScriptStep::Plan(step))), "{line}");
+    }
+    // Backslashes not before a quote are literal, as in key paths.
+    let line = r#"reg add HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters /v P /t REG_SZ /d a\\b\c /f"#;
+    match parse_line(line) {
+        Ok(Some(ScriptStep::Plan(PlanStep::Registry {
+            write: RegistryWrite::Set { value, .. },
+        }))) => assert_eq!(value, RegValue::String(r"a\\b\c".into())),
+        other => panic!("{other:?}"),
+    }
+}
