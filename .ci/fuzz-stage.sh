@@ -13,12 +13,12 @@
 # default (stable) toolchain with `-s none` (no sanitizer; panics, timeouts
 # and the memory limit still fail the stage).
 #
-# Environment: FUZZ_SECONDS (default 25) per target; FUZZ_TARGETS (default
+# Environment: FUZZ_SECONDS (default 20) per target; FUZZ_TARGETS (default
 # all) to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${FUZZ_SECONDS:-25}"
+seconds="${FUZZ_SECONDS:-20}"
 targets="${FUZZ_TARGETS:-certificate private_key dir_store_entry netsh_show netsh_command registry thumbprint hostname crypto_binding script structured}"
 
 dict_for() {

@@ -234,7 +234,11 @@ fn script_reads_back_backslashes_before_a_quote() {
             write: RegistryWrite::set("Note", RegValue::String(value.to_owned())),
         };
         let line = step.render().expect("renders");
-        assert_eq!(parse_line(&line), Ok(Some(ScriptStep::Plan(step))), "{line}");
+        assert_eq!(
+            parse_line(&line),
+            Ok(Some(ScriptStep::Plan(step))),
+            "{line}"
+        );
     }
     // Backslashes not before a quote are literal, as in key paths.
     let line = r#"reg add HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters /v P /t REG_SZ /d a\\b\c /f"#;
@@ -244,4 +248,61 @@ fn script_reads_back_backslashes_before_a_quote() {
         }))) => assert_eq!(value, RegValue::String(r"a\\b\c".into())),
         other => panic!("{other:?}"),
     }
+}
+
+/// registry, minimized from crash-50ded110… (found by the CI fuzz stage):
+/// a `reg query` REG_MULTI_SZ whose data holds raw NUL characters
+/// (`\0\0 `) read as one item containing NULs — a value Windows cannot
+/// hold, since NUL separates the items — and its `.reg` export read back
+/// as three items. A trailing `\0` (`a\0`) likewise read as an empty last
+/// item, which is the list's terminator in the stored value. The parser
+/// now reads the data as Windows stores it: raw NULs separate items too,
+/// and trailing empty items are dropped.
+#[test]
+fn reg_query_multi_string_reads_as_windows_stores_it() {
+    use sstp_cert::model::registry::{RegValue, parse_reg_file, parse_reg_query};
+    let query = |data: &[u8]| {
+        let mut text = b"\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\r\n ts    REG_MULTI_SZ    ".to_vec();
+        text.extend(data);
+        text.extend(b"\r\n");
+        parse_reg_query(&text).expect("parses").values
+    };
+    let v = query(b"\0\0 ");
+    assert_eq!(
+        v.get("ts"),
+        Some(&RegValue::MultiString(vec![
+            String::new(),
+            String::new(),
+            " ".into()
+        ]))
+    );
+    assert_eq!(
+        parse_reg_file(v.to_reg_file().as_bytes())
+            .expect("export")
+            .values,
+        v
+    );
+    let v = query(b"a\\0");
+    assert_eq!(v.get("ts"), Some(&RegValue::MultiString(vec!["a".into()])));
+    assert_eq!(
+        parse_reg_file(v.to_reg_file().as_bytes())
+            .expect("export")
+            .values,
+        v
+    );
+    let v = query(b"a\\0\\0b");
+    assert_eq!(
+        v.get("ts"),
+        Some(&RegValue::MultiString(vec![
+            "a".into(),
+            String::new(),
+            "b".into()
+        ]))
+    );
+    assert_eq!(
+        parse_reg_file(v.to_reg_file().as_bytes())
+            .expect("export")
+            .values,
+        v
+    );
 }

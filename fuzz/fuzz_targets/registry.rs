@@ -19,9 +19,12 @@ fn query_renderable(v: &RegistryValues) -> bool {
             && !e.name.eq_ignore_ascii_case("(Default)")
             && match &e.value {
                 RegValue::String(s) | RegValue::ExpandString(s) => !s.contains(['\r', '\n']),
-                RegValue::MultiString(items) => items
-                    .iter()
-                    .all(|s| !s.contains("\\0") && !s.contains(['\r', '\n'])),
+                RegValue::MultiString(items) => {
+                    items
+                        .iter()
+                        .all(|s| !s.contains("\\0") && !s.contains(['\0', '\r', '\n']))
+                        && items.last().is_none_or(|s| !s.is_empty())
+                }
                 RegValue::Other { type_code, .. } => !matches!(type_code, 1 | 2 | 7),
                 _ => true,
             }
