@@ -41,6 +41,14 @@
 //!   again, with the same limits, and check that they still hold what was
 //!   loaded.
 //!
+//! # Without the file system
+//!
+//! [`assemble_entry`] applies the same rules to files already in memory
+//! (a certificate file and its sibling key and properties files); the
+//! directory store uses it for every entry after reading the files, so what
+//! it says is what the store does. Fuzzing and embedders that keep
+//! certificates elsewhere use it directly.
+//!
 //! # Problems
 //!
 //! A bad file never stops the rest of the store from loading: it is reported
@@ -373,6 +381,236 @@ fn key_problem_code(e: &KeyError) -> &'static str {
 /// The names of one kind of sibling, by stem.
 type Siblings = BTreeMap<OsString, Vec<OsString>>;
 
+// ---------------------------------------------------------------------------
+// Assembling one entry from its files (pure)
+
+/// One file of a store entry, already read: its name as reported in
+/// [`EntryProblem::source`] and its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryFile<'a> {
+    /// The file name (e.g. `10-vpn.pem`).
+    pub name: &'a str,
+    /// The file's content.
+    pub bytes: &'a [u8],
+}
+
+impl<'a> EntryFile<'a> {
+    /// A file with this name and content.
+    pub const fn new(name: &'a str, bytes: &'a [u8]) -> Self {
+        EntryFile { name, bytes }
+    }
+}
+
+/// What [`assemble_entry`] made of one entry's files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssembledEntry {
+    /// The entry, or `None` when the certificate file holds no usable
+    /// certificate (then `problems` says why).
+    pub entry: Option<StoreEntry>,
+    /// What was wrong with the files, in the order met, with the stable
+    /// codes of [`codes`].
+    pub problems: Vec<EntryProblem>,
+}
+
+/// Assembles one store entry from the bytes of its files, exactly as
+/// [`DirectoryStore`] does after reading them, without touching the file
+/// system: the certificate file (PEM or DER, detected by content; the first
+/// certificate is the entry), the private key (a key block in the
+/// certificate's own PEM file, else the sibling `.key` file), and the
+/// `.json` properties file.
+///
+/// `key` and `properties` are the sibling files, if there is exactly one of
+/// each. A key block in the certificate file wins over a sibling key file,
+/// which is then reported as `ambiguous-key` (and not parsed).
+///
+/// ```
+/// use sstp_cert::adapters::dir_store::{assemble_entry, codes, EntryFile};
+/// use sstp_cert::model::store::KeyState;
+/// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+/// # let (cert_pem, key_pem) = (ck.cert.pem(), ck.signing_key.serialize_pem());
+/// let made = assemble_entry(
+///     EntryFile::new("vpn.pem", cert_pem.as_bytes()),
+///     Some(EntryFile::new("vpn.key", key_pem.as_bytes())),
+///     Some(EntryFile::new("vpn.json", br#"{"friendly_name": 5}"#)),
+/// );
+/// let entry = made.entry.expect("a certificate");
+/// assert_eq!(entry.key, KeyState::Paired);
+/// assert_eq!(made.problems[0].code, codes::MALFORMED_PROPERTIES);
+/// assert_eq!(made.problems[0].source, "vpn.json");
+/// ```
+pub fn assemble_entry(
+    certificate: EntryFile<'_>,
+    key: Option<EntryFile<'_>>,
+    properties: Option<EntryFile<'_>>,
+) -> AssembledEntry {
+    let mut files = InMemory { key, properties };
+    let mut problems = Vec::new();
+    let entry = assemble(
+        certificate.name,
+        certificate.bytes,
+        &mut files,
+        &mut problems,
+    );
+    AssembledEntry { entry, problems }
+}
+
+/// Which sibling of a certificate file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sibling {
+    Key,
+    Properties,
+}
+
+/// Where [`assemble`] gets an entry's sibling files from. The directory
+/// store resolves and reads them lazily (a sibling key that a key block in
+/// the certificate file overrides is never read); [`assemble_entry`] has
+/// them in memory.
+trait SiblingFiles {
+    type Bytes: AsRef<[u8]>;
+
+    /// The sibling's name, if there is exactly one; reports ambiguity.
+    fn name(
+        &mut self,
+        entry: &str,
+        which: Sibling,
+        problems: &mut Vec<EntryProblem>,
+    ) -> Option<String>;
+
+    /// The sibling's bytes; reports why it cannot be read.
+    fn read(&mut self, which: Sibling, problems: &mut Vec<EntryProblem>) -> Option<Self::Bytes>;
+}
+
+struct InMemory<'a> {
+    key: Option<EntryFile<'a>>,
+    properties: Option<EntryFile<'a>>,
+}
+
+impl<'a> InMemory<'a> {
+    fn get(&self, which: Sibling) -> Option<EntryFile<'a>> {
+        match which {
+            Sibling::Key => self.key,
+            Sibling::Properties => self.properties,
+        }
+    }
+}
+
+impl<'a> SiblingFiles for InMemory<'a> {
+    type Bytes = &'a [u8];
+
+    fn name(&mut self, _: &str, which: Sibling, _: &mut Vec<EntryProblem>) -> Option<String> {
+        self.get(which).map(|f| f.name.to_owned())
+    }
+
+    fn read(&mut self, which: Sibling, _: &mut Vec<EntryProblem>) -> Option<&'a [u8]> {
+        self.get(which).map(|f| f.bytes)
+    }
+}
+
+fn push_problem(
+    problems: &mut Vec<EntryProblem>,
+    source: &str,
+    code: &str,
+    message: impl Into<String>,
+) {
+    problems.push(EntryProblem {
+        source: source.to_owned(),
+        code: code.to_owned(),
+        message: message.into(),
+    });
+}
+
+/// The one implementation of an entry's rules, shared by the directory
+/// store and [`assemble_entry`].
+fn assemble<F: SiblingFiles>(
+    name: &str,
+    bytes: &[u8],
+    files: &mut F,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<StoreEntry> {
+    let cert = match Certificate::from_pem_or_der(bytes) {
+        Ok(certs) => certs.into_iter().next(),
+        Err(e) => {
+            push_problem(
+                problems,
+                name,
+                codes::MALFORMED_CERTIFICATE,
+                format!("not a usable certificate (PEM or DER): {e}"),
+            );
+            return None;
+        }
+    };
+    let Some(cert) = cert else {
+        push_problem(
+            problems,
+            name,
+            codes::MALFORMED_CERTIFICATE,
+            "no certificate found",
+        );
+        return None;
+    };
+
+    // The key: in the same PEM file, else the sibling .key file.
+    let mut key_state = KeyState::Absent;
+    let mut key_in_file = false;
+    if looks_like_pem(bytes) {
+        match PrivateKey::find_in_pem(bytes) {
+            Ok(Some(k)) => {
+                key_in_file = true;
+                key_state = pair(&cert, &k);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                key_in_file = true;
+                push_problem(
+                    problems,
+                    name,
+                    key_problem_code(&e),
+                    format!("private key: {e}"),
+                );
+            }
+        }
+    }
+    if let Some(key_name) = files.name(name, Sibling::Key, problems) {
+        if key_in_file {
+            push_problem(
+                problems,
+                &key_name,
+                codes::AMBIGUOUS_KEY,
+                format!("{name} already holds a private key block; this file is ignored"),
+            );
+        } else if let Some(kb) = files.read(Sibling::Key, problems) {
+            match PrivateKey::from_pem_or_der(kb.as_ref()) {
+                Ok(k) => key_state = pair(&cert, &k),
+                Err(e) => push_problem(problems, &key_name, key_problem_code(&e), e.to_string()),
+            }
+        }
+    }
+
+    let mut entry = StoreEntry::new(cert, key_state, name);
+    if let Some(json_name) = files.name(name, Sibling::Properties, problems)
+        && let Some(text) = files.read(Sibling::Properties, problems)
+    {
+        match EntryProperties::from_json(text.as_ref()) {
+            Ok(p) => {
+                entry.eku_property = p.eku_property;
+                entry.friendly_name = p.friendly_name;
+            }
+            Err(e) => push_problem(
+                problems,
+                &json_name,
+                codes::MALFORMED_PROPERTIES,
+                format!(
+                    "invalid entry properties, ignored: {e}; expected {{\"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
+                ),
+            ),
+        }
+    }
+    Some(entry)
+}
+
+// ---------------------------------------------------------------------------
+// Reading the directory
+
 struct Loader<'a> {
     store: &'a DirectoryStore,
     problems: Vec<EntryProblem>,
@@ -380,37 +618,73 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn problem(&mut self, source: &OsStr, code: &str, message: impl Into<String>) {
-        self.problems.push(EntryProblem {
-            source: display(source),
-            code: code.to_owned(),
-            message: message.into(),
-        });
+        push_problem(&mut self.problems, &display(source), code, message);
     }
 
     fn read(&mut self, name: &OsStr) -> Option<Zeroizing<Vec<u8>>> {
-        match read_bounded(&self.store.path.join(name), self.store.max_file_size) {
-            Ok(b) => Some(b),
-            Err(p) => {
-                self.problem(name, p.code, p.message);
-                None
-            }
-        }
+        read_file(self.store, name, &mut self.problems)
     }
 
+    fn entry(&mut self, name: &OsStr, keys: &Siblings, props: &Siblings) -> Option<StoreEntry> {
+        let bytes = self.read(name)?;
+        let mut files = OnDisk {
+            store: self.store,
+            stem: stem(name),
+            keys,
+            props,
+            key: None,
+            properties: None,
+        };
+        assemble(&display(name), &bytes, &mut files, &mut self.problems)
+    }
+}
+
+fn read_file(
+    store: &DirectoryStore,
+    name: &OsStr,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<Zeroizing<Vec<u8>>> {
+    match read_bounded(&store.path.join(name), store.max_file_size) {
+        Ok(b) => Some(b),
+        Err(p) => {
+            push_problem(problems, &display(name), p.code, p.message);
+            None
+        }
+    }
+}
+
+/// The sibling files of one certificate file in the store directory.
+struct OnDisk<'a> {
+    store: &'a DirectoryStore,
+    stem: OsString,
+    keys: &'a Siblings,
+    props: &'a Siblings,
+    /// The resolved sibling names.
+    key: Option<OsString>,
+    properties: Option<OsString>,
+}
+
+impl SiblingFiles for OnDisk<'_> {
+    type Bytes = Zeroizing<Vec<u8>>;
+
     /// The single sibling of this stem, reporting several as ambiguous.
-    fn sibling<'s>(
+    fn name(
         &mut self,
-        entry: &OsStr,
-        siblings: &'s Siblings,
-        stem: &OsStr,
-        code: &str,
-    ) -> Option<&'s OsStr> {
-        match siblings.get(stem).map(Vec::as_slice) {
-            None | Some([]) => None,
-            Some([one]) => Some(one),
+        entry: &str,
+        which: Sibling,
+        problems: &mut Vec<EntryProblem>,
+    ) -> Option<String> {
+        let (siblings, code) = match which {
+            Sibling::Key => (self.keys, codes::AMBIGUOUS_KEY_FILES),
+            Sibling::Properties => (self.props, codes::AMBIGUOUS_PROPERTIES_FILES),
+        };
+        let one = match siblings.get(&self.stem).map(Vec::as_slice) {
+            None | Some([]) => return None,
+            Some([one]) => one.clone(),
             Some(several) => {
                 let names: Vec<String> = several.iter().map(|n| display(n)).collect();
-                self.problem(
+                push_problem(
+                    problems,
                     entry,
                     code,
                     format!(
@@ -418,83 +692,27 @@ impl Loader<'_> {
                         names.join(", ")
                     ),
                 );
-                None
-            }
-        }
-    }
-
-    fn entry(&mut self, name: &OsStr, keys: &Siblings, props: &Siblings) -> Option<StoreEntry> {
-        let bytes = self.read(name)?;
-        let cert = match Certificate::from_pem_or_der(&bytes) {
-            Ok(certs) => certs.into_iter().next(),
-            Err(e) => {
-                self.problem(
-                    name,
-                    codes::MALFORMED_CERTIFICATE,
-                    format!("not a usable certificate (PEM or DER): {e}"),
-                );
                 return None;
             }
         };
-        let Some(cert) = cert else {
-            self.problem(name, codes::MALFORMED_CERTIFICATE, "no certificate found");
-            return None;
-        };
-        let stem = stem(name);
+        let shown = display(&one);
+        match which {
+            Sibling::Key => self.key = Some(one),
+            Sibling::Properties => self.properties = Some(one),
+        }
+        Some(shown)
+    }
 
-        // The key: in the same PEM file, else the sibling .key file.
-        let mut key_state = KeyState::Absent;
-        let mut key_in_file = false;
-        if looks_like_pem(&bytes) {
-            match PrivateKey::find_in_pem(&bytes) {
-                Ok(Some(k)) => {
-                    key_in_file = true;
-                    key_state = pair(&cert, &k);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    key_in_file = true;
-                    self.problem(name, key_problem_code(&e), format!("private key: {e}"));
-                }
-            }
-        }
-        if let Some(key_name) = self.sibling(name, keys, &stem, codes::AMBIGUOUS_KEY_FILES) {
-            if key_in_file {
-                self.problem(
-                    key_name,
-                    codes::AMBIGUOUS_KEY,
-                    format!(
-                        "{} already holds a private key block; this file is ignored",
-                        display(name)
-                    ),
-                );
-            } else if let Some(kb) = self.read(key_name) {
-                match PrivateKey::from_pem_or_der(&kb) {
-                    Ok(k) => key_state = pair(&cert, &k),
-                    Err(e) => self.problem(key_name, key_problem_code(&e), e.to_string()),
-                }
-            }
-        }
-
-        let mut entry = StoreEntry::new(cert, key_state, display(name));
-        if let Some(json_name) = self.sibling(name, props, &stem, codes::AMBIGUOUS_PROPERTIES_FILES)
-            && let Some(text) = self.read(json_name)
-        {
-            match EntryProperties::from_json(&text) {
-                    Ok(p) => {
-                        entry.eku_property = p.eku_property;
-                        entry.friendly_name = p.friendly_name;
-                    }
-                    Err(e) => self.problem(
-                        json_name,
-                        codes::MALFORMED_PROPERTIES,
-                        format!(
-                            "invalid entry properties, ignored: {e}; expected {{\"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
-                        ),
-                    ),
-                }
-        }
-        Some(entry)
+    fn read(
+        &mut self,
+        which: Sibling,
+        problems: &mut Vec<EntryProblem>,
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        let name = match which {
+            Sibling::Key => self.key.as_ref(),
+            Sibling::Properties => self.properties.as_ref(),
+        }?;
+        read_file(self.store, name, problems)
     }
 }
 

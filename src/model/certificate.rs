@@ -55,6 +55,14 @@ use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 /// input from costing memory or time in proportion to its claimed size.
 pub const MAX_CERTIFICATE_DER_LEN: usize = 64 * 1024;
 
+/// The largest PEM text read, in bytes (4 MiB).
+///
+/// A certificate file with its chain and key is tens of kilobytes and a
+/// whole CA bundle well under a megabyte; larger input is refused before
+/// anything is decoded ([`CertificateError::PemTooLarge`],
+/// [`KeyError::PemTooLarge`](super::key::KeyError::PemTooLarge)).
+pub const MAX_PEM_INPUT_LEN: usize = 4 * 1024 * 1024;
+
 /// A parsed X.509 certificate with the facts the SSTP model needs.
 #[derive(Clone)]
 pub struct Certificate(Arc<Inner>);
@@ -248,6 +256,14 @@ pub enum CertificateError {
         /// Bytes after it.
         trailing: usize,
     },
+    /// PEM text larger than [`MAX_PEM_INPUT_LEN`].
+    #[error("PEM text is {len} bytes, more than the {max} accepted")]
+    PemTooLarge {
+        /// Size in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// PEM text with no `CERTIFICATE` block, or a broken one.
     #[error("PEM: {reason}")]
     Pem {
@@ -334,16 +350,27 @@ impl Certificate {
     /// `CERTIFICATE`; other blocks such as keys are skipped), or one DER
     /// certificate when the bytes are not PEM.
     ///
+    /// Input that is one DER structure (a SEQUENCE whose length covers
+    /// exactly the input) is DER, whatever text it contains; otherwise a
+    /// `-----BEGIN ` line in the first 16 KiB means PEM.
+    ///
     /// # Errors
     ///
     /// [`CertificateError::Pem`] for PEM text without a certificate block or
-    /// with a broken block; otherwise as [`Certificate::from_der`].
+    /// with a broken block, [`CertificateError::PemTooLarge`] for PEM text
+    /// beyond [`MAX_PEM_INPUT_LEN`]; otherwise as [`Certificate::from_der`].
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<Vec<Self>, CertificateError> {
         if bytes.is_empty() {
             return Err(CertificateError::Empty);
         }
         if !looks_like_pem(bytes) {
             return Ok(vec![Certificate::from_der(bytes.to_vec())?]);
+        }
+        if bytes.len() > MAX_PEM_INPUT_LEN {
+            return Err(CertificateError::PemTooLarge {
+                len: bytes.len(),
+                max: MAX_PEM_INPUT_LEN,
+            });
         }
         let ders = pem_certificates(bytes)?;
         if ders.is_empty() {
@@ -481,9 +508,39 @@ impl fmt::Debug for Certificate {
     }
 }
 
-/// Whether bytes look like PEM text (a `-----BEGIN` line after optional
-/// leading white space or a UTF-8 BOM).
+/// Whether bytes are one DER SEQUENCE with a definite length that covers
+/// exactly the input: what a DER certificate or key is, and what PEM text
+/// (which starts with a letter, a dash, white space or a BOM) practically
+/// never is.
+pub(crate) fn starts_like_der(bytes: &[u8]) -> bool {
+    let [0x30, first, rest @ ..] = bytes else {
+        return false;
+    };
+    let (len, header) = match *first {
+        n @ 0..=0x7f => (usize::from(n), 2),
+        n @ 0x81..=0x84 => {
+            let k = usize::from(n & 0x7f);
+            let Some(digits) = rest.get(..k) else {
+                return false;
+            };
+            let len = digits
+                .iter()
+                .fold(0usize, |v, &d| (v << 8) | usize::from(d));
+            (len, 2 + k)
+        }
+        _ => return false,
+    };
+    header.checked_add(len) == Some(bytes.len())
+}
+
+/// Whether bytes are to be read as PEM text: a `-----BEGIN ` line in the
+/// first 16 KiB (after optional explanatory text or a UTF-8 BOM), unless the
+/// bytes are one DER structure ([`starts_like_der`]) — a DER certificate or
+/// key may contain that text, in a name for instance.
 pub(crate) fn looks_like_pem(bytes: &[u8]) -> bool {
+    if starts_like_der(bytes) {
+        return false;
+    }
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // PEM may have explanatory text before the first block (OpenSSL writes
     // "Bag Attributes"); search the first few kilobytes for the marker.
@@ -534,10 +591,12 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     }
     let tbs = &x509.tbs_certificate;
 
-    // Any repeated extension is ambiguous.
+    // Any repeated extension is ambiguous. (A set: a 64 KiB certificate can
+    // hold thousands of extensions.)
     let exts = tbs.extensions();
-    for (i, e) in exts.iter().enumerate() {
-        if exts[..i].iter().any(|p| p.oid == e.oid) {
+    let mut seen = std::collections::HashSet::with_capacity(exts.len().min(64));
+    for e in exts {
+        if !seen.insert(e.oid.as_bytes()) {
             let oid = e.oid.to_id_string();
             return Err(CertificateError::DuplicateExtension {
                 name: extension_name(&oid).to_owned(),
@@ -753,14 +812,8 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
             reason: format!("{} bytes after the OID list", rest.len()),
         });
     }
-    let mut out: Vec<KeyPurpose> = Vec::with_capacity(oids.len());
-    for oid in oids {
-        let p = key_purpose(&oid);
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    Ok(out)
+    let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
+    Ok(super::eku::dedup(&all))
 }
 
 /// `KeyPurpose::from_oid` of the dotted form, without making the dotted

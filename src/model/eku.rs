@@ -39,6 +39,7 @@
 //! assert_eq!(effective_eku(Some(&[]), None).purpose(), Purpose::NotForServer);
 //! ```
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -220,23 +221,23 @@ pub fn effective_eku(
     match (extension, property) {
         (None, None) => EffectiveEku::AllUses,
         (Some(l), None) | (None, Some(l)) => EffectiveEku::List(dedup(l)),
-        (Some(ext), Some(prop)) => EffectiveEku::List(
-            dedup(ext)
-                .into_iter()
-                .filter(|p| prop.contains(p))
-                .collect(),
-        ),
+        (Some(ext), Some(prop)) => {
+            let prop: HashSet<&KeyPurpose> = prop.iter().collect();
+            EffectiveEku::List(
+                dedup(ext)
+                    .into_iter()
+                    .filter(|p| prop.contains(p))
+                    .collect(),
+            )
+        }
     }
 }
 
-fn dedup(l: &[KeyPurpose]) -> Vec<KeyPurpose> {
-    let mut out: Vec<KeyPurpose> = Vec::with_capacity(l.len());
-    for p in l {
-        if !out.contains(p) {
-            out.push(p.clone());
-        }
-    }
-    out
+/// The list without repeats, first occurrences in order. Linear: the lists
+/// come from files (an EKU property may list 100,000 OIDs).
+pub(crate) fn dedup(l: &[KeyPurpose]) -> Vec<KeyPurpose> {
+    let mut seen: HashSet<&KeyPurpose> = HashSet::with_capacity(l.len().min(1024));
+    l.iter().filter(|p| seen.insert(p)).cloned().collect()
 }
 
 /// What a store entry can be used for by the SSTP listener.

@@ -62,7 +62,7 @@ use pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 use pkcs8::{ObjectIdentifier, PrivateKeyInfoRef};
 use serde::Serialize;
 
-use super::certificate::{Certificate, EcCurve, PublicKeyInfo, looks_like_pem};
+use super::certificate::{Certificate, EcCurve, MAX_PEM_INPUT_LEN, PublicKeyInfo, looks_like_pem};
 use super::store::KeyState;
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -136,6 +136,15 @@ pub enum KeyError {
     /// No bytes at all.
     #[error("empty input: expected a PEM or DER private key")]
     Empty,
+    /// PEM text larger than
+    /// [`MAX_PEM_INPUT_LEN`](super::certificate::MAX_PEM_INPUT_LEN).
+    #[error("PEM text is {len} bytes, more than the {max} accepted")]
+    PemTooLarge {
+        /// Size in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The PEM framing or base64 is broken.
     #[error("PEM: {reason}")]
     Pem {
@@ -353,14 +362,16 @@ impl PrivateKey {
     ///
     /// # Errors
     ///
-    /// [`KeyError`]: empty input, PEM without a key block or with several,
-    /// an encrypted key, an unsupported format, algorithm or curve, or
-    /// undecodable / inconsistent key data.
+    /// [`KeyError`]: empty input, PEM text beyond
+    /// [`MAX_PEM_INPUT_LEN`] ([`KeyError::PemTooLarge`]), PEM without a key
+    /// block or with several, an encrypted key, an unsupported format,
+    /// algorithm or curve, or undecodable / inconsistent key data.
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self, KeyError> {
         if bytes.is_empty() {
             return Err(KeyError::Empty);
         }
         if looks_like_pem(bytes) {
+            check_pem_len(bytes)?;
             let scan = scan_pem(bytes);
             match Self::from_scanned_pem(bytes, &scan)? {
                 Some(k) => Ok(k),
@@ -387,8 +398,10 @@ impl PrivateKey {
     /// # Errors
     ///
     /// As [`PrivateKey::from_pem_or_der`], when a key block is present but
-    /// cannot be used, or when there are several.
+    /// cannot be used, or when there are several; [`KeyError::PemTooLarge`]
+    /// beyond [`MAX_PEM_INPUT_LEN`].
     pub fn find_in_pem(bytes: &[u8]) -> Result<Option<Self>, KeyError> {
+        check_pem_len(bytes)?;
         let scan = scan_pem(bytes);
         Self::from_scanned_pem(bytes, &scan)
     }
@@ -551,6 +564,16 @@ pub fn pair(cert: &Certificate, key: &PrivateKey) -> KeyState {
 
 // ---------------------------------------------------------------------------
 // PEM framing scan
+
+fn check_pem_len(bytes: &[u8]) -> Result<(), KeyError> {
+    if bytes.len() > MAX_PEM_INPUT_LEN {
+        return Err(KeyError::PemTooLarge {
+            len: bytes.len(),
+            max: MAX_PEM_INPUT_LEN,
+        });
+    }
+    Ok(())
+}
 
 /// What a line-level scan of PEM text sees: each `-----BEGIN <label>-----`
 /// line and whether the block carries an RFC 1421 encryption header.

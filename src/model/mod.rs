@@ -14,6 +14,7 @@ pub mod event;
 pub mod hostname;
 pub mod httpsys;
 pub mod key;
+pub mod limits;
 pub mod plan;
 pub mod plumbing;
 pub mod port;

@@ -664,9 +664,11 @@ pub const MY_STORE: &str = "MY";
 
 /// The store entry a binding's certificate comes from — what HTTP.sys
 /// looks up when a binding is added and when a handshake has no live
-/// context: the first entry of `store` with the binding's hash, which must
-/// have a private key ([`KeyState::counts_as_key`]). `store` is `MY`; a
-/// binding naming another store finds nothing.
+/// context: the first entry of `store` with the binding's hash that has a
+/// private key ([`KeyState::counts_as_key`]). `store` is `MY`; a binding
+/// naming another store finds nothing. (A Windows store holds a
+/// certificate once; a directory store can hold it twice, with and without
+/// its key, and the automatic choice takes the one with the key.)
 ///
 /// ```
 /// use sstp_cert::model::certificate::Certificate;
@@ -690,22 +692,24 @@ pub fn check_binding_certificate<'s>(
 ) -> Result<&'s StoreEntry, AddRefusal> {
     let sha1 = binding.cert_hash.ok_or(AddRefusal::NoCertificateHash)?;
     let store_name = binding.store_name.as_deref().unwrap_or(MY_STORE);
-    let entry = store_name
-        .eq_ignore_ascii_case(MY_STORE)
-        .then(|| find(store, &sha1))
-        .flatten()
-        .ok_or_else(|| AddRefusal::CertificateNotInStore {
+    let in_my = store_name.eq_ignore_ascii_case(MY_STORE);
+    if let Some(with_key) = store
+        .iter()
+        .filter(|_| in_my)
+        .find(|e| e.certificate.sha1() == sha1 && e.key.counts_as_key())
+    {
+        return Ok(with_key);
+    }
+    let entry = in_my.then(|| find(store, &sha1)).flatten().ok_or_else(|| {
+        AddRefusal::CertificateNotInStore {
             sha1,
             store: store_name.to_owned(),
-        })?;
-    if entry.key.counts_as_key() {
-        Ok(entry)
-    } else {
-        Err(AddRefusal::NoPrivateKey {
-            sha1,
-            key: entry.key,
-        })
-    }
+        }
+    })?;
+    Err(AddRefusal::NoPrivateKey {
+        sha1,
+        key: entry.key,
+    })
 }
 
 /// The first store entry whose certificate has this SHA-1.

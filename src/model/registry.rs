@@ -539,7 +539,8 @@ impl RegistryValues {
     /// This is a display format. [`parse_reg_query`] reads it back to equal
     /// values when names contain no four consecutive spaces and no line
     /// break and are not `(Default)`, strings contain no line break,
-    /// multi-string items contain no `\0` text, and no value is an
+    /// multi-string items contain no `\0` text and no NUL and the last one
+    /// is not empty (as in any value Windows stores), and no value is an
     /// undecodable string ([`RegValue::Other`] with a string type code).
     pub fn to_reg_query(&self) -> String {
         let mut out = String::with_capacity(128 + self.entries.len() * 64);
@@ -1648,8 +1649,21 @@ fn parse_query_data(code: u32, data: &str) -> Result<RegValue, SyntaxProblem> {
     Ok(match code {
         REG_SZ => RegValue::String(data.to_owned()),
         REG_EXPAND_SZ => RegValue::ExpandString(data.to_owned()),
-        REG_MULTI_SZ if data.is_empty() => RegValue::MultiString(Vec::new()),
-        REG_MULTI_SZ => RegValue::MultiString(data.split("\\0").map(str::to_owned).collect()),
+        REG_MULTI_SZ => {
+            // reg.exe joins the items with the text `\0`. A raw NUL (which
+            // it never prints) separates items as it does in the stored
+            // value, and trailing empty items are the stored list's
+            // terminator: the value is what Windows would hold.
+            let mut items: Vec<String> = data
+                .split("\\0")
+                .flat_map(|s| s.split('\0'))
+                .map(str::to_owned)
+                .collect();
+            while items.last().is_some_and(String::is_empty) {
+                items.pop();
+            }
+            RegValue::MultiString(items)
+        }
         REG_DWORD | REG_QWORD => {
             let (type_name, digits) = if code == REG_DWORD {
                 ("REG_DWORD", 8)

@@ -127,8 +127,13 @@ fn malformed(command: &'static str, problem: impl Into<String>) -> ScriptError {
     }
 }
 
-/// Splits a command line into words: white space separates, double quotes
-/// group (a backslash escapes a quote inside them).
+/// Splits a command line into words by the rules of the Microsoft C
+/// runtime, as reg.exe and netsh.exe split theirs (and as
+/// [`RegistryWrite::to_reg_command`] quotes): white space outside double
+/// quotes separates words; a double quote starts or ends quoting; `2n`
+/// backslashes before a double quote are `n` backslashes (and the quote
+/// quotes), `2n + 1` are `n` backslashes and a literal quote; backslashes
+/// anywhere else are literal.
 fn words(line: &str) -> Result<Vec<String>, ScriptError> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -137,13 +142,25 @@ fn words(line: &str) -> Result<Vec<String>, ScriptError> {
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            '\\' => {
+                let mut n = 1usize;
+                while chars.next_if_eq(&'\\').is_some() {
+                    n += 1;
+                }
+                in_word = true;
+                if chars.peek() == Some(&'"') {
+                    cur.extend(std::iter::repeat_n('\\', n / 2));
+                    if n % 2 == 1 {
+                        cur.push('"');
+                        chars.next();
+                    }
+                } else {
+                    cur.extend(std::iter::repeat_n('\\', n));
+                }
+            }
             '"' => {
                 quoted = !quoted;
                 in_word = true;
-            }
-            '\\' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
             }
             c if c.is_whitespace() && !quoted => {
                 if in_word {

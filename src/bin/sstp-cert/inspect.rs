@@ -7,6 +7,7 @@ use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::eku::{KeyPurpose, effective_eku};
 use sstp_cert::model::warning::{Warning, warnings_for};
 
+use crate::input::read_limited;
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
 use crate::{CliError, Outcome};
 
@@ -59,7 +60,9 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
                 "{shown}: {len} bytes, more than the {MAX_FILE} a certificate file may have"
             )));
         }
-        let bytes = std::fs::read(file).map_err(|e| CliError(format!("{shown}: {e}")))?;
+        // Bounded even when the size above was not the truth (a FIFO or a
+        // device reports 0; a file may grow).
+        let bytes = read_limited(file, MAX_FILE as usize)?;
         let certs =
             Certificate::from_pem_or_der(&bytes).map_err(|e| CliError(format!("{shown}: {e}")))?;
         for c in certs {

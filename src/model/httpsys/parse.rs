@@ -412,7 +412,9 @@ fn split_field(line: &str) -> Option<RawField<'_>> {
                 return Some(RawField {
                     indent,
                     label: content[..i].trim_end_matches([' ', '\t']),
-                    value: content[i + 1..].trim_matches([' ', '\t']),
+                    // A CR at either end of a value is line-end debris
+                    // (`\r \n`), trimmed like white space.
+                    value: content[i + 1..].trim_matches([' ', '\t', '\r']),
                 });
             }
             _ => from = i + 1,

@@ -26,8 +26,10 @@ const EXT_INDENT: &str = "        ";
 /// [`parse_sslcert_show`](super::parse_sslcert_show) of the result gives
 /// back the same bindings, provided labels and values are what a parse can
 /// produce: labels trimmed, without line breaks and without a colon
-/// followed by white space (and no field labelled like the block's first
-/// line with an endpoint-shaped value); values as [`FieldValue::parse`]
+/// followed by white space (and no field or store-name line labelled like
+/// the block's first line with an endpoint-shaped value: every line is
+/// printed at the same indentation, so such a line starts a new block);
+/// values as [`FieldValue::parse`]
 /// classifies them, trimmed and without line breaks; extended groups not
 /// empty; a store name that is not `(null)`.
 ///
@@ -44,10 +46,17 @@ const EXT_INDENT: &str = "        ";
 /// assert_eq!(parse_sslcert_show(text.as_bytes()).unwrap().bindings, bindings);
 /// ```
 pub fn render_show(bindings: &[SslBinding], style: ShowStyle) -> String {
-    let per_binding = bindings
-        .first()
-        .map_or(0, |b| 160 + 48 * (b.fields.len() + 3 * b.extended.len()));
-    let mut out = String::with_capacity(64 + bindings.len().saturating_mul(per_binding));
+    // About 48 bytes per printed line, counted over every binding: the
+    // reservation follows the output, whatever the bindings hold.
+    let lines = bindings.iter().fold(0usize, |n, b| {
+        let extended = b.extended.iter().fold(0usize, |m, g| {
+            m.saturating_add(1).saturating_add(g.fields.len())
+        });
+        n.saturating_add(5)
+            .saturating_add(b.fields.len())
+            .saturating_add(extended)
+    });
+    let mut out = String::with_capacity(64usize.saturating_add(lines.saturating_mul(48)));
     out.push_str("\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n");
     let empty = match style {
         ShowStyle::Legacy2008 => "",
@@ -104,11 +113,24 @@ fn field(out: &mut String, buf: &mut String, indent: &str, f: &Field) {
 
 /// `indent label<padding> : value`; an empty value prints `indent label:`
 /// (no padding, no trailing space), which parses the same.
+///
+/// An empty label and a label that ends with a colon (both of which a
+/// parse can produce: `: b` is label ``, value `b`; `a:: b` is label `a:`)
+/// are printed `indent label: value`, without padding: padding after an
+/// empty label would read as deeper indentation (an `Extended Properties`
+/// member), and padding after a label's own colon would split the line
+/// there.
 fn line(out: &mut String, indent: &str, label: &str, value: &str) {
     out.push_str(indent);
     out.push_str(label);
     if value.is_empty() {
         out.push_str(":\r\n");
+        return;
+    }
+    if label.is_empty() || label.ends_with(':') {
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
         return;
     }
     let pad = LABEL_WIDTH.saturating_sub(label.chars().count());
