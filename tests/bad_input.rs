@@ -8,9 +8,10 @@ use std::fs;
 
 use common::{Eku, der_with, params, server_auth};
 use rcgen::{CustomExtension, SanType};
-use sstp_cert::adapters::dir_store::{
-    DirectoryStore, EntryFile, MAX_FILE_SIZE, assemble_entry, codes,
-};
+use sstp_cert::adapters::dir_store::{EntryFile, assemble_entry, codes};
+// Only the Unix-only directory tests read real directories.
+#[cfg(unix)]
+use sstp_cert::adapters::dir_store::{DirectoryStore, MAX_FILE_SIZE};
 use sstp_cert::model::certificate::{
     Certificate, CertificateError, MAX_CERTIFICATE_DER_LEN, MAX_PEM_INPUT_LEN,
 };
@@ -27,7 +28,9 @@ use sstp_cert::model::registry::{
     SstpParameters, ValueProblem, parse_reg_file, parse_reg_query, parse_registry_text,
 };
 use sstp_cert::model::script::{MAX_SCRIPT_LINE, ScriptError, parse_line};
-use sstp_cert::model::store::{CertStore, KeyState, StoreSnapshot};
+use sstp_cert::model::store::KeyState;
+#[cfg(unix)]
+use sstp_cert::model::store::{CertStore, StoreSnapshot};
 use sstp_cert::model::thumbprint::{MAX_HASH_TEXT_LEN, ThumbprintError, parse_hash};
 use sstp_cert::model::warning::{WarningCode, warnings_for};
 
@@ -96,6 +99,7 @@ fn assemble(cert: &[u8], key: Option<&[u8]>) -> sstp_cert::adapters::dir_store::
     )
 }
 
+#[cfg(unix)]
 fn codes_of(s: &StoreSnapshot, source: &str) -> Vec<String> {
     s.problems
         .iter()
