@@ -80,7 +80,7 @@
 //! |---|---|
 //! | [`adapters::dir_store`] | a directory of certificate and key files as a store |
 //! | [`adapters::port_probe`] | tries to bind `0.0.0.0:<port>` and `[::]:<port>` |
-//! | `adapters::windows` (Windows only) | the Windows certificate store, registry and HTTP.sys, read-only |
+//! | [`adapters::windows`] | the Windows certificate store, registry and HTTP.sys, read-only: `WindowsStore` and the live readers on Windows; their records and the mapping onto the model on every platform |
 //!
 //! ## Diagnosing a machine
 //!

@@ -171,15 +171,20 @@ fn key_export_refuses_changed_forged_and_ambiguous_entries() {
     assert!(matches!(e, KeyExportError::Mismatched { .. }), "{e}");
     assert!(e.to_string().contains("a.key"), "{e}");
 
-    // two sibling key files
+    // two sibling key files (only where file names are case-sensitive: on
+    // Windows `a.KEY` is `a.key`)
     std::fs::write(dir.path().join("a.key"), &a.key_pem).unwrap();
     std::fs::write(dir.path().join("a.KEY"), &a.key_pem).unwrap();
-    let e = store.private_key_der(&entry).unwrap_err();
-    match &e {
-        KeyExportError::AmbiguousKeyFiles { files, .. } => assert_eq!(files, &["a.KEY", "a.key"]),
-        other => panic!("{other}"),
+    if std::fs::read_dir(dir.path()).unwrap().count() == 3 {
+        let e = store.private_key_der(&entry).unwrap_err();
+        match &e {
+            KeyExportError::AmbiguousKeyFiles { files, .. } => {
+                assert_eq!(files, &["a.KEY", "a.key"])
+            }
+            other => panic!("{other}"),
+        }
+        std::fs::remove_file(dir.path().join("a.KEY")).unwrap();
     }
-    std::fs::remove_file(dir.path().join("a.KEY")).unwrap();
 
     // the certificate file now holds another certificate
     std::fs::write(dir.path().join("a.pem"), &b.cert_pem).unwrap();

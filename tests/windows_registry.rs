@@ -8,141 +8,14 @@
 #![cfg(windows)]
 #![allow(unsafe_code)]
 
-/// Writes a line past cargo test's output capture, so that skips and what
-/// the test observed about the OS show in the log of a passing run too.
-macro_rules! report {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        // One write per line, so parallel tests' lines do not interleave.
-        let line = format!("{}\n", format_args!($($arg)*));
-        let _ = std::io::stderr().write_all(line.as_bytes());
-    }};
-}
-
-use std::sync::atomic::{AtomicU32, Ordering};
+#[macro_use]
+mod windows_common;
 
 use sstp_cert::adapters::windows::registry::{
     REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ, RawRegistryValue,
     RegistryError, SSTP_PARAMETERS_SUBKEY, read_local_machine_values, read_sstp_parameters,
 };
-use windows_sys::Win32::Foundation::{ERROR_FILE_NOT_FOUND, ERROR_SUCCESS};
-use windows_sys::Win32::System::Registry::{
-    HKEY, HKEY_LOCAL_MACHINE, KEY_ALL_ACCESS, KEY_READ, KEY_WOW64_64KEY, REG_OPTION_NON_VOLATILE,
-    RegCloseKey, RegCreateKeyExW, RegDeleteTreeW, RegOpenKeyExW, RegSetValueExW,
-};
-
-fn wide(text: &str) -> Vec<u16> {
-    text.encode_utf16().chain(std::iter::once(0)).collect()
-}
-
-fn utf16_bytes(text: &str) -> Vec<u8> {
-    wide(text).iter().flat_map(|u| u.to_le_bytes()).collect()
-}
-
-fn key_exists(subkey: &str) -> bool {
-    let path = wide(subkey);
-    let mut key: HKEY = std::ptr::null_mut();
-    // SAFETY: NUL-terminated path alive across the call; `key` is a live
-    // out-pointer, closed below when the open succeeded.
-    let status = unsafe {
-        RegOpenKeyExW(
-            HKEY_LOCAL_MACHINE,
-            path.as_ptr(),
-            0,
-            KEY_READ | KEY_WOW64_64KEY,
-            &mut key,
-        )
-    };
-    if status == ERROR_SUCCESS {
-        // SAFETY: the handle just opened.
-        unsafe { RegCloseKey(key) };
-        return true;
-    }
-    assert_eq!(status, ERROR_FILE_NOT_FOUND, "RegOpenKeyExW({subkey})");
-    false
-}
-
-/// A key this test created; deleted (with everything below it) on drop.
-struct TestKey {
-    handle: HKEY,
-    /// The key to delete on drop (the created key or an ancestor of it).
-    delete: String,
-}
-
-impl TestKey {
-    /// Creates `HKLM\<subkey>` (and missing parents); `delete` names the key
-    /// to remove when done.
-    fn create(subkey: &str, delete: &str) -> Self {
-        let path = wide(subkey);
-        let mut handle: HKEY = std::ptr::null_mut();
-        // SAFETY: NUL-terminated path alive across the call; no class, no
-        // security attributes, no disposition wanted; `handle` is a live
-        // out-pointer, closed on drop.
-        let status = unsafe {
-            RegCreateKeyExW(
-                HKEY_LOCAL_MACHINE,
-                path.as_ptr(),
-                0,
-                std::ptr::null(),
-                REG_OPTION_NON_VOLATILE,
-                KEY_ALL_ACCESS | KEY_WOW64_64KEY,
-                std::ptr::null(),
-                &mut handle,
-                std::ptr::null_mut(),
-            )
-        };
-        assert_eq!(status, ERROR_SUCCESS, "RegCreateKeyExW(HKLM\\{subkey})");
-        Self {
-            handle,
-            delete: delete.to_owned(),
-        }
-    }
-
-    fn set(&self, name: &str, value_type: u32, data: &[u8]) {
-        let name = wide(name);
-        // Wine rejects the dangling pointer of an empty slice.
-        let pointer = if data.is_empty() {
-            std::ptr::null()
-        } else {
-            data.as_ptr()
-        };
-        // SAFETY: open key; NUL-terminated name and `data` (readable for its
-        // length, or null for none) alive across the call.
-        let status = unsafe {
-            RegSetValueExW(
-                self.handle,
-                name.as_ptr(),
-                0,
-                value_type,
-                pointer,
-                data.len() as u32,
-            )
-        };
-        assert_eq!(status, ERROR_SUCCESS, "RegSetValueExW");
-    }
-}
-
-impl Drop for TestKey {
-    fn drop(&mut self) {
-        let path = wide(&self.delete);
-        // SAFETY: the handle RegCreateKeyExW returned, closed once; then the
-        // key and everything below it are deleted by path (NUL-terminated,
-        // alive across the call).
-        unsafe {
-            RegCloseKey(self.handle);
-            RegDeleteTreeW(HKEY_LOCAL_MACHINE, path.as_ptr());
-        }
-    }
-}
-
-fn unique_key(test: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "SOFTWARE\\sstp-cert-tests\\{test}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
+use windows_common::*;
 
 fn value(name: &str, value_type: u32, data: &[u8]) -> RawRegistryValue {
     RawRegistryValue {

@@ -2,6 +2,13 @@
 //!
 //! Each adapter turns the outside world into the plain data the
 //! [`model`](crate::model) works on, and nothing more.
+//!
+//! | module | reads |
+//! |---|---|
+//! | [`dir_store`] | a directory of certificate files, as a store |
+//! | [`key_export`] | a private key exported with a certificate, for the TLS adapters |
+//! | [`port_probe`] | whether the listener port is free on this machine |
+//! | [`windows`] | the Windows certificate store, the `SstpSvc\Parameters` key and the HTTP.sys bindings (the readers on Windows only; their records and the mapping onto the model everywhere) |
 pub mod dir_store;
 pub mod key_export;
 #[cfg(feature = "listener")]
@@ -9,5 +16,4 @@ pub mod listener;
 pub mod port_probe;
 #[cfg(feature = "rustls")]
 pub mod tls;
-#[cfg(windows)]
 pub mod windows;

@@ -30,19 +30,21 @@
 //! duplicated extension (ambiguous: which one would Windows use?), an
 //! undecodable SAN or EKU extension, an undecodable name.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Oid, Tag};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::oid_registry::{OID_X509_EXT_EXTENDED_KEY_USAGE, OID_X509_EXT_SUBJECT_ALT_NAME};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
-use x509_parser::x509::AttributeTypeAndValue;
+use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
 use super::eku::KeyPurpose;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
@@ -65,13 +67,18 @@ pub const MAX_PEM_INPUT_LEN: usize = 4 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Certificate(Arc<Inner>);
 
+// Byte ranges point into `der`. The RFC 4514 texts of the subject and
+// issuer are made on first use: the automatic choice never needs them, and
+// rendering a name costs as much as parsing the whole certificate.
 struct Inner {
     der: Box<[u8]>,
     sha1: Sha1Thumbprint,
     sha256: Sha256Hash,
-    subject: String,
-    issuer: String,
-    serial: Box<[u8]>,
+    subject_raw: Range<usize>,
+    subject: OnceLock<String>,
+    issuer_raw: Range<usize>,
+    issuer: OnceLock<String>,
+    serial: Range<usize>,
     self_issued: bool,
     names: Names,
     validity: Validity,
@@ -80,7 +87,7 @@ struct Inner {
     eku: EkuExtension,
     key_usage: Option<KeyUsageBits>,
     has_crl_distribution_points: bool,
-    signature_algorithm: String,
+    signature_algorithm: Cow<'static, str>,
     unknown_critical_extensions: Vec<String>,
 }
 
@@ -321,8 +328,10 @@ impl Certificate {
             der,
             sha1,
             sha256,
-            subject: facts.subject,
-            issuer: facts.issuer,
+            subject_raw: facts.subject_raw,
+            subject: OnceLock::new(),
+            issuer_raw: facts.issuer_raw,
+            issuer: OnceLock::new(),
             serial: facts.serial,
             self_issued: facts.self_issued,
             names: facts.names,
@@ -389,23 +398,30 @@ impl Certificate {
 
     /// The subject distinguished name, RFC 4514 style.
     pub fn subject(&self) -> &str {
-        &self.0.subject
+        self.0
+            .subject
+            .get_or_init(|| name_text(self.range(&self.0.subject_raw)))
     }
 
     /// The issuer distinguished name, RFC 4514 style.
     pub fn issuer(&self) -> &str {
-        &self.0.issuer
+        self.0
+            .issuer
+            .get_or_init(|| name_text(self.range(&self.0.issuer_raw)))
     }
 
     /// The serial number's big-endian bytes as encoded.
     pub fn serial(&self) -> &[u8] {
-        &self.0.serial
+        self.range(&self.0.serial)
+    }
+
+    fn range(&self, r: &Range<usize>) -> &[u8] {
+        self.0.der.get(r.clone()).unwrap_or(&[])
     }
 
     /// The serial number as colon-separated hex, as OpenSSL prints it.
     pub fn serial_hex(&self) -> String {
-        self.0
-            .serial
+        self.serial()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<Vec<_>>()
@@ -421,7 +437,11 @@ impl Certificate {
     /// Whether this and `other` have the same issuer and serial number, which
     /// is how the SSTP service compares certificates (SPEC §6).
     pub fn same_issuer_and_serial(&self, other: &Certificate) -> bool {
-        self.0.issuer == other.0.issuer && self.0.serial == other.0.serial
+        // Equal encodings render to equal texts; only different encodings
+        // need the texts compared.
+        self.serial() == other.serial()
+            && (self.range(&self.0.issuer_raw) == other.range(&other.0.issuer_raw)
+                || self.issuer() == other.issuer())
     }
 
     /// The names.
@@ -441,7 +461,7 @@ impl Certificate {
 
     /// The DER of the SubjectPublicKeyInfo, for comparing with a private key.
     pub fn spki_der(&self) -> &[u8] {
-        self.0.der.get(self.0.spki.clone()).unwrap_or(&[])
+        self.range(&self.0.spki)
     }
 
     /// The EKU extension as present.
@@ -483,7 +503,7 @@ impl fmt::Debug for Certificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
             .field("sha1", &self.0.sha1)
-            .field("subject", &self.0.subject)
+            .field("subject", &self.subject())
             .finish_non_exhaustive()
     }
 }
@@ -547,9 +567,9 @@ pub(crate) fn pem_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, Certificate
 }
 
 struct Facts {
-    subject: String,
-    issuer: String,
-    serial: Box<[u8]>,
+    subject_raw: Range<usize>,
+    issuer_raw: Range<usize>,
+    serial: Range<usize>,
     self_issued: bool,
     names: Names,
     validity: Validity,
@@ -558,7 +578,7 @@ struct Facts {
     eku: EkuExtension,
     key_usage: Option<KeyUsageBits>,
     has_crl_distribution_points: bool,
-    signature_algorithm: String,
+    signature_algorithm: Cow<'static, str>,
     unknown_critical: Vec<String>,
 }
 
@@ -594,10 +614,14 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     let mut has_cdp = false;
     let mut unknown_critical = Vec::new();
     for ext in exts {
-        let oid = ext.oid.to_id_string();
         match ext.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(san) => {
                 names.has_san_extension = true;
+                let count = |f: fn(&GeneralName<'_>) -> bool| {
+                    san.general_names.iter().filter(|gn| f(gn)).count()
+                };
+                names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
+                names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
                 for gn in &san.general_names {
                     match gn {
                         GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
@@ -627,20 +651,23 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
             }
             ParsedExtension::CRLDistributionPoints(_) => has_cdp = true,
             ParsedExtension::ParseError { error } => {
-                if oid == OID_SAN || oid == OID_EKU {
+                if ext.oid == OID_X509_EXT_SUBJECT_ALT_NAME
+                    || ext.oid == OID_X509_EXT_EXTENDED_KEY_USAGE
+                {
+                    let oid = ext.oid.to_id_string();
                     return Err(CertificateError::MalformedExtension {
                         name: extension_name(&oid).to_owned(),
                         reason: error.to_string(),
                     });
                 }
                 if ext.critical {
-                    unknown_critical.push(oid);
+                    unknown_critical.push(ext.oid.to_id_string());
                 }
             }
             ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed
                 if ext.critical =>
             {
-                unknown_critical.push(oid);
+                unknown_critical.push(ext.oid.to_id_string());
             }
             _ => {}
         }
@@ -666,10 +693,11 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
         not_after: tbs.validity.not_after.to_datetime(),
     };
 
+    let range = |inner: &[u8]| subslice_range(der, inner).unwrap_or(0..0);
     Ok(Facts {
-        subject: tbs.subject.to_string(),
-        issuer: tbs.issuer.to_string(),
-        serial: tbs.raw_serial().to_vec().into_boxed_slice(),
+        subject_raw: range(tbs.subject.as_raw()),
+        issuer_raw: range(tbs.issuer.as_raw()),
+        serial: range(tbs.raw_serial()),
         self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
         names,
         validity,
@@ -678,9 +706,79 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
         eku,
         key_usage,
         has_crl_distribution_points: has_cdp,
-        signature_algorithm: x509.signature_algorithm.algorithm.to_id_string(),
+        signature_algorithm: oid_text(&x509.signature_algorithm.algorithm),
         unknown_critical,
     })
+}
+
+/// The RFC 4514 text of a name from its DER (which [`extract`] has parsed
+/// already, so it parses again).
+fn name_text(raw: &[u8]) -> String {
+    X509Name::from_der(raw)
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_default()
+}
+
+/// Dotted forms of the OIDs met in nearly every certificate, by content
+/// octets, so that the common cases allocate nothing.
+const KNOWN_OIDS: [(&[u8], &str); 12] = [
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b],
+        "1.2.840.113549.1.1.11",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c],
+        "1.2.840.113549.1.1.12",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d],
+        "1.2.840.113549.1.1.13",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a],
+        "1.2.840.113549.1.1.10",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05],
+        "1.2.840.113549.1.1.5",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04],
+        "1.2.840.113549.1.1.4",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02],
+        "1.2.840.10045.4.3.2",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03],
+        "1.2.840.10045.4.3.3",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04],
+        "1.2.840.10045.4.3.4",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01],
+        "1.2.840.10045.4.1",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+        "1.2.840.113549.1.1.1",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+        "1.2.840.10045.2.1",
+    ),
+];
+
+/// The dotted form of `oid`, without allocating for the common ones.
+fn oid_text(oid: &Oid<'_>) -> Cow<'static, str> {
+    let bytes = oid.as_bytes();
+    KNOWN_OIDS.iter().find(|(b, _)| *b == bytes).map_or_else(
+        || Cow::Owned(oid.to_id_string()),
+        |(_, s)| Cow::Borrowed(*s),
+    )
 }
 
 fn subslice_range(outer: &[u8], inner: &[u8]) -> Option<Range<usize>> {
@@ -717,11 +815,30 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
             reason: format!("{} bytes after the OID list", rest.len()),
         });
     }
-    let all: Vec<KeyPurpose> = oids
-        .iter()
-        .map(|oid| KeyPurpose::from_oid(&oid.to_id_string()))
-        .collect();
+    let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
     Ok(super::eku::dedup(&all))
+}
+
+/// `KeyPurpose::from_oid` of the dotted form, without making the dotted
+/// form for the named purposes.
+fn key_purpose(oid: &Oid<'_>) -> KeyPurpose {
+    const PKIX_KP: [u8; 7] = [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03];
+    const ANY: [u8; 4] = [0x55, 0x1d, 0x25, 0x00];
+    let b = oid.as_bytes();
+    let named = match b.split_last() {
+        Some((&last, head)) if head == PKIX_KP => match last {
+            1 => Some(KeyPurpose::ServerAuth),
+            2 => Some(KeyPurpose::ClientAuth),
+            3 => Some(KeyPurpose::CodeSigning),
+            4 => Some(KeyPurpose::EmailProtection),
+            8 => Some(KeyPurpose::TimeStamping),
+            9 => Some(KeyPurpose::OcspSigning),
+            _ => None,
+        },
+        _ if b == ANY => Some(KeyPurpose::Any),
+        _ => None,
+    };
+    named.unwrap_or_else(|| KeyPurpose::from_oid(&oid.to_id_string()))
 }
 
 fn ip_from_bytes(b: &[u8]) -> Result<IpAddr, CertificateError> {
@@ -781,10 +898,10 @@ fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, S
 }
 
 fn public_key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
-    let alg = spki.algorithm.algorithm.to_id_string();
-    match alg.as_str() {
-        "1.3.101.112" => return PublicKeyInfo::Ed25519,
-        "1.3.101.113" => return PublicKeyInfo::Ed448,
+    let alg = &spki.algorithm.algorithm;
+    match alg.as_bytes() {
+        [0x2b, 0x65, 0x70] => return PublicKeyInfo::Ed25519, // 1.3.101.112
+        [0x2b, 0x65, 0x71] => return PublicKeyInfo::Ed448,   // 1.3.101.113
         _ => {}
     }
     match spki.parsed() {
@@ -797,17 +914,58 @@ fn public_key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Public
                 .parameters
                 .as_ref()
                 .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
             {
-                Some(c) if c == "1.2.840.10045.3.1.7" => EcCurve::P256,
-                Some(c) if c == "1.3.132.0.34" => EcCurve::P384,
-                Some(c) if c == "1.3.132.0.35" => EcCurve::P521,
-                Some(c) => EcCurve::Other(c),
+                Some(c) => match c.as_bytes() {
+                    // 1.2.840.10045.3.1.7
+                    [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07] => EcCurve::P256,
+                    [0x2b, 0x81, 0x04, 0x00, 0x22] => EcCurve::P384, // 1.3.132.0.34
+                    [0x2b, 0x81, 0x04, 0x00, 0x23] => EcCurve::P521, // 1.3.132.0.35
+                    _ => EcCurve::Other(c.to_id_string()),
+                },
                 None => EcCurve::Other("explicit".into()),
             };
             PublicKeyInfo::Ec { curve }
         }
-        _ => PublicKeyInfo::Other { oid: alg },
+        _ => PublicKeyInfo::Other {
+            oid: alg.to_id_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_oids_are_their_dotted_forms() {
+        for (bytes, dotted) in KNOWN_OIDS {
+            let oid = Oid::new(Cow::Borrowed(bytes));
+            assert_eq!(oid.to_id_string(), dotted);
+            assert_eq!(oid_text(&oid), dotted);
+        }
+        let other = Oid::from(&[1, 2, 3, 4]).unwrap();
+        assert_eq!(oid_text(&other), "1.2.3.4");
+    }
+
+    #[test]
+    fn key_purpose_agrees_with_from_oid() {
+        for dotted in [
+            "1.3.6.1.5.5.7.3.1",
+            "1.3.6.1.5.5.7.3.2",
+            "1.3.6.1.5.5.7.3.3",
+            "1.3.6.1.5.5.7.3.4",
+            "1.3.6.1.5.5.7.3.5",
+            "1.3.6.1.5.5.7.3.8",
+            "1.3.6.1.5.5.7.3.9",
+            "1.3.6.1.5.5.7.3.17",
+            "2.5.29.37.0",
+            "2.5.29.37.1",
+            "1.3.6.1.4.1.311.10.3.12",
+        ] {
+            let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+            let oid = Oid::from(&arcs).unwrap();
+            assert_eq!(key_purpose(&oid), KeyPurpose::from_oid(dotted), "{dotted}");
+        }
     }
 }
 

@@ -33,6 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -99,7 +100,7 @@ pub struct Warning {
     /// What is wrong with this certificate, specifically.
     pub message: String,
     /// What clients do about it.
-    pub consequence: String,
+    pub consequence: Cow<'static, str>,
 }
 
 impl fmt::Display for Warning {
@@ -108,8 +109,25 @@ impl fmt::Display for Warning {
     }
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+/// `before` + `t` + ` (checked at ` + `at` + `)`, the times in RFC 3339,
+/// made in one buffer.
+fn validity_message(before: &str, t: OffsetDateTime, at: OffsetDateTime) -> String {
+    let mut out = Vec::with_capacity(before.len() + 64);
+    out.extend_from_slice(before.as_bytes());
+    push_rfc3339(&mut out, t);
+    out.extend_from_slice(b" (checked at ");
+    push_rfc3339(&mut out, at);
+    out.push(b')');
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// RFC 3339, or `Display` for a time RFC 3339 cannot express.
+fn push_rfc3339(out: &mut Vec<u8>, t: OffsetDateTime) {
+    let len = out.len();
+    if t.format_into(out, &Rfc3339).is_err() {
+        out.truncate(len);
+        out.extend_from_slice(t.to_string().as_bytes());
+    }
 }
 
 /// The warnings for one certificate. Validity is judged at `at`; with `None`
@@ -121,11 +139,7 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
         if at > v.not_after {
             out.push(Warning {
                 code: WarningCode::Expired,
-                message: format!(
-                    "expired on {} (checked at {})",
-                    rfc3339(v.not_after),
-                    rfc3339(at)
-                ),
+                message: validity_message("expired on ", v.not_after, at),
                 consequence:
                     "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
                         .into(),
@@ -133,11 +147,7 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
         } else if at < v.not_before {
             out.push(Warning {
                 code: WarningCode::NotYetValid,
-                message: format!(
-                    "not valid before {} (checked at {})",
-                    rfc3339(v.not_before),
-                    rfc3339(at)
-                ),
+                message: validity_message("not valid before ", v.not_before, at),
                 consequence:
                     "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
                         .into(),
@@ -211,4 +221,37 @@ fn weak_signature_name(oid: &str) -> Option<&'static str> {
         "1.2.840.10040.4.3" => "dsa-with-sha1",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::UtcOffset;
+    use time::macros::datetime;
+
+    /// The message as it was made before it was made in one buffer.
+    fn reference(before: &str, t: OffsetDateTime, at: OffsetDateTime) -> String {
+        let text = |t: OffsetDateTime| t.format(&Rfc3339).unwrap_or_else(|_| t.to_string());
+        format!("{before}{} (checked at {})", text(t), text(at))
+    }
+
+    #[test]
+    fn validity_message_is_rfc3339_with_display_fallback() {
+        let odd = UtcOffset::from_hms(1, 2, 3).unwrap();
+        let times = [
+            datetime!(2025-06-01 0:00 UTC),
+            datetime!(1970-01-01 0:00:00.5 UTC),
+            datetime!(9999-12-31 23:59:59 UTC),
+            datetime!(2024-02-29 12:34:56 +05:30),
+            datetime!(2024-02-29 12:34:56 UTC).to_offset(odd),
+        ];
+        for t in times {
+            for at in times {
+                assert_eq!(
+                    validity_message("expired on ", t, at),
+                    reference("expired on ", t, at)
+                );
+            }
+        }
+    }
 }

@@ -16,7 +16,6 @@
 #![allow(unsafe_code)]
 
 use std::ffi::c_void;
-use std::fmt;
 use std::mem::{offset_of, size_of};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 
@@ -38,38 +37,10 @@ use windows_sys::core::GUID;
 
 use super::{Win32Error, utf16_units_to_string};
 
-/// The kinds of HTTP.sys SSL binding, each kept in its own configuration
-/// table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BindingKind {
-    /// `ipport=`: an IP address and port (`HttpServiceConfigSSLCertInfo`).
-    /// SSTP uses the two wildcard pairs `0.0.0.0:443` and `[::]:443`.
-    IpPort,
-    /// `hostnameport=`: a host name and port, selected by SNI
-    /// (`HttpServiceConfigSslSniCertInfo`, Windows 8 / Server 2012 and later).
-    HostnamePort,
-    /// `ccs=`: a port served from the Central Certificate Store
-    /// (`HttpServiceConfigSslCcsCertInfo`, Windows 8 / Server 2012 and later).
-    CentralCertificateStore,
-}
+pub use super::records::{BindingKind, RawBindingEndpoint, RawSslBinding, SslBindings};
 
 impl BindingKind {
-    /// All kinds, in the order [`query_ssl_bindings`] reads them.
-    pub const ALL: [Self; 3] = [
-        Self::IpPort,
-        Self::HostnamePort,
-        Self::CentralCertificateStore,
-    ];
-
-    /// The name of the `HTTP_SERVICE_CONFIG_ID` this kind is queried with.
-    pub fn config_id_name(self) -> &'static str {
-        match self {
-            Self::IpPort => "HttpServiceConfigSSLCertInfo",
-            Self::HostnamePort => "HttpServiceConfigSslSniCertInfo",
-            Self::CentralCertificateStore => "HttpServiceConfigSslCcsCertInfo",
-        }
-    }
-
+    /// The `HTTP_SERVICE_CONFIG_ID` this kind is queried with.
     fn config_id(self) -> HTTP_SERVICE_CONFIG_ID {
         match self {
             Self::IpPort => HttpServiceConfigSSLCertInfo,
@@ -77,103 +48,6 @@ impl BindingKind {
             Self::CentralCertificateStore => HttpServiceConfigSslCcsCertInfo,
         }
     }
-}
-
-impl fmt::Display for BindingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::IpPort => "IP:port",
-            Self::HostnamePort => "hostname:port",
-            Self::CentralCertificateStore => "central certificate store",
-        })
-    }
-}
-
-/// What a binding is keyed on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RawBindingEndpoint {
-    /// An IP address and port, e.g. `0.0.0.0:443` or `[::]:443`.
-    IpPort(SocketAddr),
-    /// A host name and port (SNI), e.g. `vpn.example.com:443`.
-    HostnamePort {
-        /// The host name, as stored.
-        hostname: String,
-        /// The port.
-        port: u16,
-    },
-    /// A Central Certificate Store port, `ccs=<port>`.
-    CentralCertificateStore {
-        /// The port.
-        port: u16,
-    },
-}
-
-impl RawBindingEndpoint {
-    /// The kind of binding this endpoint belongs to.
-    pub fn kind(&self) -> BindingKind {
-        match self {
-            Self::IpPort(_) => BindingKind::IpPort,
-            Self::HostnamePort { .. } => BindingKind::HostnamePort,
-            Self::CentralCertificateStore { .. } => BindingKind::CentralCertificateStore,
-        }
-    }
-}
-
-impl fmt::Display for RawBindingEndpoint {
-    /// As `netsh` writes it: `0.0.0.0:443`, `[::]:443`, `host:443`,
-    /// `ccs=443`... except that `netsh` prints the port of a CCS binding
-    /// without the `ccs=`; the prefix keeps the kinds apart here.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::IpPort(address) => write!(f, "{address}"),
-            Self::HostnamePort { hostname, port } => write!(f, "{hostname}:{port}"),
-            Self::CentralCertificateStore { port } => write!(f, "ccs={port}"),
-        }
-    }
-}
-
-/// One HTTP.sys SSL binding, as `HttpQueryServiceConfiguration` returned it
-/// (the fields of `HTTP_SERVICE_CONFIG_SSL_PARAM`, not interpreted).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawSslBinding {
-    /// What the binding is keyed on.
-    pub endpoint: RawBindingEndpoint,
-    /// The certificate hash (`pSslHash`, `SslHashLength` bytes): normally the
-    /// 20-byte SHA-1 thumbprint; empty for CCS bindings.
-    pub cert_hash: Vec<u8>,
-    /// The application id, lowercase with braces:
-    /// `{ba195980-cd49-458b-9e23-c84ee0adcd75}` for SSTP.
-    pub app_id: String,
-    /// The certificate store name (`pSslCertStoreName`), e.g. `MY`; `None`
-    /// when not set (HTTP.sys then uses `MY`).
-    pub cert_store_name: Option<String>,
-    /// `DefaultCertCheckMode` (netsh "Verify Client Certificate Revocation"
-    /// and related bits).
-    pub default_cert_check_mode: u32,
-    /// `DefaultRevocationFreshnessTime`, in seconds.
-    pub default_revocation_freshness_time: u32,
-    /// `DefaultRevocationUrlRetrievalTimeout`, in milliseconds.
-    pub default_revocation_url_retrieval_timeout: u32,
-    /// `pDefaultSslCtlIdentifier`, if set.
-    pub default_ssl_ctl_identifier: Option<String>,
-    /// `pDefaultSslCtlStoreName`, if set.
-    pub default_ssl_ctl_store_name: Option<String>,
-    /// `DefaultFlags` (`HTTP_SERVICE_CONFIG_SSL_FLAG_*`: negotiate client
-    /// certificate, use DS mapper, no raw filter, reject, …).
-    pub default_flags: u32,
-}
-
-/// All bindings, and the kinds this system could not be asked about.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SslBindings {
-    /// Every binding: IP:port ones first, then hostname:port, then CCS, each
-    /// in the order HTTP.sys enumerates them.
-    pub bindings: Vec<RawSslBinding>,
-    /// Kinds whose table this system rejected as unknown or unsupported
-    /// (older Windows have no SNI or CCS bindings); empty on current
-    /// releases. The IP:port table is never listed here: failing to read it
-    /// is an error.
-    pub unsupported_kinds: Vec<BindingKind>,
 }
 
 /// Why the HTTP.sys configuration could not be read.

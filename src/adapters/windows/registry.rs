@@ -23,33 +23,9 @@ use super::{Win32Error, to_wide, utf16_units_to_string};
 /// `HKEY_LOCAL_MACHINE`.
 pub const SSTP_PARAMETERS_SUBKEY: &str = r"SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters";
 
-/// `REG_SZ`: a NUL-terminated UTF-16 string.
-pub const REG_SZ: u32 = 1;
-/// `REG_EXPAND_SZ`: a UTF-16 string with `%VARIABLE%` references.
-pub const REG_EXPAND_SZ: u32 = 2;
-/// `REG_BINARY`: raw bytes (the certificate hashes).
-pub const REG_BINARY: u32 = 3;
-/// `REG_DWORD`: a 32-bit little-endian number.
-pub const REG_DWORD: u32 = 4;
-/// `REG_MULTI_SZ`: a list of UTF-16 strings.
-pub const REG_MULTI_SZ: u32 = 7;
-/// `REG_QWORD`: a 64-bit little-endian number.
-pub const REG_QWORD: u32 = 11;
-
-/// One registry value, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRegistryValue {
-    /// The value's name (empty for the key's default value). Registry value
-    /// names are case-insensitive; this is the stored spelling. An unpaired
-    /// UTF-16 surrogate in the stored name becomes U+FFFD.
-    pub name: String,
-    /// The `REG_*` type number, e.g. [`REG_DWORD`] (4) or [`REG_BINARY`]
-    /// (3). Any number can be stored; unknown ones are kept as they are.
-    pub value_type: u32,
-    /// The data bytes, exactly as stored (a `REG_DWORD` is 4 little-endian
-    /// bytes only if whoever wrote it made it so).
-    pub data: Vec<u8>,
-}
+pub use super::records::{
+    REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ, RawRegistryValue,
+};
 
 /// Why a registry key could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -10,8 +10,6 @@
 #![allow(unsafe_code)]
 
 use std::ffi::c_void;
-use std::fmt;
-use std::str::FromStr;
 
 use windows_sys::Win32::Foundation::{CRYPT_E_NOT_FOUND, ERROR_MORE_DATA, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Security::Cryptography::{
@@ -24,26 +22,9 @@ use windows_sys::Win32::Security::Cryptography::{
 
 use super::{Win32Error, last_error_code, to_wide, utf16_bytes_to_string};
 
-/// Which registry hive a system store lives under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SystemStoreLocation {
-    /// `CERT_SYSTEM_STORE_LOCAL_MACHINE`: the computer's stores ("Local
-    /// Computer" in the certificates snap-in). The SSTP service uses this one.
-    LocalMachine,
-    /// `CERT_SYSTEM_STORE_CURRENT_USER`: the stores of the user running the
-    /// program.
-    CurrentUser,
-}
+pub use super::records::{RawStoreEntry, StoreNameError, SystemStoreLocation, SystemStoreName};
 
 impl SystemStoreLocation {
-    /// The name used in store paths: `LocalMachine` or `CurrentUser`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::LocalMachine => "LocalMachine",
-            Self::CurrentUser => "CurrentUser",
-        }
-    }
-
     /// The `CERT_SYSTEM_STORE_*` location flag for `CertOpenStore`.
     fn flag(self) -> u32 {
         match self {
@@ -51,132 +32,6 @@ impl SystemStoreLocation {
             Self::CurrentUser => CERT_SYSTEM_STORE_CURRENT_USER,
         }
     }
-}
-
-impl fmt::Display for SystemStoreLocation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A system certificate store: a location and a store name, written
-/// `LocalMachine\MY` (the store SSTP uses) or `CurrentUser\MY`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SystemStoreName {
-    location: SystemStoreLocation,
-    name: String,
-}
-
-impl SystemStoreName {
-    /// `LocalMachine\MY`, the store the SSTP service reads.
-    pub fn local_machine_my() -> Self {
-        Self {
-            location: SystemStoreLocation::LocalMachine,
-            name: "MY".to_owned(),
-        }
-    }
-
-    /// A store `name` (such as `MY`, `Root`, `WebHosting`) at `location`.
-    ///
-    /// The name must be non-empty and contain neither `\` nor NUL.
-    pub fn new(location: SystemStoreLocation, name: &str) -> Result<Self, StoreNameError> {
-        if name.is_empty() {
-            return Err(StoreNameError::EmptyName);
-        }
-        if let Some(bad) = name.chars().find(|&c| c == '\\' || c == '\0') {
-            return Err(StoreNameError::InvalidCharacter {
-                name: name.to_owned(),
-                character: bad,
-            });
-        }
-        Ok(Self {
-            location,
-            name: name.to_owned(),
-        })
-    }
-
-    /// Where the store lives.
-    pub fn location(&self) -> SystemStoreLocation {
-        self.location
-    }
-
-    /// The store's name, as given (system store names are case-insensitive).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl fmt::Display for SystemStoreName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\\{}", self.location, self.name)
-    }
-}
-
-impl FromStr for SystemStoreName {
-    type Err = StoreNameError;
-
-    /// Parses `LocalMachine\MY` or `CurrentUser\MY`; the location is matched
-    /// case-insensitively, and PowerShell's `Cert:\` prefix is accepted.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        let path = match trimmed.get(..6) {
-            Some(prefix) if prefix.eq_ignore_ascii_case("cert:\\") => &trimmed[6..],
-            _ => trimmed,
-        };
-        let Some((location, name)) = path.split_once('\\') else {
-            return Err(StoreNameError::MissingSeparator(text.to_owned()));
-        };
-        let location = if location.eq_ignore_ascii_case("LocalMachine") {
-            SystemStoreLocation::LocalMachine
-        } else if location.eq_ignore_ascii_case("CurrentUser") {
-            SystemStoreLocation::CurrentUser
-        } else {
-            return Err(StoreNameError::UnknownLocation(location.to_owned()));
-        };
-        Self::new(location, name)
-    }
-}
-
-/// Why a text is not a system store name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreNameError {
-    /// No `\` between location and store name.
-    #[error(
-        "`{0}` is not a store path: expected `LocalMachine\\<store>` or `CurrentUser\\<store>`"
-    )]
-    MissingSeparator(String),
-    /// The part before `\` is neither `LocalMachine` nor `CurrentUser`.
-    #[error("unknown store location `{0}`: expected `LocalMachine` or `CurrentUser`")]
-    UnknownLocation(String),
-    /// Nothing after the `\`.
-    #[error("the store name is empty")]
-    EmptyName,
-    /// The store name contains a character a system store name cannot have.
-    #[error("store name `{name}` contains {character:?}, which a store name cannot contain")]
-    InvalidCharacter {
-        /// The name as given.
-        name: String,
-        /// The offending character.
-        character: char,
-    },
-}
-
-/// One certificate of a system store, as the operating system returned it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawStoreEntry {
-    /// The certificate's DER encoding (`CERT_CONTEXT::pbCertEncoded`).
-    pub der: Vec<u8>,
-    /// Whether the entry has the key-provider property
-    /// (`CERT_KEY_PROV_INFO_PROP_ID`), i.e. a *linked* private key. Only its
-    /// presence is checked; the key is never opened.
-    pub has_key_provider_info: bool,
-    /// The EKU *property* of the store entry (`CERT_ENHKEY_USAGE_PROP_ID`) as
-    /// dotted OIDs, in their stored order: `None` when the entry has no such
-    /// property, `Some(vec![])` when it is present but lists no usage.
-    /// Distinct from the certificate's EKU *extension*, which is in `der`.
-    pub eku_property: Option<Vec<String>>,
-    /// The friendly name (`CERT_FRIENDLY_NAME_PROP_ID`), if one is set.
-    pub friendly_name: Option<String>,
 }
 
 /// Why a system store could not be read.
@@ -239,8 +94,25 @@ pub enum StoreError {
 /// system enumerates them.
 ///
 /// The store must exist (`CERT_STORE_OPEN_EXISTING_FLAG`): a misspelt store
-/// name is an error rather than an empty store.
+/// name is an error rather than an empty store. The first entry that cannot
+/// be read fails the whole read; [`read_system_store_entries`] reports such
+/// entries one by one instead.
 pub fn read_system_store(store: &SystemStoreName) -> Result<Vec<RawStoreEntry>, StoreError> {
+    read_system_store_entries(store)?.into_iter().collect()
+}
+
+/// Reads every certificate of `store`, read-only, in the order the operating
+/// system enumerates them, with one result per certificate.
+///
+/// An entry whose encoding or properties cannot be read
+/// ([`StoreError::EmptyCertificate`], [`StoreError::Property`],
+/// [`StoreError::MalformedEkuProperty`]) is an `Err` in its place, and the
+/// entries after it are still read. Only a store that cannot be opened
+/// ([`StoreError::Open`]) or enumerated ([`StoreError::Enumerate`]) fails
+/// the whole read.
+pub fn read_system_store_entries(
+    store: &SystemStoreName,
+) -> Result<Vec<Result<RawStoreEntry, StoreError>>, StoreError> {
     let label = store.to_string();
     let handle = StoreHandle::open_read_only(store).map_err(|error| StoreError::Open {
         store: label.clone(),
@@ -269,7 +141,7 @@ pub fn read_system_store(store: &SystemStoreName) -> Result<Vec<RawStoreEntry>, 
             });
         }
         current = ContextGuard(next);
-        entries.push(read_entry(&current, &label, entries.len())?);
+        entries.push(read_entry(&current, &label, entries.len()));
     }
     Ok(entries)
 }
@@ -590,35 +462,6 @@ fn oid_to_dotted(content: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_store_paths() {
-        let parsed: SystemStoreName = "LocalMachine\\MY".parse().unwrap();
-        assert_eq!(parsed, SystemStoreName::local_machine_my());
-        assert_eq!(parsed.to_string(), "LocalMachine\\MY");
-        let user: SystemStoreName = "cert:\\currentuser\\My".parse().unwrap();
-        assert_eq!(user.location(), SystemStoreLocation::CurrentUser);
-        assert_eq!(user.name(), "My");
-        assert_eq!(
-            "MY".parse::<SystemStoreName>(),
-            Err(StoreNameError::MissingSeparator("MY".into()))
-        );
-        assert_eq!(
-            "Machine\\MY".parse::<SystemStoreName>(),
-            Err(StoreNameError::UnknownLocation("Machine".into()))
-        );
-        assert_eq!(
-            "LocalMachine\\".parse::<SystemStoreName>(),
-            Err(StoreNameError::EmptyName)
-        );
-        assert!(matches!(
-            "LocalMachine\\A\\B".parse::<SystemStoreName>(),
-            Err(StoreNameError::InvalidCharacter {
-                character: '\\',
-                ..
-            })
-        ));
-    }
 
     #[test]
     fn decodes_eku_property() {

@@ -14,6 +14,7 @@ mod check_host;
 mod diagnose;
 mod input;
 mod inspect;
+mod live;
 mod output;
 mod plan_change;
 mod select;

@@ -1,4 +1,4 @@
-//! `sstp-cert select --store DIR`
+//! `sstp-cert select [--store DIR | --store windows:LocalMachine\MY]`
 
 use serde::Serialize;
 use sstp_cert::model::choice::{Choice, ChoiceOptions, Policy, choose};
@@ -6,15 +6,16 @@ use sstp_cert::model::hostname::ReferenceId;
 use sstp_cert::model::store::EntryProblem;
 
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
-use crate::store_arg::{StoreArg, open_store};
+use crate::store_arg::{StoreArg, open_store, store_or_default};
 use crate::{CliError, Outcome};
 
 /// Arguments of `select`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The store: a directory of certificate files (sorted by name = store order).
+    /// The store: a directory of certificate files (sorted by name = store
+    /// order), or windows:LocalMachine\MY (Windows only; the default there).
     #[arg(long)]
-    store: StoreArg,
+    store: Option<StoreArg>,
     /// Judge validity at this RFC 3339 time instead of now.
     #[arg(long)]
     at: Option<String>,
@@ -41,7 +42,7 @@ struct Report<'a> {
 
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
-    let store = open_store(&a.store)?;
+    let store = open_store(&store_or_default(a.store)?)?;
     let snapshot = store.load()?;
     let policy = if a.strict {
         Policy::STRICT

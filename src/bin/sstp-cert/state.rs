@@ -1,5 +1,7 @@
 //! Loading a machine's state from the files a person saved: the store, the
-//! `netsh http show sslcert` output and the registry export.
+//! `netsh http show sslcert` output and the registry export — or, on
+//! Windows with a Windows store (the default there), from the machine
+//! itself for whatever no file was given for.
 
 use std::path::PathBuf;
 
@@ -13,21 +15,25 @@ use sstp_cert::model::store::{EntryProblem, StoreEntry};
 
 use crate::CliError;
 use crate::input::read_limited;
-use crate::store_arg::{StoreArg, open_store};
+use crate::live;
+use crate::store_arg::{StoreArg, open_store, store_or_default};
 
 /// Where the state comes from.
 #[derive(Debug, clap::Args)]
 pub struct StateArgs {
-    /// The certificate store: a directory of certificate files.
+    /// The certificate store: a directory of certificate files, or
+    /// windows:LocalMachine\MY (Windows only; the default there).
     #[arg(long)]
-    pub store: StoreArg,
+    pub store: Option<StoreArg>,
     /// Saved `netsh http show sslcert` output (UTF-16 or UTF-8). Without it,
-    /// HTTP.sys is taken to have no SSL bindings.
+    /// the live HTTP.sys bindings when the store is a Windows store (on
+    /// Windows); otherwise HTTP.sys is taken to have no SSL bindings.
     #[arg(long)]
     pub netsh: Option<PathBuf>,
     /// A `.reg` export or `reg query` output of
     /// HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters. Without it,
-    /// every value takes its default.
+    /// the live key when the store is a Windows store (on Windows);
+    /// otherwise every value takes its default.
     #[arg(long)]
     pub registry: Option<PathBuf>,
 }
@@ -48,13 +54,22 @@ pub struct State {
 impl StateArgs {
     /// Reads the store and the files.
     pub fn load(&self) -> Result<State, CliError> {
-        let store = open_store(&self.store)?;
+        let store_arg = store_or_default(self.store.clone())?;
+        // The machine itself is asked only when its own store is read: a
+        // directory store is someone's saved state, not this machine's.
+        let live = cfg!(windows) && matches!(store_arg, StoreArg::Windows(_));
+        let store = open_store(&store_arg)?;
         let snapshot = store.load()?;
         let mut notes = Vec::new();
         let listing = match &self.netsh {
             Some(p) => {
                 let bytes = read_limited(p, MAX_NETSH_INPUT)?;
                 parse_sslcert_show(&bytes).map_err(|e| CliError(format!("{}: {e}", p.display())))?
+            }
+            None if live => {
+                let bindings = live::bindings()?;
+                notes.extend(bindings.notes());
+                bindings.listing()
             }
             None => {
                 notes.push("no --netsh file: HTTP.sys is taken to have no SSL bindings".to_owned());
@@ -67,6 +82,11 @@ impl StateArgs {
                 parse_registry_text(&bytes)
                     .map_err(|e| CliError(format!("{}: {e}", p.display())))?
                     .values
+            }
+            None if live => {
+                let registry = live::registry()?;
+                notes.extend(registry.note());
+                registry.values
             }
             None => {
                 notes.push(

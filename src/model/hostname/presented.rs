@@ -153,72 +153,204 @@ pub(crate) enum DnsPattern<'a> {
     },
 }
 
+/// Byte classes for [`classify`]: a letter, digit, `-` or `_`; a dot; a
+/// `*`; NUL; a byte of a non-ASCII character; anything else is 0.
+const LDH: u8 = 1;
+const DOT: u8 = 2;
+const STAR: u8 = 4;
+const NUL: u8 = 8;
+const HIGH: u8 = 16;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            LDH
+        } else if c == b'.' {
+            DOT
+        } else if c == b'*' {
+            STAR
+        } else if c == 0 {
+            NUL
+        } else if c >= 0x80 {
+            HIGH
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Classifies a presented dNSName or CN (see the [module table](self)).
+///
+/// One pass over the bytes gathers everything the rules need (NUL,
+/// non-ASCII, where the `*`s are, whether each label is valid); the rules
+/// are then applied in the order of the module table.
 pub(crate) fn classify(name: &str) -> Result<DnsPattern<'_>, Rule> {
-    if name.contains('\0') {
+    let b = name.as_bytes();
+    // Classes seen before the first dot ([0]) and after it ([1]).
+    let mut seen = [0u8; 2];
+    let mut first_dot = None;
+    // Label syntax: the first label, and all labels after the first dot.
+    let mut first_ok = true;
+    let mut rest_ok = true;
+    let mut start = 0;
+    // The classes every byte of the current label has (LDH: all valid).
+    let mut label_all = LDH;
+    let mut close = |start: usize, end: usize, label_all: u8, first: bool| {
+        let label = &b[start..end];
+        let ok = label_all & LDH != 0
+            && !label.is_empty()
+            && label.len() <= MAX_LABEL_LEN
+            && label[0] != b'-'
+            && label[label.len() - 1] != b'-';
+        if first {
+            first_ok = ok;
+        } else {
+            rest_ok &= ok;
+        }
+    };
+    for (i, &c) in b.iter().enumerate() {
+        let class = CLASS[usize::from(c)];
+        if class == DOT {
+            close(start, i, label_all, first_dot.is_none());
+            first_dot.get_or_insert(i);
+            start = i + 1;
+            label_all = LDH;
+            continue;
+        }
+        seen[usize::from(first_dot.is_some())] |= class;
+        label_all &= class;
+    }
+    close(start, b.len(), label_all, first_dot.is_none());
+    let all = seen[0] | seen[1];
+    let nul = all & NUL != 0;
+    let non_ascii = all & HIGH != 0;
+    let star_in_first = seen[0] & STAR != 0;
+    let star_in_rest = seen[1] & STAR != 0;
+
+    if nul {
         return Err(Rule::PresentedContainsNul);
     }
-    if !name.is_ascii() {
+    if non_ascii {
         return Err(Rule::PresentedNotAscii);
     }
-    if name.is_empty() {
+    if b.is_empty() {
         return Err(Rule::PresentedInvalidSyntax);
     }
-    if name.ends_with('.') {
+    if b[b.len() - 1] == b'.' {
         return Err(Rule::PresentedTrailingDot);
     }
-    let (first, rest) = match name.split_once('.') {
-        Some((first, rest)) => (first, Some(rest)),
-        None => (name, None),
-    };
-    if first == "*" {
-        let Some(suffix) = rest else {
+    let first_len = first_dot.unwrap_or(b.len());
+    if first_len == 1 && b[0] == b'*' {
+        let Some(dot) = first_dot else {
             return Err(Rule::BareWildcard);
         };
-        if suffix.contains('*') {
+        if star_in_rest {
             return Err(Rule::WildcardNotLeftmost);
         }
-        check_syntax(suffix)?;
-        // "*." + suffix must itself fit the DNS limit.
-        if name.len() > MAX_DNS_NAME_LEN {
+        let suffix = &name[dot + 1..];
+        // The suffix's labels, and "*." + suffix within the DNS limit.
+        if !rest_ok || name.len() > MAX_DNS_NAME_LEN {
             return Err(Rule::PresentedInvalidSyntax);
         }
         return Ok(DnsPattern::Wildcard { suffix });
     }
-    if first.contains('*') {
+    if star_in_first {
         return Err(Rule::PartialWildcard);
     }
-    if rest.is_some_and(|r| r.contains('*')) {
+    if star_in_rest {
         return Err(Rule::WildcardNotLeftmost);
     }
-    check_syntax(name)?;
-    Ok(DnsPattern::Exact(name))
-}
-
-/// LDH-and-underscore labels, no empty label, label and name lengths.
-fn check_syntax(name: &str) -> Result<(), Rule> {
-    if name.is_empty() || name.len() > MAX_DNS_NAME_LEN {
+    if !first_ok || !rest_ok || name.len() > MAX_DNS_NAME_LEN {
         return Err(Rule::PresentedInvalidSyntax);
     }
-    for label in name.split('.') {
-        let ok = !label.is_empty()
-            && label.len() <= MAX_LABEL_LEN
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !ok {
-            return Err(Rule::PresentedInvalidSyntax);
-        }
-    }
-    Ok(())
+    Ok(DnsPattern::Exact(name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use DnsPattern::*;
+
+    /// The straightforward implementation (several passes), kept as the
+    /// oracle for the one-pass [`classify`].
+    fn classify_reference(name: &str) -> Result<DnsPattern<'_>, Rule> {
+        if name.contains('\0') {
+            return Err(Rule::PresentedContainsNul);
+        }
+        if !name.is_ascii() {
+            return Err(Rule::PresentedNotAscii);
+        }
+        if name.is_empty() {
+            return Err(Rule::PresentedInvalidSyntax);
+        }
+        if name.ends_with('.') {
+            return Err(Rule::PresentedTrailingDot);
+        }
+        let (first, rest) = match name.split_once('.') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (name, None),
+        };
+        if first == "*" {
+            let Some(suffix) = rest else {
+                return Err(Rule::BareWildcard);
+            };
+            if suffix.contains('*') {
+                return Err(Rule::WildcardNotLeftmost);
+            }
+            reference_syntax(suffix)?;
+            // "*." + suffix must itself fit the DNS limit.
+            if name.len() > MAX_DNS_NAME_LEN {
+                return Err(Rule::PresentedInvalidSyntax);
+            }
+            return Ok(DnsPattern::Wildcard { suffix });
+        }
+        if first.contains('*') {
+            return Err(Rule::PartialWildcard);
+        }
+        if rest.is_some_and(|r| r.contains('*')) {
+            return Err(Rule::WildcardNotLeftmost);
+        }
+        reference_syntax(name)?;
+        Ok(DnsPattern::Exact(name))
+    }
+
+    /// LDH-and-underscore labels, no empty label, label and name lengths.
+    fn reference_syntax(name: &str) -> Result<(), Rule> {
+        if name.is_empty() || name.len() > MAX_DNS_NAME_LEN {
+            return Err(Rule::PresentedInvalidSyntax);
+        }
+        for label in name.split('.') {
+            let ok = !label.is_empty()
+                && label.len() <= MAX_LABEL_LEN
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !ok {
+                return Err(Rule::PresentedInvalidSyntax);
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_agrees_with_the_reference(
+            name in "([a-zA-Z0-9*._\\- ]|\u{0}|é){0,70}",
+            long in "[a*.-]{0,3}(a{1,70}[.]){3,5}[a-]{0,70}",
+        ) {
+            proptest::prop_assert_eq!(classify(&name), classify_reference(&name));
+            proptest::prop_assert_eq!(classify(&long), classify_reference(&long));
+            let wild = format!("*.{long}");
+            proptest::prop_assert_eq!(classify(&wild), classify_reference(&wild));
+        }
+    }
 
     #[test]
     fn classification_table() {

@@ -38,6 +38,7 @@
 //! # Ok::<(), sstp_cert::model::hostname::HostError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -187,7 +188,18 @@ impl Profile {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check(self, cert: &Certificate, host: &ReferenceId) -> ProfileVerdict {
-        let name = self.check_names(cert.names(), host);
+        self.check_with(cert, host, &mut Classified::default())
+    }
+
+    /// [`Profile::check`], sharing the classification of the presented
+    /// names with the other profiles checked for the same certificate.
+    pub(crate) fn check_with<'c>(
+        self,
+        cert: &'c Certificate,
+        host: &ReferenceId,
+        classified: &mut Classified<'c>,
+    ) -> ProfileVerdict {
+        let name = self.check_names_with(cert.names(), host, classified);
         let eku = self.check_eku(cert.eku());
         let warnings = if self.checks_names() {
             Vec::new()
@@ -212,7 +224,7 @@ impl Profile {
     }
 
     /// What the client does with a certificate it does not accept.
-    fn consequence(self, name_ok: bool, eku_ok: bool) -> Option<String> {
+    fn consequence(self, name_ok: bool, eku_ok: bool) -> Option<Cow<'static, str>> {
         let name = match self {
             Profile::WindowsClient => {
                 "the Windows SSTP client fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect; it offers no \"continue anyway\""
@@ -236,9 +248,9 @@ impl Profile {
         };
         match (name_ok, eku_ok) {
             (true, true) => None,
-            (false, true) => Some(name.to_owned()),
-            (true, false) => Some(eku.to_owned()),
-            (false, false) => Some(format!("{name}; {eku}")),
+            (false, true) => Some(Cow::Borrowed(name)),
+            (true, false) => Some(Cow::Borrowed(eku)),
+            (false, false) => Some(Cow::Owned(format!("{name}; {eku}"))),
         }
     }
 
@@ -256,6 +268,15 @@ impl Profile {
     /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
     /// ```
     pub fn check_names(self, names: &Names, host: &ReferenceId) -> NameVerdict {
+        self.check_names_with(names, host, &mut Classified::default())
+    }
+
+    fn check_names_with<'n>(
+        self,
+        names: &'n Names,
+        host: &ReferenceId,
+        classified: &mut Classified<'n>,
+    ) -> NameVerdict {
         let Some(wildcard) = self.wildcard_rule() else {
             return NameVerdict {
                 matched: true,
@@ -265,22 +286,27 @@ impl Profile {
             };
         };
         let cn_allowed = self == Profile::WindowsClient && names.dns.is_empty();
-        let mut rejected = Vec::new();
-        for id in PresentedId::all(names) {
-            let rule = match (&id, host) {
-                (PresentedId::DnsName(p), ReferenceId::Dns(r)) => match_dns(p, r, wildcard),
-                (PresentedId::CommonName(p), ReferenceId::Dns(r)) if cn_allowed => {
-                    match_dns(p, r, wildcard)
-                }
-                (PresentedId::CommonName(_), _) if self == Profile::Rfc9525 => Rule::CnNotUsed,
-                (PresentedId::CommonName(_), ReferenceId::Dns(_)) => Rule::CnIgnoredDnsSanPresent,
-                (PresentedId::IpAddress(p), ReferenceId::Ip(r)) => match_ip(*p, *r),
-                (PresentedId::IpAddress(_), ReferenceId::Dns(_)) => Rule::DnsReferenceVsIpSan,
-                (PresentedId::DnsName(_) | PresentedId::CommonName(_), ReferenceId::Ip(_)) => {
-                    Rule::IpReferenceVsName
-                }
-            };
+        let mut rule_for = |i: usize, id: Presented<'n>| match (id, host) {
+            (Presented::Dns(p), ReferenceId::Dns(r)) => {
+                match_dns(classified.get(i, p), r, wildcard)
+            }
+            (Presented::Cn(p), ReferenceId::Dns(r)) if cn_allowed => {
+                match_dns(classified.get(i, p), r, wildcard)
+            }
+            (Presented::Cn(_), _) if self == Profile::Rfc9525 => Rule::CnNotUsed,
+            (Presented::Cn(_), ReferenceId::Dns(_)) => Rule::CnIgnoredDnsSanPresent,
+            (Presented::Ip(p), ReferenceId::Ip(r)) => match_ip(p, *r),
+            (Presented::Ip(_), ReferenceId::Dns(_)) => Rule::DnsReferenceVsIpSan,
+            (Presented::Dns(_) | Presented::Cn(_), ReferenceId::Ip(_)) => Rule::IpReferenceVsName,
+        };
+        // First pass: the rules only, nothing allocated, the first few kept;
+        // a match ends it. Identifiers are copied into the verdict only
+        // once the verdict is known.
+        let mut first_rules = [Rule::NoIdentifiers; FIRST_RULES];
+        for (i, id) in Presented::all(names).enumerate() {
+            let rule = rule_for(i, id);
             if rule.is_match() {
+                let id = id.to_owned();
                 return NameVerdict {
                     matched: true,
                     reasons: vec![NameReason::new(Some(id.clone()), rule)],
@@ -288,7 +314,18 @@ impl Profile {
                     name_checked: true,
                 };
             }
-            rejected.push(NameReason::new(Some(id), rule));
+            if let Some(slot) = first_rules.get_mut(i) {
+                *slot = rule;
+            }
+        }
+        let count = names.dns.len() + names.ips.len() + names.common_names.len();
+        let mut rejected = Vec::with_capacity(count.max(1));
+        for (i, id) in Presented::all(names).enumerate() {
+            let rule = first_rules
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| rule_for(i, id));
+            rejected.push(NameReason::new(Some(id.to_owned()), rule));
         }
         if rejected.is_empty() {
             rejected.push(NameReason::new(None, Rule::NoIdentifiers));
@@ -330,16 +367,17 @@ impl Profile {
             rule,
             EkuRule::NoEkuExtension | EkuRule::ServerAuth | EkuRule::AnyPurpose
         );
-        let explanation = match (rule, self) {
-            (EkuRule::NoEkuExtension, _) => "no EKU extension: valid for all uses".to_owned(),
-            (EkuRule::ServerAuth, _) => "Server Authentication is listed".to_owned(),
+        let explanation: Cow<'static, str> = match (rule, self) {
+            (EkuRule::NoEkuExtension, _) => "no EKU extension: valid for all uses".into(),
+            (EkuRule::ServerAuth, _) => "Server Authentication is listed".into(),
             (EkuRule::AnyPurpose, _) => {
-                "anyExtendedKeyUsage is listed; the Windows client accepts Any Purpose".to_owned()
+                "anyExtendedKeyUsage is listed; the Windows client accepts Any Purpose".into()
             }
             (EkuRule::AnyPurposeNotServerAuth, _) => format!(
                 "anyExtendedKeyUsage without Server Authentication: {} requires serverAuth itself",
                 self.title()
-            ),
+            )
+            .into(),
             (_, Profile::WindowsClient) => format!(
                 "{}: the Windows SSTP client refuses the server certificate (client Event 16: EKU is neither Server Authentication nor Any Purpose)",
                 if rule == EkuRule::EmptyEku {
@@ -347,7 +385,8 @@ impl Profile {
                 } else {
                     "neither Server Authentication nor Any Purpose"
                 }
-            ),
+            )
+            .into(),
             (_, _) => format!(
                 "{}: {} refuses the server certificate",
                 if rule == EkuRule::EmptyEku {
@@ -356,7 +395,8 @@ impl Profile {
                     "Server Authentication is not listed"
                 },
                 self.title()
-            ),
+            )
+            .into(),
         };
         EkuVerdict {
             accepted,
@@ -367,8 +407,61 @@ impl Profile {
     }
 }
 
-fn match_dns(presented: &str, reference: &DnsName, wildcard: WildcardRule) -> Rule {
-    match classify(presented) {
+/// How many rules of the first pass of [`Profile::check_names`] are kept
+/// for the second, and how many classifications [`Classified`] keeps (for
+/// identifiers past these, the work is done again).
+const FIRST_RULES: usize = 8;
+
+/// A presented identifier, borrowed from [`Names`]: [`PresentedId`] without
+/// the copy.
+#[derive(Clone, Copy)]
+enum Presented<'a> {
+    Dns(&'a str),
+    Ip(IpAddr),
+    Cn(&'a str),
+}
+
+impl<'a> Presented<'a> {
+    /// In the order of [`PresentedId::all`].
+    fn all(names: &'a Names) -> impl Iterator<Item = Presented<'a>> + 'a {
+        let dns = names.dns.iter().map(|s| Presented::Dns(s));
+        let ips = names.ips.iter().map(|&ip| Presented::Ip(ip));
+        let cns = names.common_names.iter().map(|s| Presented::Cn(s));
+        dns.chain(ips).chain(cns)
+    }
+
+    fn to_owned(self) -> PresentedId {
+        match self {
+            Presented::Dns(s) => PresentedId::DnsName(s.to_owned()),
+            Presented::Ip(ip) => PresentedId::IpAddress(ip),
+            Presented::Cn(s) => PresentedId::CommonName(s.to_owned()),
+        }
+    }
+}
+
+/// The classification of a certificate's first presented names (by their
+/// position in [`Presented::all`]), made once for all the profiles that
+/// check the certificate: it depends on the name only.
+#[derive(Default)]
+pub(crate) struct Classified<'n> {
+    slots: [Option<Result<DnsPattern<'n>, Rule>>; FIRST_RULES],
+}
+
+impl<'n> Classified<'n> {
+    fn get(&mut self, index: usize, name: &'n str) -> Result<DnsPattern<'n>, Rule> {
+        match self.slots.get_mut(index) {
+            Some(slot) => *slot.get_or_insert_with(|| classify(name)),
+            None => classify(name),
+        }
+    }
+}
+
+fn match_dns(
+    classified: Result<DnsPattern<'_>, Rule>,
+    reference: &DnsName,
+    wildcard: WildcardRule,
+) -> Rule {
+    match classified {
         Err(rule) => rule,
         Ok(DnsPattern::Exact(p)) => {
             if p.eq_ignore_ascii_case(reference.as_str()) {

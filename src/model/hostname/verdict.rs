@@ -21,12 +21,13 @@
 //!
 //! Every [`Rule`] and [`EkuRule`] has a stable kebab-case code.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
 
 use super::presented::PresentedId;
-use super::profile::Profile;
+use super::profile::{Classified, Profile};
 use super::reference::ReferenceId;
 use crate::model::certificate::Certificate;
 use crate::model::eku::KeyPurpose;
@@ -340,7 +341,7 @@ pub struct EkuVerdict {
     /// extension.
     pub purposes: Option<Vec<KeyPurpose>>,
     /// What the client does, in words.
-    pub explanation: String,
+    pub explanation: Cow<'static, str>,
 }
 
 /// The kinds of [`HostWarning`], with stable kebab-case codes.
@@ -391,7 +392,7 @@ pub struct HostWarning {
     /// What is wrong.
     pub message: String,
     /// What it means for the connection.
-    pub consequence: String,
+    pub consequence: Cow<'static, str>,
 }
 
 impl fmt::Display for HostWarning {
@@ -430,7 +431,7 @@ pub struct ProfileVerdict {
     pub accepted: bool,
     /// What the client does when it does not accept the certificate (e.g.
     /// CERT_E_CN_NO_MATCH for the Windows client); `None` when accepted.
-    pub consequence: Option<String>,
+    pub consequence: Option<Cow<'static, str>>,
     /// Security remarks (e.g. [`HostWarningCode::NoHostNameCheck`]).
     pub warnings: Vec<HostWarning>,
 }
@@ -527,6 +528,7 @@ impl HostVerdicts {
     /// ```
     pub fn check_profiles(cert: &Certificate, host: &ReferenceId, profiles: &[Profile]) -> Self {
         let mut out = ProfileVerdicts::default();
+        let mut classified = Classified::default();
         for &p in profiles {
             let slot = match p {
                 Profile::WindowsClient => &mut out.windows,
@@ -534,7 +536,7 @@ impl HostVerdicts {
                 Profile::SstpcLinux => &mut out.sstpc,
             };
             if slot.is_none() {
-                *slot = Some(p.check(cert, host));
+                *slot = Some(p.check_with(cert, host, &mut classified));
             }
         }
         HostVerdicts {
