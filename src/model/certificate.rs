@@ -967,11 +967,6 @@ mod tests {
             assert_eq!(key_purpose(&oid), KeyPurpose::from_oid(dotted), "{dotted}");
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn der_envelope() {
