@@ -518,6 +518,39 @@ fn main() {
         w.put("script", &format!("line-{i:02}.txt"), line);
     }
 
+    // --- sstp_request: the HTTP request head of an SSTP client
+    let uri = "/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/";
+    for (name, head) in [
+        (
+            "windows.txt",
+            format!(
+                "SSTP_DUPLEX_POST {uri} HTTP/1.1\r\nSSTPCORRELATIONID: {{0B5C2D4E-0000-4000-8000-000000000001}}\r\nContent-Length: 18446744073709551615\r\nHost: vpn.example.com\r\n\r\n"
+            ),
+        ),
+        (
+            "sstpc.txt",
+            format!(
+                "SSTP_DUPLEX_POST {uri} HTTP/1.1\r\nHost: vpn.example.com\r\nSSTPCORRELATIONID: {{0B5C2D4E-0000\r\nContent-Length: 18446744073709551615\r\n\r\n"
+            ),
+        ),
+        (
+            "get.txt",
+            "GET / HTTP/1.1\r\nHost: vpn.example.com\r\n\r\n".to_owned(),
+        ),
+        (
+            "http10.txt",
+            format!("SSTP_DUPLEX_POST {uri} HTTP/1.0\r\nHost: x\r\n\r\n"),
+        ),
+        (
+            "chunked.txt",
+            format!(
+                "SSTP_DUPLEX_POST {uri} HTTP/1.1\r\nhost: x\r\ncontent-length: 18446744073709551615\r\nTransfer-Encoding: chunked\r\n\r\n"
+            ),
+        ),
+    ] {
+        w.put("sstp_request", name, head);
+    }
+
     // --- structured: any bytes are a scenario
     for (i, len) in [16usize, 64, 256, 1024].iter().enumerate() {
         w.put(

@@ -245,3 +245,48 @@ proptest! {
         prop_assert_eq!(back.bindings, vec![b], "{}", text);
     }
 }
+
+#[cfg(feature = "listener")]
+mod sstp_request {
+    use proptest::prelude::*;
+    use sstp_cert::adapters::listener::{SSTP_METHOD, SSTP_URI, parse_request};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn request_parsing_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            if let Ok(req) = parse_request(&bytes, 32) {
+                prop_assert!(!req.host.is_empty());
+            }
+        }
+
+        /// A request written out reads back, whatever the header order,
+        /// name case and extra headers.
+        #[test]
+        fn requests_read_back(
+            host in "[a-z0-9.-]{1,20}",
+            extra in prop::collection::vec(("X-[A-Za-z0-9-]{1,10}", "[ -~]{0,20}"), 0..8),
+            upper in any::<bool>(),
+            id in prop::option::of("\\{[0-9A-F-]{8,36}\\}"),
+        ) {
+            let mut head = format!("{SSTP_METHOD} {SSTP_URI} HTTP/1.1\r\n");
+            let mut headers = vec![
+                (if upper { "HOST" } else { "Host" }.to_owned(), host.clone()),
+                ("Content-Length".to_owned(), "18446744073709551615".to_owned()),
+            ];
+            if let Some(id) = &id {
+                headers.push(("SSTPCORRELATIONID".to_owned(), id.clone()));
+            }
+            headers.extend(extra.iter().map(|(n, v)| (n.clone(), v.trim().to_owned())));
+            for (n, v) in &headers {
+                head.push_str(&format!("{n}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            let req = parse_request(head.as_bytes(), 32).expect("a valid request");
+            prop_assert_eq!(req.host, host);
+            prop_assert_eq!(req.correlation_id, id);
+            prop_assert_eq!(req.headers, headers);
+        }
+    }
+}

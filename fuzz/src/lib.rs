@@ -9,9 +9,13 @@ use sstp_cert::model::httpsys::{Endpoint, FieldValue, SslBinding};
 /// The sample store of `examples/store`, embedded: certificate files and
 /// their keys, so that targets need no file I/O.
 pub mod pool {
-    /// `(certificate file name, certificate file bytes, key file bytes)`;
-    /// 04 has no key, 05 holds its key in its own PEM file.
-    pub const ENTRIES: [(&str, &[u8], Option<&[u8]>); 7] = [
+    /// One sample: certificate file name, certificate file bytes, key
+    /// file bytes.
+    pub type Sample = (&'static str, &'static [u8], Option<&'static [u8]>);
+
+    /// The samples, in store order; 04 has no key, 05 holds its key in its
+    /// own PEM file.
+    pub const ENTRIES: [Sample; 7] = [
         (
             "01-all-purpose-any-eku.pem",
             include_bytes!("../../examples/store/01-all-purpose-any-eku.pem"),

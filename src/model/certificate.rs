@@ -518,15 +518,18 @@ pub(crate) fn starts_like_der(bytes: &[u8]) -> bool {
     };
     let (len, header) = match *first {
         n @ 0..=0x7f => (usize::from(n), 2),
-        n @ 0x81..=0x84 => {
+        n @ 0x81..=0x88 => {
             let k = usize::from(n & 0x7f);
             let Some(digits) = rest.get(..k) else {
                 return false;
             };
-            let len = digits
-                .iter()
-                .fold(0usize, |v, &d| (v << 8) | usize::from(d));
-            (len, 2 + k)
+            let len = digits.iter().try_fold(0usize, |v, &d| {
+                v.checked_mul(256)?.checked_add(usize::from(d))
+            });
+            match len {
+                Some(len) => (len, 2 + k),
+                None => return false,
+            }
         }
         _ => return false,
     };
@@ -963,5 +966,32 @@ mod tests {
             let oid = Oid::from(&arcs).unwrap();
             assert_eq!(key_purpose(&oid), KeyPurpose::from_oid(dotted), "{dotted}");
         }
+    }
+
+    #[test]
+    fn der_envelope() {
+        assert!(starts_like_der(&[0x30, 0x00]));
+        assert!(starts_like_der(&[0x30, 0x01, 0xff]));
+        assert!(starts_like_der(&[0x30, 0x81, 0x01, 0xff]));
+        assert!(starts_like_der(&[0x30, 0x82, 0x00, 0x01, 0xff]));
+        assert!(!starts_like_der(&[0x30, 0x02, 0xff]));
+        assert!(!starts_like_der(&[0x30, 0x01, 0xff, 0x00]));
+        assert!(
+            !starts_like_der(&[0x30, 0x80, 0x00, 0x00]),
+            "indefinite length"
+        );
+        assert!(!starts_like_der(&[0x30, 0x82, 0x01]), "length cut short");
+        assert!(!starts_like_der(&[
+            0x30, 0x88, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+        ]));
+        assert!(!starts_like_der(&[0x31, 0x00]));
+        assert!(!starts_like_der(b"-----BEGIN CERTIFICATE-----\n"));
+        assert!(!starts_like_der(b"0"));
+        assert!(looks_like_pem(
+            b"Bag Attributes\n-----BEGIN CERTIFICATE-----\n"
+        ));
+        assert!(!looks_like_pem(&[
+            0x30, 0x0b, b'-', b'-', b'-', b'-', b'-', b'B', b'E', b'G', b'I', b'N', b' '
+        ]));
     }
 }
