@@ -5,6 +5,9 @@
 
 use std::process::{Command, Output};
 
+#[cfg(windows)]
+mod windows_common;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
         .args(args)
@@ -83,6 +86,11 @@ fn diagnose_on_the_windows_store_is_a_clear_error_elsewhere() {
 #[cfg(windows)]
 #[test]
 fn select_reads_the_windows_store_by_default() {
+    // Real Windows always has LocalMachine\MY; a fresh Wine prefix has it
+    // only once something created it (opening it for writing does).
+    drop(windows_common::WriteHandle::open(
+        sstp_cert::adapters::windows::store::SystemStoreLocation::LocalMachine,
+    ));
     for args in [
         &["select", "--json"][..],
         &["select", "--store", "windows:LocalMachine\\MY", "--json"][..],
