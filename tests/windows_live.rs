@@ -131,10 +131,11 @@ fn windows_store_maps_key_state_eku_property_and_keeps_os_order() {
     assert_eq!(windows.describe(), store.name.to_string());
     // Both reads under the write lock: no test of this binary changes the
     // store in between, so the positions agree.
-    let (snapshot, raw) = store.locked(|| {
+    let (snapshot, raw, os) = store.locked(|| {
         (
             windows.load().expect("load the Windows store"),
             read_system_store(&store.name).expect("read the store raw"),
+            os_order(&store.name),
         )
     });
     for problem in &snapshot.problems {
@@ -182,10 +183,7 @@ fn windows_store_maps_key_state_eku_property_and_keeps_os_order() {
         .map(|r| r.der.as_slice())
         .collect();
     assert_eq!(typed_order, raw_order);
-    let os: Vec<Vec<u8>> = os_order(&store.name)
-        .into_iter()
-        .filter(|d| ours.contains(d))
-        .collect();
+    let os: Vec<Vec<u8>> = os.into_iter().filter(|d| ours.contains(d)).collect();
     assert_eq!(
         typed_order,
         os.iter().map(Vec::as_slice).collect::<Vec<_>>()
@@ -210,16 +208,21 @@ fn choice_over_the_windows_store_equals_choice_over_a_memory_store() {
         .collect();
     let ours: Vec<Vec<u8>> = cases.iter().map(|c| c.der.clone()).collect();
 
-    let snapshot = WindowsStore::new(store.name.clone()).load().unwrap();
+    // Both reads under the write lock: an enumeration that runs while
+    // another test adds or removes a certificate can miss entries (seen
+    // under Wine), and then the two orders would not be comparable.
+    let (snapshot, os) = store.locked(|| {
+        (
+            WindowsStore::new(store.name.clone()).load().unwrap(),
+            os_order(&store.name),
+        )
+    });
     let from_windows = only(&snapshot.entries, &ours);
 
     // The same certificates, built from what the test set (not from what the
     // adapter read), in the order an independent enumeration reports.
     let mut memory = MemoryStore::new("memory");
-    for der in os_order(&store.name)
-        .into_iter()
-        .filter(|d| ours.contains(d))
-    {
+    for der in os.into_iter().filter(|d| ours.contains(d)) {
         let c = cases.iter().find(|c| c.der == der).unwrap();
         let mut entry = StoreEntry::new(Certificate::from_der(der).unwrap(), c.key, "memory");
         if let Some(purposes) = &c.eku_property {

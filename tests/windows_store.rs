@@ -52,7 +52,7 @@ fn reader_reports_der_key_state_eku_property_and_friendly_name() {
         },
     );
 
-    let entries = read_system_store(&store.name).expect("read the store");
+    let entries = store.locked(|| read_system_store(&store.name).expect("read the store"));
     let find = |der: &Vec<u8>| {
         let found = only(&entries, std::slice::from_ref(der));
         assert_eq!(
@@ -97,7 +97,7 @@ fn reader_reports_der_key_state_eku_property_and_friendly_name() {
     drop((a, b, c, d));
     let ours = [linked_server, bare, empty_eku, client_any];
     let left = only(
-        &read_system_store(&store.name).expect("read the store"),
+        &store.locked(|| read_system_store(&store.name).expect("read the store")),
         &ours,
     )
     .len();
@@ -115,17 +115,20 @@ fn reader_keeps_the_os_enumeration_order() {
         .map(|der| store.add(der, &Properties::default()))
         .collect();
 
-    let read: Vec<Vec<u8>> = only(
-        &read_system_store(&store.name).expect("read the store"),
-        &ours,
-    )
-    .into_iter()
-    .map(|e| e.der.clone())
-    .collect();
-    let os: Vec<Vec<u8>> = os_order(&store.name)
+    // Both reads under the write lock: no other test of this binary adds
+    // or removes a certificate in between (an enumeration that runs while
+    // the store changes can miss entries).
+    let (raw, os) = store.locked(|| {
+        (
+            read_system_store(&store.name).expect("read the store"),
+            os_order(&store.name),
+        )
+    });
+    let read: Vec<Vec<u8>> = only(&raw, &ours)
         .into_iter()
-        .filter(|der| ours.contains(der))
+        .map(|e| e.der.clone())
         .collect();
+    let os: Vec<Vec<u8>> = os.into_iter().filter(|der| ours.contains(der)).collect();
     assert_eq!(
         read.len(),
         ours.len(),
@@ -156,7 +159,7 @@ fn reader_keeps_the_os_enumeration_order() {
 
     drop(guards);
     let left = only(
-        &read_system_store(&store.name).expect("read the store"),
+        &store.locked(|| read_system_store(&store.name).expect("read the store")),
         &ours,
     )
     .len();
@@ -189,5 +192,5 @@ fn parsed_store_name_reads_the_same_store() {
     assert_eq!(parsed, SystemStoreName::local_machine_my());
     // Reading the real MY store read-only works (whatever it holds).
     let store = WritableStore::open();
-    read_system_store(&store.name).expect("MY is readable");
+    store.locked(|| read_system_store(&store.name).expect("MY is readable"));
 }
