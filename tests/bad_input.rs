@@ -209,6 +209,66 @@ fn wrong_pem_labels() {
 }
 
 #[test]
+fn tags_of_the_wrong_class() {
+    // vpn.example.com with Server Authentication: CN and SAN dNSName.
+    let der = der_with(params("vpn.example.com", &server_auth()));
+    assert!(Certificate::from_der(der.clone()).is_ok());
+    let at = |pattern: &[u8]| {
+        der.windows(pattern.len())
+            .position(|w| w == pattern)
+            .unwrap_or_else(|| panic!("{pattern:02x?} in the test certificate"))
+    };
+    let with = |offset: usize, byte: u8| {
+        let mut changed = der.clone();
+        changed[offset] = byte;
+        Certificate::from_der(changed)
+    };
+    let not_der = |offset: usize, byte: u8, element: &str| {
+        let e = with(offset, byte).expect_err(element);
+        let CertificateError::NotDer { reason } = &e else {
+            panic!("{element}: expected NotDer, got {e:?}");
+        };
+        assert!(reason.starts_with(element), "{reason}");
+        assert!(reason.contains(&format!("at byte {offset}")), "{reason}");
+        assert!(reason.contains(&format!("(0x{byte:02X})")), "{reason}");
+    };
+    // The outer SEQUENCE as context-specific [16].
+    not_der(0, 0xB0, "Certificate");
+    // notBefore, a UTCTime (0x17), as application [23].
+    not_der(at(&[0x17, 0x0d]), 0x57, "validity.notBefore");
+    // The Server Authentication purpose OID as context-specific [6]: read
+    // by number it would still be Server Authentication.
+    not_der(
+        at(&[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01]),
+        0x86,
+        "extKeyUsage.keyPurposeId",
+    );
+    // The SAN dNSName [2] (0x82) as a universal INTEGER (0x02).
+    let mut san = vec![0x82, 15];
+    san.extend_from_slice(b"vpn.example.com");
+    not_der(at(&san), 0x02, "subjectAltName.GeneralName");
+    // The subject CN's UTF8String (0x0c) as context-specific [12]: not a
+    // string at all, so not a name to match.
+    let mut cn = vec![0x0c, 15];
+    cn.extend_from_slice(b"vpn.example.com");
+    let cn_at = der.len() - der.windows(cn.len()).rev().position(|w| w == cn).unwrap() - cn.len();
+    assert_eq!(
+        with(cn_at, 0x8c).map(|_| ()),
+        Err(CertificateError::MalformedName {
+            index: 1,
+            reason: "not a string: ContextSpecific primitive tag 12".into()
+        })
+    );
+    // In a store: a malformed-certificate problem, the rest loads.
+    let mut changed = der.clone();
+    changed[0] = 0xB0;
+    assert_eq!(
+        assemble(&changed, None).problems[0].code,
+        codes::MALFORMED_CERTIFICATE
+    );
+}
+
+#[test]
 fn der_certificate_containing_pem_text() {
     // `-----BEGIN ` inside a DER certificate (here in its subject) does not
     // make it PEM: input that is one DER structure is DER.

@@ -306,3 +306,125 @@ fn reg_query_multi_string_reads_as_windows_stores_it() {
         v
     );
 }
+
+/// Found by the `certificate` target: a certificate whose outer SEQUENCE
+/// tag `0x30` was written `0xB0` (context-specific `[16]`, constructed),
+/// with `-----BEGIN ` inside it. x509-parser matches that tag by number
+/// only and read it as a certificate, but `from_pem_or_der` (rightly) did
+/// not take it for DER and read it as PEM: the two disagreed. CryptoAPI
+/// checks the class of every tag (`CRYPT_E_ASN1_BADTAG`), so such bytes
+/// are not a certificate to the service either; `from_der` now refuses
+/// them, naming the element and its byte.
+#[test]
+fn certificate_tags_are_checked_with_their_class() {
+    use sstp_cert::model::certificate::{Certificate, CertificateError};
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec!["vpn.example.com".into()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "-----BEGIN CERTIFICATE-----");
+    let mut der = params.self_signed(&key).expect("sign").der().to_vec();
+    assert!(Certificate::from_der(der.clone()).is_ok());
+    der[0] = 0xB0;
+    let error = Certificate::from_der(der.clone()).expect_err("0xB0 is not a SEQUENCE");
+    let CertificateError::NotDer { reason } = &error else {
+        panic!("expected NotDer, got {error:?}");
+    };
+    assert!(reason.starts_with("Certificate at byte 0"), "{reason}");
+    assert!(
+        reason.contains("expected SEQUENCE, found context-specific constructed [16] (0xB0)"),
+        "{reason}"
+    );
+    // Both readers refuse it now (as PEM it has no valid block).
+    assert!(Certificate::from_pem_or_der(&der).is_err());
+}
+
+/// The same check everywhere the model reads: changing the class of any
+/// tag of a certificate either makes it unreadable or leaves every fact
+/// the model takes from it unchanged — never a different reading. Tags of
+/// the skeleton and of the extensions the model interprets are refused.
+#[test]
+fn no_tag_class_change_is_misread() {
+    use sstp_cert::model::certificate::Certificate;
+    use x509_parser::asn1_rs::{Any, FromBer};
+
+    // Offsets of every identifier octet, descending into constructed
+    // elements and into the value of each extension.
+    fn walk(bytes: &[u8], base: usize, in_extension_list: bool, out: &mut Vec<(usize, bool)>) {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let offset = base + (bytes.len() - rest.len());
+            let (next, any) = Any::from_ber(rest).expect("well-formed");
+            let header = rest.len() - next.len() - any.data.len();
+            out.push((offset, in_extension_list));
+            let content = offset + header;
+            if any.header.is_constructed() {
+                // [3] → SEQUENCE OF Extension → Extension.
+                let list =
+                    any.header.tag().0 == 3 || (in_extension_list && any.header.tag().0 == 16);
+                walk(any.data, content, list, out);
+            } else if in_extension_list && any.header.tag().0 == 4 {
+                walk(any.data, content, false, out);
+            }
+            rest = next;
+        }
+    }
+
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec!["vpn.example.com".into()]).expect("params");
+    params
+        .subject_alt_names
+        .push(rcgen::SanType::IpAddress("203.0.113.7".parse().unwrap()));
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "vpn.example.com");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    params.is_ca = rcgen::IsCa::ExplicitNoCa;
+    let der = params.self_signed(&key).expect("sign").der().to_vec();
+    let original = Certificate::from_der(der.clone()).expect("the original parses");
+    // (Not `is_self_issued`: it compares the encoded names, and an issuer
+    // attribute value with another tag is another issuer name.)
+    let facts = |c: &Certificate| {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {} {} {:?} {}",
+            c.names(),
+            c.eku(),
+            c.key_usage(),
+            c.validity(),
+            c.public_key(),
+            c.signature_algorithm(),
+            c.serial_hex(),
+            c.unknown_critical_extensions(),
+            c.has_crl_distribution_points()
+        )
+    };
+
+    let mut tags = Vec::new();
+    walk(&der, 0, false, &mut tags);
+    assert!(tags.len() > 40, "{} tags", tags.len());
+    let mut refused = 0;
+    for &(offset, _) in &tags {
+        for flip in [0x40u8, 0x80, 0xC0] {
+            let mut changed = der.clone();
+            changed[offset] ^= flip;
+            match Certificate::from_der(changed) {
+                Err(_) => refused += 1,
+                Ok(c) => assert_eq!(
+                    facts(&c),
+                    facts(&original),
+                    "class change at byte {offset} ({:#04x} → {:#04x}) read differently",
+                    der[offset],
+                    der[offset] ^ flip
+                ),
+            }
+        }
+    }
+    // Everything but "any" slots (algorithm parameters, attribute values
+    // other than the subject CN, other extensions' values) is refused.
+    assert!(
+        refused >= 3 * (tags.len() - 8),
+        "{refused} of {}",
+        3 * tags.len()
+    );
+}

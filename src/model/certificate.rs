@@ -47,6 +47,8 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
 use super::eku::KeyPurpose;
+
+mod shape;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
 /// The largest certificate accepted, in bytes of DER.
@@ -242,10 +244,12 @@ pub enum CertificateError {
         /// The limit.
         max: usize,
     },
-    /// The bytes are not a DER X.509 certificate.
+    /// The bytes are not a DER X.509 certificate: the parser failed, or an
+    /// element carries a tag of the wrong class or form.
     #[error("not a DER X.509 certificate: {reason}")]
     NotDer {
-        /// What the parser said.
+        /// What the parser said, or which element (by its ASN.1 name) at
+        /// which byte had which unexpected tag.
         reason: String,
     },
     /// A certificate followed by more bytes.
@@ -309,6 +313,23 @@ impl Certificate {
     /// [`CertificateError`] when the bytes are empty, larger than
     /// [`MAX_CERTIFICATE_DER_LEN`], not a certificate, followed by trailing
     /// bytes, or carry a duplicated or malformed extension the model needs.
+    /// Tags are checked with their class, as CryptoAPI checks them: a
+    /// `SEQUENCE` written as context-specific `[16]` (`0xB0`), or a purpose
+    /// OID of another class, is [`CertificateError::NotDer`] naming the
+    /// element and its byte offset.
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::{Certificate, CertificateError};
+    ///
+    /// let pem = include_bytes!("../../examples/store/07-server-auth-vpn.pem");
+    /// let mut der = Certificate::from_pem_or_der(pem)?[0].der().to_vec();
+    /// der[0] = 0xB0; // the outer SEQUENCE's tag, with the wrong class
+    /// let Err(CertificateError::NotDer { reason }) = Certificate::from_der(der) else {
+    ///     panic!("refused");
+    /// };
+    /// assert!(reason.starts_with("Certificate at byte 0: expected SEQUENCE"));
+    /// # Ok::<(), CertificateError>(())
+    /// ```
     pub fn from_der(der: impl Into<Vec<u8>>) -> Result<Self, CertificateError> {
         let der: Vec<u8> = der.into();
         if der.is_empty() {
@@ -592,6 +613,8 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
             trailing: rest.len(),
         });
     }
+    // x509-parser matches most tags by number only; CryptoAPI does not.
+    shape::check(der)?;
     let tbs = &x509.tbs_certificate;
 
     // Any repeated extension is ambiguous. (A set: a 64 KiB certificate can
@@ -865,6 +888,20 @@ fn bad_ip(len: usize) -> CertificateError {
 fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, String> {
     let value = attr.attr_value();
     let data: &[u8] = value.data;
+    // x509-parser reports the tag number whatever the class; a
+    // context-specific [12] is not a UTF8String.
+    if value.class() != x509_parser::asn1_rs::Class::Universal || value.header.is_constructed() {
+        return Err(format!(
+            "not a string: {:?} {} tag {}",
+            value.class(),
+            if value.header.is_constructed() {
+                "constructed"
+            } else {
+                "primitive"
+            },
+            value.tag().0
+        ));
+    }
     match value.tag() {
         Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::NumericString => {
             std::str::from_utf8(data)
