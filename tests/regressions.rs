@@ -428,3 +428,40 @@ fn no_tag_class_change_is_misread() {
         3 * tags.len()
     );
 }
+
+/// Found by a long `netsh_show` run: a listing (UTF-16, as netsh writes
+/// it) whose `Certificate Store Name` was over 8 KB. The binding parsed,
+/// and `AddSslCert::render` wrote its `netsh http add sslcert` command —
+/// 8,215 bytes, which `parse_sslcert_command` refuses (its limit is
+/// `MAX_COMMAND_LEN`, 8 KiB; cmd.exe's own is 8,191 characters), so the
+/// crate printed a command that neither it nor cmd.exe would run. A
+/// command over the limit is now an error of `render`, naming its length.
+#[test]
+fn add_command_over_the_command_limit_is_not_rendered() {
+    use sstp_cert::model::httpsys::{
+        AddCommandError, AddSslCert, MAX_COMMAND_LEN, SslCertCommand, parse_sslcert_command,
+    };
+    let hash = "2deaa3dbe6eeaec89371fb1283a80984fc834531".parse().unwrap();
+    let endpoint = "0.0.0.0:443".parse().unwrap();
+    let mut add = AddSslCert::sstp(endpoint, hash);
+    let fixed = add.render().unwrap().len() - "MY".len();
+
+    // Up to the limit: rendered, and read back to the same command.
+    add.store_name = Some("M".repeat(MAX_COMMAND_LEN - fixed));
+    let text = add.render().expect("exactly at the limit");
+    assert_eq!(text.len(), MAX_COMMAND_LEN);
+    assert_eq!(
+        parse_sslcert_command(&text),
+        Ok(SslCertCommand::Add(add.clone()))
+    );
+
+    // One byte over: an error, not a command nothing can run.
+    add.store_name = Some("M".repeat(MAX_COMMAND_LEN - fixed + 1));
+    assert_eq!(
+        add.render(),
+        Err(AddCommandError::TooLong {
+            len: MAX_COMMAND_LEN + 1,
+            max: MAX_COMMAND_LEN
+        })
+    );
+}

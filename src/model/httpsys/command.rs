@@ -234,6 +234,16 @@ pub enum AddCommandError {
         /// The value (shortened if long).
         value: String,
     },
+    /// The command would be longer than [`MAX_COMMAND_LEN`]: longer than
+    /// [`parse_sslcert_command`] reads back, and than cmd.exe runs (8,191
+    /// characters).
+    #[error("the command would be {len} bytes long, more than the {max} a command line takes")]
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit, [`MAX_COMMAND_LEN`].
+        max: usize,
+    },
     /// An option's value of the wrong form (e.g. a number for a flag).
     #[error("{param} takes {expected}, not {value:?}")]
     WrongOptionKind {
@@ -315,7 +325,8 @@ impl AddSslCert {
     /// store name or text option, one with a double quote or control
     /// character, or an invalid host name;
     /// [`AddCommandError::WrongOptionKind`] for an option value of the
-    /// wrong form.
+    /// wrong form; [`AddCommandError::TooLong`] for a command longer than
+    /// [`MAX_COMMAND_LEN`].
     pub fn render(&self) -> Result<String, AddCommandError> {
         let mut out = String::with_capacity(160);
         out.push_str("netsh http add sslcert ");
@@ -364,6 +375,12 @@ impl AddSslCert {
                     });
                 }
             }
+        }
+        if out.len() > MAX_COMMAND_LEN {
+            return Err(AddCommandError::TooLong {
+                len: out.len(),
+                max: MAX_COMMAND_LEN,
+            });
         }
         Ok(out)
     }
