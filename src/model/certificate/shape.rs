@@ -34,6 +34,7 @@ enum Class {
 }
 
 impl Class {
+    #[inline]
     fn of(identifier: u8) -> Class {
         match identifier >> 6 {
             0 => Class::Universal,
@@ -46,7 +47,7 @@ impl Class {
 
 /// One expected identifier: class, constructed form (`None`: either) and
 /// tag number.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Id {
     class: Class,
     constructed: Option<bool>,
@@ -93,10 +94,12 @@ const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
 
 impl Id {
+    #[inline]
     fn matches(&self, e: &Element<'_>) -> bool {
         self.same_tag(e) && self.constructed.is_none_or(|c| c == e.constructed())
     }
 
+    #[inline]
     fn same_tag(&self, e: &Element<'_>) -> bool {
         Class::of(e.identifier) == self.class && e.number == self.number
     }
@@ -114,14 +117,17 @@ struct Element<'a> {
 }
 
 impl<'a> Element<'a> {
+    #[inline]
     fn constructed(&self) -> bool {
         self.identifier & 0x20 != 0
     }
 
+    #[inline]
     fn len(&self) -> usize {
         self.content_offset - self.offset + self.content.len()
     }
 
+    #[inline]
     fn children(&self) -> Cursor<'a> {
         Cursor {
             bytes: self.content,
@@ -133,6 +139,7 @@ impl<'a> Element<'a> {
 /// Reads the identifier and length octets at the start of `bytes`: the
 /// first identifier octet, the tag number, the header's length and the
 /// content's length. Definite lengths only (DER).
+#[inline]
 fn header(bytes: &[u8]) -> Result<(u8, u32, usize, usize), &'static str> {
     let (&identifier, mut rest) = bytes.split_first().ok_or("no identifier octet")?;
     let mut number = u32::from(identifier & 0x1f);
@@ -182,16 +189,76 @@ struct Cursor<'a> {
     offset: usize,
 }
 
+/// What was wrong, where: small and `Copy`, so that the walk passes it
+/// cheaply; made into a [`CertificateError`] once, by [`check`].
+#[derive(Debug, Clone, Copy)]
+struct Bad {
+    what: &'static str,
+    offset: usize,
+    problem: Problem,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Problem {
+    /// The identifier or length octets could not be read.
+    Header(&'static str),
+    /// A required element is missing.
+    Missing,
+    /// An element of a tag none of `expected` has.
+    Unexpected {
+        expected: &'static [Id],
+        identifier: u8,
+        number: u32,
+    },
+    /// An element after the last one the structure has.
+    Extra { identifier: u8, number: u32 },
+}
+
+type Walk<T> = Result<T, Bad>;
+
+impl From<Bad> for CertificateError {
+    fn from(bad: Bad) -> Self {
+        let Bad {
+            what,
+            offset,
+            problem,
+        } = bad;
+        let reason = match problem {
+            Problem::Header(e) => format!("{what} at byte {offset}: {e}"),
+            Problem::Missing => format!("{what} missing at byte {offset}"),
+            Problem::Unexpected {
+                expected,
+                identifier,
+                number,
+            } => {
+                let expected: Vec<&str> = expected.iter().map(|id| id.name).collect();
+                format!(
+                    "{what} at byte {offset}: expected {}, found {}",
+                    expected.join(" or "),
+                    describe(identifier, number)
+                )
+            }
+            Problem::Extra { identifier, number } => format!(
+                "{what}: unexpected element {} at byte {offset}",
+                describe(identifier, number)
+            ),
+        };
+        CertificateError::NotDer { reason }
+    }
+}
+
 impl<'a> Cursor<'a> {
     /// The next element, without consuming it; `None` at the end.
-    fn peek(&self, what: &str) -> Result<Option<Element<'a>>, CertificateError> {
+    #[inline]
+    fn peek(&self, what: &'static str) -> Walk<Option<Element<'a>>> {
         if self.bytes.is_empty() {
             return Ok(None);
         }
-        let (identifier, number, header_len, len) =
-            header(self.bytes).map_err(|e| CertificateError::NotDer {
-                reason: format!("{what} at byte {}: {e}", self.offset),
-            })?;
+        let (identifier, number, header_len, len) = header(self.bytes).map_err(|e| Bad {
+            what,
+            offset: self.offset,
+            problem: Problem::Header(e),
+        })?;
         Ok(Some(Element {
             identifier,
             number,
@@ -201,6 +268,7 @@ impl<'a> Cursor<'a> {
         }))
     }
 
+    #[inline]
     fn advance(&mut self, element: &Element<'a>) {
         let consumed = element.len();
         self.bytes = &self.bytes[consumed..];
@@ -208,7 +276,8 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next element, consumed; `None` at the end.
-    fn next(&mut self, what: &str) -> Result<Option<Element<'a>>, CertificateError> {
+    #[inline]
+    fn next(&mut self, what: &'static str) -> Walk<Option<Element<'a>>> {
         let element = self.peek(what)?;
         if let Some(e) = &element {
             self.advance(e);
@@ -217,7 +286,8 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next element, which must be one of `ids`.
-    fn expect(&mut self, what: &str, ids: &[Id]) -> Result<Element<'a>, CertificateError> {
+    #[inline]
+    fn expect(&mut self, what: &'static str, ids: &'static [Id]) -> Walk<Element<'a>> {
         let element = self.any(what)?;
         check_tag(what, ids, &element)?;
         Ok(element)
@@ -226,10 +296,10 @@ impl<'a> Cursor<'a> {
     /// The next element if it has the class and tag number of `id` (an
     /// optional field); an element of another tag is left for the next
     /// field.
-    fn optional(&mut self, what: &str, id: Id) -> Result<Option<Element<'a>>, CertificateError> {
+    fn optional(&mut self, what: &'static str, id: &'static Id) -> Walk<Option<Element<'a>>> {
         match self.peek(what)? {
             Some(e) if id.same_tag(&e) => {
-                check_tag(what, &[id], &e)?;
+                check_tag(what, std::slice::from_ref(id), &e)?;
                 self.advance(&e);
                 Ok(Some(e))
             }
@@ -238,64 +308,70 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next element, of any tag (a required "any" slot).
-    fn any(&mut self, what: &str) -> Result<Element<'a>, CertificateError> {
-        self.next(what)?.ok_or_else(|| CertificateError::NotDer {
-            reason: format!("{what} missing at byte {}", self.offset),
+    #[inline]
+    fn any(&mut self, what: &'static str) -> Walk<Element<'a>> {
+        let offset = self.offset;
+        self.next(what)?.ok_or(Bad {
+            what,
+            offset,
+            problem: Problem::Missing,
         })
     }
 
-    fn end(&self, what: &str) -> Result<(), CertificateError> {
+    fn end(&self, what: &'static str) -> Walk<()> {
         match self.peek(what)? {
             None => Ok(()),
-            Some(e) => Err(CertificateError::NotDer {
-                reason: format!(
-                    "{what}: unexpected element {} at byte {}",
-                    describe(&e),
-                    e.offset
-                ),
+            Some(e) => Err(Bad {
+                what,
+                offset: e.offset,
+                problem: Problem::Extra {
+                    identifier: e.identifier,
+                    number: e.number,
+                },
             }),
         }
     }
 }
 
-fn check_tag(what: &str, ids: &[Id], element: &Element<'_>) -> Result<(), CertificateError> {
+#[inline]
+fn check_tag(what: &'static str, ids: &'static [Id], element: &Element<'_>) -> Walk<()> {
     if ids.iter().any(|id| id.matches(element)) {
         Ok(())
     } else {
-        Err(unexpected(what, ids, element))
+        Err(Bad {
+            what,
+            offset: element.offset,
+            problem: Problem::Unexpected {
+                expected: ids,
+                identifier: element.identifier,
+                number: element.number,
+            },
+        })
     }
 }
 
-fn describe(e: &Element<'_>) -> String {
-    let form = if e.constructed() {
+fn describe(identifier: u8, number: u32) -> String {
+    let form = if identifier & 0x20 != 0 {
         "constructed"
     } else {
         "primitive"
     };
-    let class = match Class::of(e.identifier) {
+    let class = match Class::of(identifier) {
         Class::Universal => "universal",
         Class::Application => "application",
         Class::ContextSpecific => "context-specific",
         Class::Private => "private",
     };
-    format!("{class} {form} [{}] (0x{:02X})", e.number, e.identifier)
-}
-
-fn unexpected(what: &str, ids: &[Id], element: &Element<'_>) -> CertificateError {
-    let expected: Vec<&str> = ids.iter().map(|id| id.name).collect();
-    CertificateError::NotDer {
-        reason: format!(
-            "{what} at byte {}: expected {}, found {}",
-            element.offset,
-            expected.join(" or "),
-            describe(element)
-        ),
-    }
+    format!("{class} {form} [{number}] (0x{identifier:02X})")
 }
 
 /// Checks the identifier octets of `der`, a certificate x509-parser
 /// accepted.
 pub(super) fn check(der: &[u8]) -> Result<(), CertificateError> {
+    Ok(certificate(der)?)
+}
+
+fn certificate(der: &[u8]) -> Walk<()> {
     let mut top = Cursor {
         bytes: der,
         offset: 0,
@@ -311,9 +387,9 @@ pub(super) fn check(der: &[u8]) -> Result<(), CertificateError> {
     c.end("Certificate")
 }
 
-fn tbs_certificate(tbs: &Element<'_>) -> Result<(), CertificateError> {
+fn tbs_certificate(tbs: &Element<'_>) -> Walk<()> {
     let mut c = tbs.children();
-    if let Some(version) = c.optional("version", VERSION)? {
+    if let Some(version) = c.optional("version", &VERSION)? {
         let mut v = version.children();
         v.expect("version", &[INTEGER])?;
         v.end("version")?;
@@ -335,9 +411,9 @@ fn tbs_certificate(tbs: &Element<'_>) -> Result<(), CertificateError> {
     )?;
     s.expect("subjectPublicKeyInfo.subjectPublicKey", &[BIT_STRING])?;
     s.end("subjectPublicKeyInfo")?;
-    c.optional("issuerUniqueID", ISSUER_UID)?;
-    c.optional("subjectUniqueID", SUBJECT_UID)?;
-    if let Some(extensions) = c.optional("extensions", EXTENSIONS)? {
+    c.optional("issuerUniqueID", &ISSUER_UID)?;
+    c.optional("subjectUniqueID", &SUBJECT_UID)?;
+    if let Some(extensions) = c.optional("extensions", &EXTENSIONS)? {
         let mut e = extensions.children();
         let list = e.expect("extensions", &[SEQUENCE])?;
         e.end("extensions")?;
@@ -350,14 +426,14 @@ fn tbs_certificate(tbs: &Element<'_>) -> Result<(), CertificateError> {
     c.end("tbsCertificate")
 }
 
-fn algorithm(alg: &Element<'_>, what: &str) -> Result<(), CertificateError> {
+fn algorithm(alg: &Element<'_>, what: &'static str) -> Walk<()> {
     let mut c = alg.children();
     c.expect(what, &[OID])?;
     c.next(what)?; // parameters: any type, optional
     c.end(what)
 }
 
-fn name(name: &Element<'_>, what: &str) -> Result<(), CertificateError> {
+fn name(name: &Element<'_>, what: &'static str) -> Walk<()> {
     let mut rdns = name.children();
     while let Some(rdn) = rdns.next(what)? {
         check_tag(what, &[SET], &rdn)?;
@@ -373,28 +449,28 @@ fn name(name: &Element<'_>, what: &str) -> Result<(), CertificateError> {
     Ok(())
 }
 
-fn extension(ext: &Element<'_>) -> Result<(), CertificateError> {
+fn extension(ext: &Element<'_>) -> Walk<()> {
     let mut c = ext.children();
     let oid = c.expect("extension.extnID", &[OID])?;
-    c.optional("extension.critical", BOOLEAN)?;
+    c.optional("extension.critical", &BOOLEAN)?;
     let value = c.expect("extension.extnValue", &[OCTET_STRING])?;
     c.end("extension")?;
     let inner = value.children();
     match oid.content {
         EKU => eku(inner),
-        KEY_USAGE => single(inner, "keyUsage", BIT_STRING),
+        KEY_USAGE => single(inner, "keyUsage", &[BIT_STRING]),
         BASIC_CONSTRAINTS => basic_constraints(inner),
         SUBJECT_ALT_NAME => subject_alt_name(inner),
         _ => Ok(()),
     }
 }
 
-fn single(mut c: Cursor<'_>, what: &str, id: Id) -> Result<(), CertificateError> {
-    c.expect(what, &[id])?;
+fn single(mut c: Cursor<'_>, what: &'static str, ids: &'static [Id]) -> Walk<()> {
+    c.expect(what, ids)?;
     c.end(what)
 }
 
-fn eku(mut c: Cursor<'_>) -> Result<(), CertificateError> {
+fn eku(mut c: Cursor<'_>) -> Walk<()> {
     let list = c.expect("extKeyUsage", &[SEQUENCE])?;
     c.end("extKeyUsage")?;
     let mut purposes = list.children();
@@ -404,19 +480,19 @@ fn eku(mut c: Cursor<'_>) -> Result<(), CertificateError> {
     Ok(())
 }
 
-fn basic_constraints(mut c: Cursor<'_>) -> Result<(), CertificateError> {
+fn basic_constraints(mut c: Cursor<'_>) -> Walk<()> {
     let seq = c.expect("basicConstraints", &[SEQUENCE])?;
     c.end("basicConstraints")?;
     let mut fields = seq.children();
-    fields.optional("basicConstraints.cA", BOOLEAN)?;
-    fields.optional("basicConstraints.pathLenConstraint", INTEGER)?;
+    fields.optional("basicConstraints.cA", &BOOLEAN)?;
+    fields.optional("basicConstraints.pathLenConstraint", &INTEGER)?;
     fields.end("basicConstraints")
 }
 
 /// GeneralName choices (RFC 5280 §4.2.1.6): context-specific `[0]`–`[8]`;
 /// `otherName`, `x400Address`, `directoryName` and `ediPartyName` are
 /// constructed, the others primitive.
-fn subject_alt_name(mut c: Cursor<'_>) -> Result<(), CertificateError> {
+fn subject_alt_name(mut c: Cursor<'_>) -> Walk<()> {
     const GENERAL_NAMES: [Id; 9] = [
         context(0, Some(true), "[0] otherName"),
         context(1, Some(false), "[1] rfc822Name"),
@@ -486,14 +562,14 @@ mod tests {
         c.expect("serialNumber", &[INTEGER]).unwrap();
         let e = c.expect("signature", &[SEQUENCE]).unwrap_err();
         assert_eq!(
-            e.to_string(),
+            CertificateError::from(e).to_string(),
             "not a DER X.509 certificate: signature at byte 13: expected SEQUENCE, \
              found universal constructed [17] (0x31)"
         );
         // Nothing is left after the SET.
         let e = c.any("x").map(|_| ()).unwrap_err();
         assert_eq!(
-            e.to_string(),
+            CertificateError::from(e).to_string(),
             "not a DER X.509 certificate: x missing at byte 15"
         );
         assert!(c.end("y").is_ok());
