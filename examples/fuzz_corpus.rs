@@ -96,26 +96,7 @@ SSL Certificate bindings:
 ";
 
 /// The `.reg` export of the registry tests: every data form.
-const REGEDIT5: &str = r#"Windows Registry Editor Version 5.00
-
-; SSTP parameters of VPN01, exported before the certificate change
-[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters]
-"isHashConfiguredByAdmin"=dword:00000000
-"ListenerPort"=dword:000001bb
-"SHA1CertificateHash"=hex:3a,7f,00,11,22,33,44,55,66,77,88,99,aa,bb,cc,dd,ee,ff,\
-  01,02
-"SHA256CertificateHash"=hex:10,21,32,43,54,65,76,87,98,a9,ba,cb,dc,ed,fe,0f,10,\
-  21,32,43,54,65,76,87,98,a9,ba,cb,dc,ed,fe,0f
-"UseHttps"=dword:00000001
-"ServiceDll"=hex(2):25,00,53,00,79,00,73,00,74,00,65,00,6d,00,52,00,6f,00,6f,00,\
-  74,00,25,00,00,00
-"Transports"=hex(7):73,00,73,00,74,00,70,00,00,00,68,00,74,00,74,00,70,00,73,00,00,00,00,00
-"MaxConn"=hex(b):00,10,00,00,00,00,00,00
-"Marker"=hex(0):de,ad
-"Note"="C:\\Program Files\\\"quoted\" = ok"
-@="default text"
-
-"#;
+const REGEDIT5: &str = include_str!("../tests/data/registry/every-form.reg");
 
 const REGEDIT4: &str = "REGEDIT4\r\n\r\n[HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters]\r\n\
 \"UseHttps\"=dword:00000000\r\n\"ListenerPort\"=dword:00000050\r\n\
