@@ -243,6 +243,13 @@ fn tags_of_the_wrong_class() {
         0x86,
         "extKeyUsage.keyPurposeId",
     );
+    // The P-256 curve of the key (rcgen's default) as application [6]: by
+    // number it would still read as P-256.
+    not_der(
+        at(&[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]),
+        0x46,
+        "subjectPublicKeyInfo.algorithm.parameters",
+    );
     // The SAN dNSName [2] (0x82) as a universal INTEGER (0x02).
     let mut san = vec![0x82, 15];
     san.extend_from_slice(b"vpn.example.com");

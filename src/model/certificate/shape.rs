@@ -8,8 +8,8 @@
 //! tags exactly and refuses such a blob (`CRYPT_E_ASN1_BADTAG`), so the
 //! service never sees it as a certificate. This module walks the parts of
 //! the structure the model reads — the certificate and `tbsCertificate`
-//! skeleton, algorithm identifiers, names, validity, the public key, the
-//! extension list and the values of the extensions the model interprets
+//! skeleton, algorithm identifiers, names, validity, the public key (with
+//! an EC key's curve parameters, which the model reads), the extension list and the values of the extensions the model interprets
 //! (extended key usage, key usage, basic constraints, subject alternative
 //! names) — and checks every identifier octet against X.509 (RFC 5280
 //! §4.1). The contents of "any" slots (algorithm parameters, attribute
@@ -79,6 +79,7 @@ const INTEGER: Id = universal(2, false, "INTEGER");
 const BOOLEAN: Id = universal(1, false, "BOOLEAN");
 const BIT_STRING: Id = universal(3, false, "BIT STRING");
 const OCTET_STRING: Id = universal(4, false, "OCTET STRING");
+const NULL: Id = universal(5, false, "NULL");
 const OID: Id = universal(6, false, "OBJECT IDENTIFIER");
 const UTC_TIME: Id = universal(23, false, "UTCTime");
 const GENERALIZED_TIME: Id = universal(24, false, "GeneralizedTime");
@@ -405,10 +406,7 @@ fn tbs_certificate(tbs: &Element<'_>) -> Walk<()> {
     name(&c.expect("subject", &[SEQUENCE])?, "subject")?;
     let spki = c.expect("subjectPublicKeyInfo", &[SEQUENCE])?;
     let mut s = spki.children();
-    algorithm(
-        &s.expect("subjectPublicKeyInfo.algorithm", &[SEQUENCE])?,
-        "subjectPublicKeyInfo.algorithm",
-    )?;
+    public_key_algorithm(&s.expect("subjectPublicKeyInfo.algorithm", &[SEQUENCE])?)?;
     s.expect("subjectPublicKeyInfo.subjectPublicKey", &[BIT_STRING])?;
     s.end("subjectPublicKeyInfo")?;
     c.optional("issuerUniqueID", &ISSUER_UID)?;
@@ -431,6 +429,33 @@ fn algorithm(alg: &Element<'_>, what: &'static str) -> Walk<()> {
     c.expect(what, &[OID])?;
     c.next(what)?; // parameters: any type, optional
     c.end(what)
+}
+
+/// The key's algorithm: the model reads the curve of an EC key, so its
+/// parameters must be ECParameters (RFC 5480: `namedCurve` OID, `NULL` or
+/// `specifiedCurve` SEQUENCE); RSA's are `NULL` or absent (RFC 4055); other
+/// algorithms' parameters are not read.
+fn public_key_algorithm(alg: &Element<'_>) -> Walk<()> {
+    const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const WHAT: &str = "subjectPublicKeyInfo.algorithm";
+    let mut c = alg.children();
+    let oid = c.expect(WHAT, &[OID])?;
+    match oid.content {
+        EC => {
+            c.expect(
+                "subjectPublicKeyInfo.algorithm.parameters",
+                &[OID, NULL, SEQUENCE],
+            )?;
+        }
+        RSA => {
+            c.optional("subjectPublicKeyInfo.algorithm.parameters", &NULL)?;
+        }
+        _ => {
+            c.next(WHAT)?;
+        }
+    }
+    c.end(WHAT)
 }
 
 fn name(name: &Element<'_>, what: &'static str) -> Walk<()> {
