@@ -72,6 +72,7 @@
 //! | [`model::runtime`] | a simulated server: live certificate contexts, netsh, reg, restarts, reboots, client connections |
 //! | [`model::plan`] | the change-certificate procedure as command lines to paste |
 //! | [`model::script`] | scripts of administrator commands to replay on the simulated server |
+//! | [`model::state`] | a machine's saved state: the store, and the bindings and registry when given (unknown is not empty) |
 //! | [`model::diagnosis`] | findings with stable codes, explanations and fixes |
 //!
 //! [`adapters`] — the parts that touch the outside world:

@@ -21,6 +21,7 @@ pub mod port;
 pub mod registry;
 pub mod runtime;
 pub mod script;
+pub mod state;
 pub mod store;
 pub mod thumbprint;
 pub mod warning;

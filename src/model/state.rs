@@ -1,0 +1,244 @@
+//! A machine's saved state, with "not given" kept apart from "given and
+//! empty".
+//!
+//! An administrator hands the model what they saved on a server: the
+//! Personal store (always), and perhaps the HTTP.sys bindings (`netsh http
+//! show sslcert`) and the `SstpSvc\Parameters` key (a `.reg` export or
+//! `reg query` output). An input that was **not given is unknown, not
+//! empty** (SPEC §11): a plan made without the registry must still delete
+//! `SHA256CertificateHash`, because on the real machine it may well be
+//! there; a diagnosis made without the bindings cannot say nothing is
+//! bound. [`MachineState`] carries each part as `Option` — `None` is
+//! unknown — and [`MachineState::unknown_inputs`] names what was not given
+//! together with what was assumed for it.
+//!
+//! ```
+//! use sstp_cert::model::state::{MachineState, UnknownInput};
+//! let state = MachineState::new(Vec::new());
+//! assert_eq!(state.unknown_inputs(), vec![UnknownInput::Bindings, UnknownInput::Registry]);
+//! // Where a value is needed anyway, the documented assumption is used:
+//! assert!(state.bindings_or_assumed().is_empty());
+//! assert!(state.parameters().use_https.value);
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::httpsys::SslBinding;
+use super::registry::{RegistryValues, SstpParameters};
+use super::store::StoreEntry;
+
+/// An input the user did not give (SPEC §11). Serialises as its
+/// [`code`](UnknownInput::code).
+///
+/// ```
+/// use sstp_cert::model::state::UnknownInput;
+/// assert_eq!(UnknownInput::Registry.code(), "registry");
+/// assert!(UnknownInput::Bindings.assumption().contains("netsh http delete sslcert"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum UnknownInput {
+    /// The HTTP.sys SSL bindings (`netsh http show sslcert`) were not given.
+    Bindings,
+    /// The `SstpSvc\Parameters` key was not given.
+    Registry,
+}
+
+impl UnknownInput {
+    /// The stable code: `bindings` or `registry`.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::UnknownInput;
+    /// assert_eq!(UnknownInput::Bindings.code(), "bindings");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            UnknownInput::Bindings => "bindings",
+            UnknownInput::Registry => "registry",
+        }
+    }
+
+    /// What the model assumes for this input, as a sentence for people.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::UnknownInput;
+    /// assert!(UnknownInput::Registry.assumption().contains("SHA256CertificateHash"));
+    /// ```
+    pub fn assumption(self) -> &'static str {
+        match self {
+            UnknownInput::Bindings => {
+                "the HTTP.sys bindings were not given: they are unknown, not absent; \
+                 a plan deletes both wildcard bindings (netsh http delete sslcert) in case \
+                 they exist, and findings that need the bindings are not made"
+            }
+            UnknownInput::Registry => {
+                "the SstpSvc\\Parameters key was not given: it is unknown, not empty; \
+                 the service is assumed to run in automatic mode with HTTPS on port 443 \
+                 (the defaults), and a plan deletes SHA256CertificateHash and \
+                 SHA1CertificateHash in case a stale value is there"
+            }
+        }
+    }
+}
+
+impl fmt::Display for UnknownInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A machine's state as saved (SPEC §12): the store in enumeration order,
+/// and the bindings and registry key when they were given.
+///
+/// ```
+/// use sstp_cert::model::registry::RegistryValues;
+/// use sstp_cert::model::state::{MachineState, UnknownInput};
+/// let state = MachineState::new(Vec::new())
+///     .with_bindings(Vec::new())
+///     .with_registry(RegistryValues::new());
+/// // Given and empty is not unknown:
+/// assert!(state.unknown_inputs().is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MachineState {
+    /// The Personal store (`MY`), in enumeration order.
+    pub store: Vec<StoreEntry>,
+    /// Every HTTP.sys SSL binding, or `None` when not given (unknown).
+    pub bindings: Option<Vec<SslBinding>>,
+    /// The `SstpSvc\Parameters` key, or `None` when not given (unknown).
+    pub registry: Option<RegistryValues>,
+}
+
+impl MachineState {
+    /// A state with this store and nothing else known.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::MachineState;
+    /// assert!(MachineState::new(Vec::new()).bindings.is_none());
+    /// ```
+    pub fn new(store: Vec<StoreEntry>) -> Self {
+        MachineState {
+            store,
+            bindings: None,
+            registry: None,
+        }
+    }
+
+    /// The same state with the bindings known.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::MachineState;
+    /// assert!(MachineState::new(Vec::new()).with_bindings(Vec::new()).bindings.is_some());
+    /// ```
+    pub fn with_bindings(mut self, bindings: Vec<SslBinding>) -> Self {
+        self.bindings = Some(bindings);
+        self
+    }
+
+    /// The same state with the registry key known.
+    ///
+    /// ```
+    /// use sstp_cert::model::registry::RegistryValues;
+    /// use sstp_cert::model::state::MachineState;
+    /// assert!(MachineState::new(Vec::new()).with_registry(RegistryValues::new()).registry.is_some());
+    /// ```
+    pub fn with_registry(mut self, registry: RegistryValues) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// The inputs that were not given, in a fixed order (bindings, then
+    /// registry).
+    ///
+    /// ```
+    /// use sstp_cert::model::state::{MachineState, UnknownInput};
+    /// let s = MachineState::new(Vec::new()).with_bindings(Vec::new());
+    /// assert_eq!(s.unknown_inputs(), vec![UnknownInput::Registry]);
+    /// ```
+    pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
+        let mut unknown = Vec::new();
+        if self.bindings.is_none() {
+            unknown.push(UnknownInput::Bindings);
+        }
+        if self.registry.is_none() {
+            unknown.push(UnknownInput::Registry);
+        }
+        unknown
+    }
+
+    /// Whether this input was given.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::{MachineState, UnknownInput};
+    /// assert!(!MachineState::new(Vec::new()).knows(UnknownInput::Registry));
+    /// ```
+    pub fn knows(&self, input: UnknownInput) -> bool {
+        match input {
+            UnknownInput::Bindings => self.bindings.is_some(),
+            UnknownInput::Registry => self.registry.is_some(),
+        }
+    }
+
+    /// The bindings, or none when unknown. Callers that use this for an
+    /// unknown input must say so ([`UnknownInput::assumption`]).
+    ///
+    /// ```
+    /// use sstp_cert::model::state::MachineState;
+    /// assert!(MachineState::new(Vec::new()).bindings_or_assumed().is_empty());
+    /// ```
+    pub fn bindings_or_assumed(&self) -> &[SslBinding] {
+        self.bindings.as_deref().unwrap_or(&[])
+    }
+
+    /// The registry values, or an empty key when unknown (every value at
+    /// its default). Callers that use this for an unknown input must say so.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::MachineState;
+    /// assert!(MachineState::new(Vec::new()).registry_or_assumed().is_empty());
+    /// ```
+    pub fn registry_or_assumed(&self) -> RegistryValues {
+        self.registry.clone().unwrap_or_default()
+    }
+
+    /// The typed parameters: from the registry when known, else the
+    /// defaults (automatic mode, HTTPS, port 443).
+    ///
+    /// ```
+    /// use sstp_cert::model::state::MachineState;
+    /// assert_eq!(MachineState::new(Vec::new()).parameters().listener().port, 443);
+    /// ```
+    pub fn parameters(&self) -> SstpParameters {
+        match &self.registry {
+            Some(values) => SstpParameters::from_values(values),
+            None => SstpParameters::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::registry::RegValue;
+
+    #[test]
+    fn given_and_empty_is_not_unknown() {
+        let s = MachineState::new(Vec::new())
+            .with_bindings(Vec::new())
+            .with_registry(RegistryValues::new());
+        assert!(s.unknown_inputs().is_empty());
+        assert!(s.knows(UnknownInput::Bindings) && s.knows(UnknownInput::Registry));
+    }
+
+    #[test]
+    fn parameters_come_from_the_registry_when_known() {
+        let mut values = RegistryValues::new();
+        values.set("ListenerPort", RegValue::Dword(8443));
+        let s = MachineState::new(Vec::new()).with_registry(values);
+        assert_eq!(s.parameters().listener().port, 8443);
+        assert_eq!(s.unknown_inputs(), vec![UnknownInput::Bindings]);
+    }
+}
