@@ -48,6 +48,7 @@ use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
 use super::eku::KeyPurpose;
 
+mod explain;
 mod shape;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
@@ -578,7 +579,7 @@ pub(crate) fn pem_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, Certificate
     let mut out = Vec::new();
     for item in <(SectionKind, Vec<u8>) as PemObject>::pem_slice_iter(bytes) {
         let (kind, der) = item.map_err(|e| CertificateError::Pem {
-            reason: e.to_string(),
+            reason: explain::pem(&e),
         })?;
         if kind == SectionKind::Certificate {
             out.push(der);
@@ -605,7 +606,7 @@ struct Facts {
 
 fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     let (rest, x509) = X509Certificate::from_der(der).map_err(|e| CertificateError::NotDer {
-        reason: e.to_string(),
+        reason: explain::x509(&e),
     })?;
     if !rest.is_empty() {
         return Err(CertificateError::TrailingData {
@@ -680,7 +681,7 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
                     let oid = ext.oid.to_id_string();
                     return Err(CertificateError::MalformedExtension {
                         name: extension_name(&oid).to_owned(),
-                        reason: error.to_string(),
+                        reason: explain::der(error),
                     });
                 }
                 if ext.critical {
@@ -830,7 +831,7 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
     let (rest, oids) =
         <Vec<Oid>>::from_der(value).map_err(|e| CertificateError::MalformedExtension {
             name: "extendedKeyUsage".into(),
-            reason: e.to_string(),
+            reason: explain::der(&e),
         })?;
     if !rest.is_empty() {
         return Err(CertificateError::MalformedExtension {

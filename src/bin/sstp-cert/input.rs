@@ -18,10 +18,11 @@ pub fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, CliError> {
             .read_to_end(&mut buf)
             .map_err(|e| CliError(format!("standard input: {e}")))?;
     } else {
-        let f = std::fs::File::open(path).map_err(|e| CliError(format!("{shown}: {e}")))?;
+        let f = std::fs::File::open(path)
+            .map_err(|e| CliError(format!("{shown}: {}", io_sentence(&e))))?;
         f.take(limit)
             .read_to_end(&mut buf)
-            .map_err(|e| CliError(format!("{shown}: {e}")))?;
+            .map_err(|e| CliError(format!("{shown}: {}", io_sentence(&e))))?;
     }
     if buf.len() > max {
         return Err(CliError(format!(
@@ -29,4 +30,21 @@ pub fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, CliError> {
         )));
     }
     Ok(buf)
+}
+
+/// An I/O error as a sentence: the OS text without Rust's `(os error N)`.
+pub fn io_sentence(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error ") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
+    }
 }

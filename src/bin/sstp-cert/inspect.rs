@@ -1,6 +1,6 @@
 //! `sstp-cert inspect FILE...`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sstp_cert::model::certificate::Certificate;
@@ -9,7 +9,7 @@ use sstp_cert::model::warning::{Warning, warnings_for};
 
 use crate::input::read_limited;
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
-use crate::{CliError, Outcome};
+use crate::{CliError, Outcome, report_bad_input};
 
 /// The largest file `inspect` reads.
 const MAX_FILE: u64 = 1024 * 1024;
@@ -17,7 +17,9 @@ const MAX_FILE: u64 = 1024 * 1024;
 /// Arguments of `inspect`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Certificate files (DER or PEM; a PEM file may hold several).
+    /// Certificate files (DER or PEM; a PEM file may hold several), or `-`
+    /// for standard input. A bad file is reported and the others are still
+    /// shown; the exit status is then 2.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Judge validity at this RFC 3339 time instead of now.
@@ -50,23 +52,15 @@ struct Facts {
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
     let mut all = Vec::new();
+    let mut bad = 0usize;
+    // Every file is tried: a bad one is reported and the others still are.
     for file in &a.files {
-        let shown = file.display().to_string();
-        let len = std::fs::metadata(file)
-            .map_err(|e| CliError(format!("{shown}: {e}")))?
-            .len();
-        if len > MAX_FILE {
-            return Err(CliError(format!(
-                "{shown}: {len} bytes, more than the {MAX_FILE} a certificate file may have"
-            )));
-        }
-        // Bounded even when the size above was not the truth (a FIFO or a
-        // device reports 0; a file may grow).
-        let bytes = read_limited(file, MAX_FILE as usize)?;
-        let certs =
-            Certificate::from_pem_or_der(&bytes).map_err(|e| CliError(format!("{shown}: {e}")))?;
-        for c in certs {
-            all.push(facts(&shown, &c, at));
+        match load(file) {
+            Ok((shown, certs)) => all.extend(certs.iter().map(|c| facts(&shown, c, at))),
+            Err(CliError(msg)) => {
+                bad += 1;
+                report_bad_input(&msg);
+            }
         }
     }
     if a.json {
@@ -81,7 +75,36 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         }
         emit(&o)?;
     }
+    if bad > 0 {
+        return Ok(Outcome::BadInputReported);
+    }
     Ok(Outcome::Positive)
+}
+
+/// Reads one file (`-`: standard input) and parses its certificates.
+fn load(file: &Path) -> Result<(String, Vec<Certificate>), CliError> {
+    let stdin = file.as_os_str() == "-";
+    let shown = if stdin {
+        "standard input".to_owned()
+    } else {
+        file.display().to_string()
+    };
+    if !stdin {
+        let len = std::fs::metadata(file)
+            .map_err(|e| CliError(format!("{shown}: {}", crate::input::io_sentence(&e))))?
+            .len();
+        if len > MAX_FILE {
+            return Err(CliError(format!(
+                "{shown}: {len} bytes, more than the {MAX_FILE} a certificate file may have"
+            )));
+        }
+    }
+    // Bounded even when the size above was not the truth (a FIFO or a
+    // device reports 0; a file may grow).
+    let bytes = read_limited(file, MAX_FILE as usize)?;
+    let certs =
+        Certificate::from_pem_or_der(&bytes).map_err(|e| CliError(format!("{shown}: {e}")))?;
+    Ok((shown, certs))
 }
 
 fn facts(file: &str, c: &Certificate, at: time::OffsetDateTime) -> Facts {

@@ -34,20 +34,44 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Show the facts of certificate files (hashes, purpose, names, validity, key).
+    #[command(
+        after_help = "Example:\n  sstp-cert inspect examples/store/07-server-auth-vpn.pem\n  openssl x509 -in cert.pem | sstp-cert inspect -\n\nExit status: 0 every file was read; 2 a file could not be read or parsed (each is reported, the others are still shown)."
+    )]
     Inspect(inspect::Args),
     /// Run the automatic choice over a store, with every candidate's verdict.
+    #[command(
+        after_help = "Example:\n  sstp-cert select --store examples/store --host vpn.example.com\n  sstp-cert select --bundle collected/vpn1 --json\n\nExit status: 0 a certificate is chosen; 1 none is eligible; 2 bad input."
+    )]
     Select(select::Args),
     /// Normalise a pasted thumbprint and say which kind of hash it is.
+    #[command(
+        after_help = "Example:\n  sstp-cert thumbprint \"3a 7f 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff 01 02\"\n\nExit status: 0 a SHA-1 or SHA-256 thumbprint; 2 not one (the bad character is named)."
+    )]
     Thumbprint(thumbprint::Args),
     /// Parse saved `netsh http show sslcert` output into bindings.
+    #[command(
+        after_help = "Example:\n  sstp-cert bindings netsh-sslcert.txt\n  netsh http show sslcert | sstp-cert bindings -\n\nExit status: 0 the listing was read; 2 it could not be read."
+    )]
     Bindings(bindings::Args),
     /// Will each kind of SSTP client accept a certificate for a host name?
+    #[command(
+        after_help = "Example:\n  sstp-cert check-host --cert examples/store/07-server-auth-vpn.pem --host vpn.example.com\n\nExit status: 0 every requested client accepts the name; 1 one does not; 2 bad input."
+    )]
     CheckHost(check_host::Args),
     /// Say what is wrong with a machine's SSTP certificate set-up, and the fix.
+    #[command(
+        after_help = "Example:\n  sstp-cert diagnose --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg --host vpn.example.com\n\nExit status: 0 no error finding; 1 an error finding; 2 bad input."
+    )]
     Diagnose(diagnose::Args),
     /// Print the commands that change the bound certificate the right way.
+    #[command(
+        after_help = "Example:\n  sstp-cert plan-change --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg --to 2deaa3dbe6eeaec89371fb1283a80984fc834531 > plan.txt\n\nExit status: 0 the plan was printed; 2 bad input, or the new certificate is not one clients accept."
+    )]
     PlanChange(plan_change::Args),
     /// Replay administrator commands, reboots and client connections on the model.
+    #[command(
+        after_help = "Example:\n  sstp-cert simulate --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg plan.txt\n\nExit status: 0 every step and connection succeeded; 1 one failed; 2 bad input."
+    )]
     Simulate(simulate::Args),
 }
 
@@ -57,6 +81,15 @@ pub enum Outcome {
     Positive,
     /// Exit 1.
     Negative,
+    /// Exit 2: some input was bad; each problem was already reported on
+    /// stderr with [`report_bad_input`], and the rest of the work done.
+    BadInputReported,
+}
+
+/// Reports one bad input on stderr, in the same form as a fatal error.
+pub fn report_bad_input(msg: &str) {
+    let _ = std::io::stdout().flush();
+    eprintln!("sstp-cert: error: {}", msg.replace('\n', " "));
 }
 
 /// A command's failure: exit 2 with this one line.
@@ -84,9 +117,9 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,
         Ok(Outcome::Negative) => ExitCode::from(1),
+        Ok(Outcome::BadInputReported) => ExitCode::from(2),
         Err(CliError(msg)) => {
-            let _ = std::io::stdout().flush();
-            eprintln!("sstp-cert: error: {}", msg.replace('\n', " "));
+            report_bad_input(&msg);
             ExitCode::from(2)
         }
     }

@@ -59,3 +59,12 @@ pub fn at_or_now(at: Option<&str>) -> Result<OffsetDateTime, CliError> {
         }),
     }
 }
+
+/// `n` and the noun, singular or plural: "1 certificate", "7 certificates".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

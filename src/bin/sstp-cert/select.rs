@@ -79,9 +79,9 @@ fn print_human(r: &Report<'_>) -> String {
     let c = r.choice;
     out!(
         o,
-        "store: {} ({} certificates, validity judged at {})",
+        "store: {} ({}, validity judged at {})",
         r.store,
-        c.candidates.len(),
+        crate::output::count(c.candidates.len(), "certificate"),
         r.at
     );
     if !r.windows_rules {
