@@ -114,12 +114,14 @@
 //! | feature | default | what |
 //! |---|---|---|
 //! | `idna` | yes | convert U-labels in typed host names to A-labels |
-//! | `cli` | no | the `sstp-cert` command-line tool (clap, serde_json) |
+//! | `cli` | no | the `sstp-cert` command-line tool (clap) |
 //! | `rustls` | no | `adapters::tls`: the chosen certificate, its key and a `CertifiedKey` for rustls 0.23 (ring provider), and a re-selectable `ResolvesServerCert` |
 //! | `listener` | no | `adapters::listener`: an SSTP listener front on tokio — binds both families, serves the chosen certificate, answers the SSTP HTTP request, hands the stream over with the crypto-binding values (implies `rustls`; tokio, tokio-rustls, socket2) |
 //!
 //! Key export ([`adapters::key_export`]) needs no feature. The default
-//! features pull in no TLS or async crates.
+//! features pull in no TLS or async crates; serde, serde_json and socket2
+//! are in every build today.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
