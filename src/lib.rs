@@ -48,6 +48,9 @@
 //!
 //! ## What is where
 //!
+//! [`behaviour`] states every rule the crate reproduces, numbered — what
+//! the SSTP service, HTTP.sys and each kind of client do — in one place.
+//!
 //! The crate is a **pure core** and **thin adapters**.
 //!
 //! [`model`] — plain data in, plain data out; no I/O, no clock (time is
@@ -127,6 +130,10 @@
 
 pub mod adapters;
 pub mod model;
+
+/// The behaviour this crate reproduces, rule by rule, numbered.
+#[doc = include_str!("../docs/behaviour.md")]
+pub mod behaviour {}
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
