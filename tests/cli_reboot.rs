@@ -352,6 +352,8 @@ fn the_service_fidelity_scripts_print_the_state_after_each_step() {
     assert_eq!(r.len(), 3, "the automatic-mode record");
     let connect = steps.iter().find(|s| s["connect"].is_object()).unwrap();
     assert_eq!(connect["connect"]["failure"], "certificate-expired");
+    assert_eq!(connect["step"], "validity");
+    assert_eq!(connect["client_error"], "CERT_E_EXPIRED (0x800B0101)");
     // 2: UseHttps = 0 with ListenerPort 0 removes SSTP's 443 bindings
     let b = parse_sslcert_show(outputs[2].as_bytes()).unwrap().bindings;
     assert_eq!(b.len(), 1);

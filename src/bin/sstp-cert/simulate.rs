@@ -69,6 +69,12 @@ struct StepReport {
     result: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     connect: Option<ConnectOutcome>,
+    /// The step of a failed connection (`tls`, `validity`, `name`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<ConnectStep>,
+    /// The error the client shows for a failed connection, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_error: Option<&'static str>,
     /// The text a `netsh http show sslcert` or `reg query` step printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<String>,
@@ -215,11 +221,14 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             result.push_str(&format!("; {e}"));
         }
         all_ok &= ok;
+        let failure = connect.as_ref().and_then(ConnectOutcome::failure);
         reports.push(StepReport {
             line,
             command,
             ok,
             result,
+            step: failure.map(|f| f.step()),
+            client_error: failure.and_then(|f| f.client_error()),
             connect,
             output,
         });
