@@ -1052,6 +1052,27 @@ fn a_saved_state_without_sstps_pair_starts_stopped() {
     assert_eq!(m.service_state(), ServiceState::Stopped);
     let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
     assert_eq!(codes, ["service-stopped"]);
+    assert!(
+        m.assumptions()[0]
+            .message
+            .contains("no SSTP binding pair on 0.0.0.0:443")
+    );
+    // UseHttps = 0: no binding tells whether the service ran
+    let mut http = auto_record(&a);
+    http.set(names::USE_HTTPS, RegValue::Dword(0));
+    let m = Machine::from_state(
+        &MachineState::new(vec![linked(&a)])
+            .with_bindings(both_sstp(&a))
+            .with_registry(http),
+        GoneCertificateProfile::default(),
+        NOW,
+    );
+    assert_eq!(m.service_state(), ServiceState::Stopped);
+    assert!(
+        m.assumptions()[0].message.starts_with("UseHttps is 0"),
+        "{}",
+        m.assumptions()[0]
+    );
 }
 
 #[test]

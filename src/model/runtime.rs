@@ -1075,12 +1075,19 @@ impl Machine {
                 );
             }
             if !start.stopped {
+                let why = if listener.scheme == Scheme::Http {
+                    "UseHttps is 0, so no binding tells whether the service ran".to_owned()
+                } else {
+                    format!(
+                        "the saved bindings hold no SSTP binding pair on {} and {}",
+                        Family::V4.endpoint(listener.port),
+                        Family::V6.endpoint(listener.port)
+                    )
+                };
                 m.assume(
                     "service-stopped",
                     format!(
-                        "the saved bindings hold no SSTP binding pair on {} and {}: the service is taken to be stopped (`net start remoteaccess` starts it)",
-                        Family::V4.endpoint(listener.port),
-                        Family::V6.endpoint(listener.port)
+                        "{why}: the service is taken to be stopped (`net start remoteaccess` starts it)"
                     ),
                 );
             }
