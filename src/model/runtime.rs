@@ -553,9 +553,14 @@ fn rfc3339(t: &OffsetDateTime) -> String {
 }
 
 /// The error each client shows for a certificate outside its validity
-/// period. Windows' SSL chain policy reports both directions as
-/// `CERT_E_EXPIRED` ("not within its validity period", SPEC §9); OpenSSL
-/// (under `sstpc`) and rustls (RFC 9525 clients) tell them apart.
+/// period. Windows' chain policy reports both directions as
+/// `CERT_E_EXPIRED` 0x800B0101, "a required certificate is not within its
+/// validity period" (SPEC §9; Microsoft's `CERT_CHAIN_POLICY_STATUS`
+/// documentation): the chain's `CERT_TRUST_IS_NOT_TIME_VALID` status is set
+/// before notBefore and after notAfter alike, and no separate "not yet
+/// valid" error exists (`CERT_E_VALIDITYPERIODNESTING` 0x800B0102 is about
+/// an issuer's period, not the time). OpenSSL (under `sstpc`) and rustls
+/// (RFC 9525 clients) tell the two apart.
 const fn expired_error(profile: Profile, expired: bool) -> &'static str {
     match (profile, expired) {
         (Profile::WindowsClient, _) => "CERT_E_EXPIRED (0x800B0101)",
