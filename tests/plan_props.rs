@@ -439,11 +439,17 @@ proptest! {
             (Mode::Auto, GoneCertificateProfile::CurrentRelease) => {
                 prop_assert!(m.connect(&host(), Profile::WindowsClient, Family::V4).is_connected());
             }
-            (_, _) => {
+            (_, profile) => {
                 // admin mode pinned the old certificate: Event 25 at once
                 prop_assert!(m.last_plumbing().unwrap().has_event(
                     sstp_cert::model::event::EventId::ConfiguredCertificateMissing
                 ));
+                // nothing changes (SPEC §6): the old bindings and the
+                // listener stay, and HTTP.sys serves the old certificate
+                // from memory — unless current releases deleted them first
+                if profile == GoneCertificateProfile::Documented2008 {
+                    assert_serves(&mut m, &old.certificate, "before the reboot (admin mode)")?;
+                }
             }
         }
 
@@ -460,7 +466,17 @@ proptest! {
                 (Mode::Auto, GoneCertificateProfile::CurrentRelease) => {
                     prop_assert!(out.is_connected(), "{:?}", out);
                 }
+                (_, GoneCertificateProfile::Documented2008) => {
+                    // Event 25 left the old bindings and the listener: the
+                    // handshake finds the old certificate nowhere
+                    prop_assert!(
+                        matches!(out.failure(), Some(ConnectFailure::CertificateMissing { cert_hash: Some(h), .. }) if *h == old.certificate.sha1()),
+                        "{:?}", out
+                    );
+                }
                 (_, _) => {
+                    // current releases deleted the dead bindings first:
+                    // nothing bound, no listener
                     prop_assert!(
                         matches!(out.failure(), Some(ConnectFailure::NoListener { .. })),
                         "{:?}", out

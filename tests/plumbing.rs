@@ -194,7 +194,8 @@ fn admin_other_application_bound_to_another_certificate_is_event_32_and_nothing_
             .message
             .contains("{4dc3e181-e14b-4a21-b022-59fc669b0914}")
     );
-    assert!(p.listener.is_none());
+    // SPEC §6 "nothing changes": the listener stays on IIS's IPv4 binding
+    assert_eq!(p.listener.map(|l| l.port), Some(443));
     assert_unchanged(&p, &bindings);
 }
 
@@ -412,7 +413,9 @@ fn auto_differing_both_sstp_is_event_24() {
     let p = run(&RegistryValues::new(), &[linked(&a), linked(&b)], &bindings);
     assert_eq!(p.event_numbers(), [24]);
     assert!(p.events[0].message.contains("both by SSTP"));
-    assert!(p.listener.is_none());
+    // SPEC §6 "nothing changes": both stay bound, and so does the listener
+    assert!(p.listener.is_some());
+    assert_eq!(p.bound, None, "the families serve different certificates");
     assert_unchanged(&p, &bindings);
 }
 
@@ -557,15 +560,58 @@ fn current_release_deletes_sstps_gone_bindings_and_chooses_again() {
 }
 
 #[test]
-fn current_release_leaves_another_applications_gone_binding_alone() {
+fn current_release_deletes_another_applications_gone_binding_on_the_pair() {
+    // SPEC §6: the service reads both pairs' bindings whatever their owner
+    // and deletes the one whose certificate is gone.
     let (gone, new) = (sa("gone"), sa("new"));
-    let bindings = vec![iis(v4(), &gone), iis(v6(), &gone)];
+    let elsewhere = Endpoint::IpPort("192.0.2.7:443".parse().unwrap());
+    let bindings = vec![
+        iis(v4(), &gone),
+        iis(v6(), &gone),
+        iis(elsewhere.clone(), &gone),
+        iis(Endpoint::ipv4_wildcard(8443), &gone),
+    ];
     let p = run_with(
         &RegistryValues::new(),
         &[linked(&new)],
         &bindings,
         GoneCertificateProfile::CurrentRelease,
     );
+    assert_eq!(
+        ops(&p),
+        [
+            del(V4, ChangeReason::GoneCertificate),
+            del(V6, ChangeReason::GoneCertificate),
+            add(&new, V4, ChangeReason::AutomaticChoice),
+            add(&new, V6, ChangeReason::AutomaticChoice),
+        ]
+    );
+    assert!(p.events.is_empty(), "{:?}", p.events);
+    // a foreign binding on another endpoint is never touched
+    assert!(p.binding_for(&elsewhere).is_some());
+    assert!(p.binding_for(&Endpoint::ipv4_wildcard(8443)).is_some());
+    assert_eq!(p.bound, Some(new.sha1()));
+}
+
+#[test]
+fn current_release_keeps_another_applications_binding_whose_certificate_is_there() {
+    let (a, b) = (sa("a"), sa("b"));
+    let bindings = vec![iis(v4(), &a), iis(v6(), &a)];
+    let p = run_with(
+        &RegistryValues::new(),
+        &[linked(&a), linked(&b)],
+        &bindings,
+        GoneCertificateProfile::CurrentRelease,
+    );
+    assert!(p.changes.is_empty());
+    assert_eq!(p.bound, Some(a.sha1()));
+}
+
+#[test]
+fn documented_2008_keeps_another_applications_gone_binding() {
+    let (gone, new) = (sa("gone"), sa("new"));
+    let bindings = vec![iis(v4(), &gone), iis(v6(), &gone)];
+    let p = run(&RegistryValues::new(), &[linked(&new)], &bindings);
     assert_eq!(p.event_numbers(), [21]);
     assert!(p.changes.is_empty());
 }
@@ -602,6 +648,31 @@ fn current_release_cleanup_stays_when_admin_mode_then_fails() {
     assert_eq!(p.event_numbers(), [25]);
     assert_eq!(p.changes.len(), 2, "deleted before the steps");
     assert!(p.bindings.is_empty());
+    assert!(p.listener.is_none(), "nothing is bound on the pair");
+}
+
+#[test]
+fn admin_event_25_keeps_the_listener_on_the_old_bindings() {
+    // The wrong way in admin mode: the pinned certificate was deleted, a new
+    // one imported. Event 25, nothing changes — and the listener stays on
+    // the old bindings, so HTTP.sys serves the old certificate from memory
+    // until the reboot (SPEC §6 "nothing changes", §7).
+    let (old, new) = (sa("old"), sa("new"));
+    let bindings = both_sstp(&old);
+    let p = run(&admin_pin(&old), &[linked(&new)], &bindings);
+    assert_eq!(p.event_numbers(), [25]);
+    assert!(p.events[0].message.contains("nothing is changed"));
+    assert_unchanged(&p, &bindings);
+    assert_eq!(p.listener.map(|l| l.port), Some(443));
+    assert_eq!(p.bound, Some(old.sha1()));
+}
+
+#[test]
+fn admin_event_25_with_nothing_bound_has_no_listener() {
+    let (pinned, other) = (sa("pinned"), sa("other"));
+    let p = run(&admin_pin(&pinned), &[linked(&other)], &[]);
+    assert_eq!(p.event_numbers(), [25]);
+    assert!(p.listener.is_none());
 }
 
 #[test]
@@ -682,11 +753,24 @@ fn http_removes_sstps_bindings_on_the_port_and_binds_nothing() {
 }
 
 #[test]
-fn http_with_the_default_port_listens_on_80_and_leaves_443_alone() {
-    let a = sa("a");
-    let p = run(&http_values(None), &[linked(&a)], &both_sstp(&a));
+fn http_with_the_default_port_listens_on_80_and_removes_the_old_443_bindings() {
+    // SPEC §6: SSTP's old bindings on the old port, the one the HTTPS
+    // listener used (443 when ListenerPort is 0), are removed — not those
+    // on the new plain-HTTP port 80.
+    let (a, b) = (sa("a"), sa("b"));
+    let mut bindings = both_sstp(&a);
+    bindings.push(iis(Endpoint::IpPort("192.0.2.7:443".parse().unwrap()), &b));
+    bindings.push(sstp(Endpoint::ipv4_wildcard(80), &a));
+    let p = run(&http_values(None), &[linked(&a), linked(&b)], &bindings);
     assert_eq!(p.listener.unwrap().port, 80);
-    assert!(p.changes.is_empty());
+    assert_eq!(
+        ops(&p),
+        [
+            del(V4, ChangeReason::PlainHttp),
+            del(V6, ChangeReason::PlainHttp)
+        ]
+    );
+    assert_eq!(p.bindings.len(), 2, "IIS's binding and the one on 80 stay");
 }
 
 #[test]
@@ -876,6 +960,7 @@ proptest! {
         store_picks in prop::collection::vec((0..6usize, any::<bool>()), 0..5),
         s4 in slot(),
         s6 in slot(),
+        s_other in prop_oneof![Just(Slot::Free), (0..6usize).prop_map(Slot::Iis)],
         values in registry_strategy(),
         current in any::<bool>(),
     ) {
@@ -883,7 +968,10 @@ proptest! {
             .iter()
             .map(|(i, key)| if *key { linked(&pool()[*i]) } else { keyless(&pool()[*i]) })
             .collect();
-        let bindings: Vec<SslBinding> = [binding(&s4, v4()), binding(&s6, v6())].into_iter().flatten().collect();
+        // a foreign binding on a specific address of the same port, maybe
+        // of a certificate that is gone
+        let elsewhere = Endpoint::IpPort("192.0.2.7:443".parse().unwrap());
+        let bindings: Vec<SslBinding> = [binding(&s4, v4()), binding(&s6, v6()), binding(&s_other, elsewhere.clone())].into_iter().flatten().collect();
         let profile = if current { GoneCertificateProfile::CurrentRelease } else { GoneCertificateProfile::Documented2008 };
         let p = run_with(&values, &store, &bindings, profile);
 
@@ -906,12 +994,21 @@ proptest! {
         if p.listener.is_none() {
             prop_assert!(!p.events.is_empty());
         }
-        // another application's binding is never deleted
+        // another application's binding is deleted only on the listener's
+        // wildcard pair, in the current-release profile, when its
+        // certificate is gone (SPEC §6); never on another endpoint
         for c in &p.changes {
-            if let BindingChange::Delete { endpoint, .. } = c {
-                prop_assert!(bindings.iter().find(|b| &b.endpoint == endpoint).unwrap().is_sstp());
+            if let BindingChange::Delete { endpoint, reason } = c {
+                let before = bindings.iter().find(|b| &b.endpoint == endpoint).unwrap();
+                prop_assert!(endpoint != &elsewhere);
+                if !before.is_sstp() {
+                    prop_assert_eq!(*reason, ChangeReason::GoneCertificate);
+                    prop_assert!(current);
+                    prop_assert!(before.cert_hash.is_none_or(|h| !store.iter().any(|e| e.certificate.sha1() == h)));
+                }
             }
         }
+        prop_assert_eq!(p.binding_for(&elsewhere), bindings.iter().find(|b| b.endpoint == elsewhere));
         // only automatic mode writes, and only its record
         if !p.registry_writes.is_empty() {
             prop_assert_eq!(p.mode, Mode::Auto);

@@ -17,8 +17,10 @@ use sstp_cert::model::plan::{PlanCase, PlanInput, PlanOptions, plan_certificate_
 use sstp_cert::model::plumbing::{Family, GoneCertificateProfile};
 use sstp_cert::model::registry::{RegValue, RegistryValues, names, parse_registry_text};
 use sstp_cert::model::runtime::{
-    ConnectFailure, Connection, Imported, Machine, MachineError, NetshError, ServiceState,
+    ConnectFailure, ConnectStep, Connection, Imported, Machine, MachineError, NetshError,
+    SavedStart, ServiceState,
 };
+use sstp_cert::model::state::MachineState;
 use sstp_cert::model::store::{CertStore, KeyState};
 
 fn windows(m: &mut Machine, family: Family) -> Result<Box<Connection>, Box<ConnectFailure>> {
@@ -691,4 +693,418 @@ fn a_connection_serialises_with_its_hashes() {
     assert_eq!(j["from_live_context"], true);
     assert_eq!(j["protocol"], "sha256");
     assert_eq!(j["verdict"]["accepted"], true);
+}
+
+// ---------------------------------------------------------------------------
+// Time: validity is checked before the name (SPEC §9)
+// ---------------------------------------------------------------------------
+
+/// A vpn.example.com certificate valid from `from` to `to`.
+fn cert_valid(label: &str, from: time::OffsetDateTime, to: time::OffsetDateTime) -> Certificate {
+    let mut p = params(HOST, &server_auth());
+    p.subject_alt_names = vec![
+        rcgen::SanType::DnsName(HOST.try_into().unwrap()),
+        rcgen::SanType::DnsName(format!("{label}.example").try_into().unwrap()),
+    ];
+    p.not_before = from;
+    p.not_after = to;
+    Certificate::from_der(der_with(p)).unwrap()
+}
+
+const NOW: time::OffsetDateTime = time::macros::datetime!(2026-12-04 12:00 UTC);
+
+#[test]
+fn every_client_refuses_an_expired_certificate_the_service_binds() {
+    let expired = cert_valid(
+        "expired",
+        time::macros::datetime!(2015-01-01 0:00 UTC),
+        time::macros::datetime!(2020-01-01 0:00 UTC),
+    );
+    let mut m = Machine::default().at(NOW);
+    m.import_certificate(linked(&expired));
+    m.restart_service();
+    assert_eq!(m.last_plumbing().unwrap().bound, Some(expired.sha1()));
+    for (profile, error) in [
+        (Profile::WindowsClient, "CERT_E_EXPIRED (0x800B0101)"),
+        (
+            Profile::SstpcLinux,
+            "X509_V_ERR_CERT_HAS_EXPIRED (certificate has expired)",
+        ),
+        (Profile::Rfc9525, "certificate expired"),
+    ] {
+        let f = m
+            .connect(&host(), profile, Family::V4)
+            .into_result()
+            .unwrap_err();
+        assert_eq!(f.code(), "certificate-expired", "{profile:?}");
+        assert_eq!(f.step(), ConnectStep::Validity);
+        assert_eq!(f.client_error(), Some(error));
+        assert!(
+            f.to_string().contains("expired on 2020-01-01T00:00:00Z"),
+            "{f}"
+        );
+    }
+    // the same machine without a clock does not check validity, and says so
+    let mut unclocked = Machine::default();
+    unclocked.import_certificate(linked(&expired));
+    unclocked.restart_service();
+    let c = windows(&mut unclocked, Family::V4).unwrap();
+    assert_eq!(c.checked_at, None);
+    // a clock before notAfter connects, and records the time
+    let mut then = Machine::default().at(time::macros::datetime!(2019-06-01 0:00 UTC));
+    then.import_certificate(linked(&expired));
+    then.restart_service();
+    assert_eq!(
+        windows(&mut then, Family::V6).unwrap().checked_at,
+        Some(time::macros::datetime!(2019-06-01 0:00 UTC))
+    );
+}
+
+#[test]
+fn a_not_yet_valid_certificate_is_refused_with_the_same_windows_error() {
+    let future = cert_valid(
+        "future",
+        time::macros::datetime!(2027-01-01 0:00 UTC),
+        time::macros::datetime!(2028-01-01 0:00 UTC),
+    );
+    let mut m = Machine::default().at(NOW);
+    m.import_certificate(linked(&future));
+    m.restart_service();
+    let f = windows(&mut m, Family::V4).unwrap_err();
+    assert_eq!(f.code(), "certificate-not-yet-valid");
+    assert_eq!(f.client_error(), Some("CERT_E_EXPIRED (0x800B0101)"));
+    let f = m
+        .connect(&host(), Profile::SstpcLinux, Family::V4)
+        .into_result()
+        .unwrap_err();
+    assert_eq!(
+        f.client_error(),
+        Some("X509_V_ERR_CERT_NOT_YET_VALID (certificate is not yet valid)")
+    );
+    // time passes: the same machine connects
+    m.set_clock(time::macros::datetime!(2027-06-01 0:00 UTC));
+    assert!(windows(&mut m, Family::V4).is_ok());
+}
+
+#[test]
+fn validity_is_checked_before_the_name() {
+    let expired = cert_valid(
+        "expired",
+        time::macros::datetime!(2015-01-01 0:00 UTC),
+        time::macros::datetime!(2020-01-01 0:00 UTC),
+    );
+    let mut m = Machine::default().at(NOW);
+    m.import_certificate(linked(&expired));
+    m.restart_service();
+    let wrong = ReferenceId::parse("other.example.org").unwrap();
+    let f = m
+        .connect(&wrong, Profile::WindowsClient, Family::V4)
+        .into_result()
+        .unwrap_err();
+    assert_eq!(f.step(), ConnectStep::Validity, "{f}");
+    m.set_clock(time::macros::datetime!(2016-01-01 0:00 UTC));
+    let f = m
+        .connect(&wrong, Profile::WindowsClient, Family::V4)
+        .into_result()
+        .unwrap_err();
+    assert_eq!(f.step(), ConnectStep::Name);
+    assert_eq!(f.client_error(), Some("CERT_E_CN_NO_MATCH (0x800B010F)"));
+}
+
+// ---------------------------------------------------------------------------
+// Issue 14: Event 18 at connection time, Events 24/25/32 and the listener
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_deleted_hash_not_rewritten_logs_event_18_at_crypto_binding() {
+    // The hash is deleted and the start cannot write it (Event 21: the bound
+    // certificate is gone); HTTP.sys still serves it from memory, and the
+    // client reaches crypto binding: Event 18, the connection fails.
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let mut m = working_server(GoneCertificateProfile::Documented2008, &old);
+    m.delete_certificate(&old.sha1()).unwrap();
+    m.import_certificate(linked(&new));
+    m.reg_delete(names::SHA256_CERTIFICATE_HASH).unwrap();
+    m.restart_service();
+    assert_eq!(m.last_plumbing().unwrap().event_numbers(), [21]);
+    let before = m.events().len();
+    let f = windows(&mut m, Family::V4).unwrap_err();
+    match *f {
+        ConnectFailure::CryptoBindingFailed {
+            ref server_event,
+            ref error,
+            ..
+        } => {
+            assert!(matches!(error, CryptoBindingError::NoConfiguredHash { .. }));
+            let e = server_event.as_ref().expect("Event 18");
+            assert_eq!(e.id, EventId::Sha256HashInvalid);
+            assert!(e.message.contains("SSTP connections will not be accepted"));
+        }
+        ref other => panic!("{other}"),
+    }
+    assert_eq!(f.step(), ConnectStep::CryptoBinding);
+    let logged: Vec<u32> = m.events()[before..].iter().map(|e| e.id.number()).collect();
+    assert_eq!(
+        logged,
+        [18, 6],
+        "Event 18 on the server, 6 on the Windows client"
+    );
+}
+
+#[test]
+fn event_18_follows_sha256_enabled_and_event_19_sha1_enabled() {
+    // SHA-256 disabled, SHA-1 enabled: the SHA-256 hash is not compared, so
+    // its absence logs nothing at connection time; a missing SHA-1 hash
+    // logs Event 19.
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let mut m = working_server(GoneCertificateProfile::Documented2008, &old);
+    m.reg_set(names::SHA256_ENABLED, RegValue::Dword(0));
+    m.reg_set(names::SHA1_ENABLED, RegValue::Dword(1));
+    m.delete_certificate(&old.sha1()).unwrap();
+    m.import_certificate(linked(&new));
+    m.reg_delete(names::SHA256_CERTIFICATE_HASH).unwrap();
+    m.restart_service();
+    // SHA-1 hash still there and right: connects over SHA-1, no event
+    let c = windows(&mut m, Family::V4).unwrap();
+    assert_eq!(c.protocol, HashProtocol::Sha1);
+    m.reg_delete(names::SHA1_CERTIFICATE_HASH).unwrap();
+    m.restart_service();
+    let before = m.events().len();
+    assert!(windows(&mut m, Family::V4).is_err());
+    let logged: Vec<u32> = m.events()[before..].iter().map(|e| e.id.number()).collect();
+    assert_eq!(logged, [19, 6]);
+}
+
+#[test]
+fn wrong_way_in_admin_mode_works_until_the_reboot() {
+    // Event 25 changes nothing (SPEC §6), so the listener stays on the old
+    // bindings and HTTP.sys serves the old certificate from memory.
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let mut m = Machine::from_parts(
+        GoneCertificateProfile::Documented2008,
+        [linked(&old)],
+        admin_pin(&old),
+        Vec::new(),
+    );
+    m.restart_service();
+    for f in Family::BOTH {
+        assert_eq!(served(&mut m, f).sha1(), old.sha1());
+    }
+    wrong_way(&mut m, &old, &new);
+    assert_eq!(m.last_plumbing().unwrap().event_numbers(), [25]);
+    assert!(m.listener().is_some());
+    let c = windows(&mut m, Family::V4).unwrap();
+    assert!(c.from_live_context && c.sha1 == old.sha1());
+    m.reboot();
+    assert!(matches!(
+        *windows(&mut m, Family::V4).unwrap_err(),
+        ConnectFailure::CertificateMissing { .. }
+    ));
+}
+
+#[test]
+fn event_24_keeps_each_family_on_its_certificate() {
+    let (a, b) = (sa_cert("a"), sa_cert("b"));
+    let mut m = Machine::from_parts(
+        GoneCertificateProfile::Documented2008,
+        [linked(&a), linked(&b)],
+        auto_record(&a),
+        vec![sstp(v4(), &a), sstp(v6(), &b)],
+    );
+    m.restart_service();
+    assert_eq!(m.last_plumbing().unwrap().event_numbers(), [24]);
+    assert_eq!(windows(&mut m, Family::V4).unwrap().sha1, a.sha1());
+    // IPv6 serves b, which the registry does not name: crypto binding fails
+    assert_eq!(
+        windows(&mut m, Family::V6).unwrap_err().code(),
+        "crypto-binding-failed"
+    );
+}
+
+#[test]
+fn current_release_replaces_another_applications_gone_binding() {
+    let (gone, new) = (sa_cert("gone"), sa_cert("new"));
+    let mut m = Machine::from_parts(
+        GoneCertificateProfile::CurrentRelease,
+        [linked(&new)],
+        RegistryValues::new(),
+        vec![iis(v4(), &gone), iis(v6(), &gone)],
+    );
+    m.restart_service();
+    assert_eq!(m.last_plumbing().unwrap().bound, Some(new.sha1()));
+    assert!(m.bindings().iter().all(SslBinding::is_sstp));
+    assert_eq!(windows(&mut m, Family::V6).unwrap().sha1, new.sha1());
+}
+
+#[test]
+fn switching_to_plain_http_removes_the_old_443_bindings() {
+    let a = sa_cert("a");
+    let mut m = working_server(GoneCertificateProfile::Documented2008, &a);
+    m.reg_set(names::USE_HTTPS, RegValue::Dword(0));
+    m.reg_set(names::IS_HASH_CONFIGURED_BY_ADMIN, RegValue::Dword(1));
+    m.restart_service();
+    assert_eq!(m.listener().unwrap().port, 80);
+    assert!(m.bindings().is_empty(), "{:?}", m.bindings());
+    assert!(m.live_contexts().is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// A saved state (SPEC §12)
+// ---------------------------------------------------------------------------
+
+fn sa_cert(label: &str) -> Certificate {
+    vpn_cert(label, &server_auth())
+}
+
+#[test]
+fn a_saved_state_starts_as_saved_and_shows_the_trap() {
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let state = MachineState::new(vec![linked(&new)])
+        .with_bindings(both_sstp(&old))
+        .with_registry(auto_record(&old));
+    let start = SavedStart::new().in_memory(vec![old.clone()]);
+    let mut m = Machine::from_state_with(&state, GoneCertificateProfile::default(), NOW, &start);
+    assert_eq!(m.service_state(), ServiceState::Running);
+    assert!(m.assumptions().is_empty(), "{:?}", m.assumptions());
+    assert_eq!(m.live_contexts().len(), 2);
+    // connect works from memory …
+    let c = windows(&mut m, Family::V4).unwrap();
+    assert!(c.from_live_context);
+    assert_eq!(c.sha1, old.sha1());
+    assert_eq!(c.checked_at, Some(NOW));
+    // … until the reboot
+    m.reboot();
+    assert_eq!(
+        windows(&mut m, Family::V4).unwrap_err().code(),
+        "certificate-missing"
+    );
+
+    // --stopped: the service is stopped, nothing in memory
+    let mut stopped = Machine::from_state_with(
+        &state,
+        GoneCertificateProfile::default(),
+        NOW,
+        &start.clone().stopped(true),
+    );
+    assert_eq!(stopped.service_state(), ServiceState::Stopped);
+    assert!(stopped.live_contexts().is_empty());
+    assert_eq!(
+        windows(&mut stopped, Family::V4).unwrap_err().code(),
+        "service-stopped"
+    );
+
+    // the gone certificate not given: said, and no live context
+    let m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+    assert_eq!(codes, ["no-live-context", "no-live-context"]);
+    assert!(m.live_contexts().is_empty());
+}
+
+#[test]
+fn a_saved_state_with_unknown_inputs_says_what_it_assumed() {
+    let a = sa_cert("a");
+    // bindings unknown: stopped, and both unknowns are said
+    let m = Machine::from_state(
+        &MachineState::new(vec![linked(&a)]),
+        GoneCertificateProfile::default(),
+        NOW,
+    );
+    assert_eq!(m.service_state(), ServiceState::Stopped);
+    let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+    assert_eq!(
+        codes,
+        ["bindings-unknown", "registry-unknown", "service-stopped"]
+    );
+    // registry unknown, service running on a: the automatic-mode record of a
+    // is assumed, so crypto binding works
+    let state = MachineState::new(vec![linked(&a)]).with_bindings(both_sstp(&a));
+    let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+    assert_eq!(codes, ["registry-assumed-record"]);
+    assert_eq!(*m.registry(), auto_record(&a));
+    assert!(windows(&mut m, Family::V6).unwrap().from_live_context);
+    // given and empty is not unknown: the empty key is kept, and crypto
+    // binding fails with Event 18 (automatic mode, no hash)
+    let mut m = Machine::from_state(
+        &state.clone().with_registry(RegistryValues::new()),
+        GoneCertificateProfile::default(),
+        NOW,
+    );
+    assert!(m.assumptions().is_empty());
+    assert!(m.registry().is_empty());
+    let f = windows(&mut m, Family::V4).unwrap_err();
+    assert!(matches!(
+        *f,
+        ConnectFailure::CryptoBindingFailed {
+            server_event: Some(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_saved_state_without_sstps_pair_starts_stopped() {
+    let a = sa_cert("a");
+    let state = MachineState::new(vec![linked(&a)])
+        .with_bindings(vec![sstp(v4(), &a), iis(v6(), &a)])
+        .with_registry(auto_record(&a));
+    let m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    assert_eq!(m.service_state(), ServiceState::Stopped);
+    let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+    assert_eq!(codes, ["service-stopped"]);
+    assert!(
+        m.assumptions()[0]
+            .message
+            .contains("no SSTP binding pair on 0.0.0.0:443")
+    );
+    // UseHttps = 0: no binding tells whether the service ran
+    let mut http = auto_record(&a);
+    http.set(names::USE_HTTPS, RegValue::Dword(0));
+    let m = Machine::from_state(
+        &MachineState::new(vec![linked(&a)])
+            .with_bindings(both_sstp(&a))
+            .with_registry(http),
+        GoneCertificateProfile::default(),
+        NOW,
+    );
+    assert_eq!(m.service_state(), ServiceState::Stopped);
+    assert!(
+        m.assumptions()[0].message.starts_with("UseHttps is 0"),
+        "{}",
+        m.assumptions()[0]
+    );
+}
+
+#[test]
+fn show_sslcert_and_reg_query_read_back_as_a_saved_state() {
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let mut m = working_server(GoneCertificateProfile::Documented2008, &old);
+    wrong_way(&mut m, &old, &new);
+    let bindings = parse_sslcert_show(m.netsh_show_sslcert().as_bytes())
+        .unwrap()
+        .bindings;
+    assert_eq!(
+        bindings
+            .iter()
+            .map(|b| (b.endpoint.clone(), b.cert_hash, b.is_sstp()))
+            .collect::<Vec<_>>(),
+        m.bindings()
+            .iter()
+            .map(|b| (b.endpoint.clone(), b.cert_hash, b.is_sstp()))
+            .collect::<Vec<_>>()
+    );
+    let registry = parse_registry_text(m.reg_query().as_bytes())
+        .unwrap()
+        .values;
+    assert_eq!(&registry, m.registry());
+    // fed back, the saved state is the same machine: works until the reboot
+    let state = MachineState::new(m.store().entries().to_vec())
+        .with_bindings(bindings)
+        .with_registry(registry);
+    let start = SavedStart::new().in_memory(vec![old.clone()]);
+    let mut again =
+        Machine::from_state_with(&state, GoneCertificateProfile::default(), NOW, &start);
+    assert_eq!(windows(&mut again, Family::V4).unwrap().sha1, old.sha1());
+    again.reboot();
+    assert!(windows(&mut again, Family::V4).is_err());
 }

@@ -27,20 +27,30 @@ pub enum EventId {
     ConfigureIpv4Failed,
     /// 13: the certificate could not be configured for IPv6.
     ConfigureIpv6Failed,
-    /// 18: `SHA256CertificateHash` missing or invalid (REG_BINARY, 32 bytes).
+    /// 18: `SHA256CertificateHash` missing or invalid (REG_BINARY, 32
+    /// bytes), SPEC §4/§8. Logged at start (admin and HTTP modes: no
+    /// listener) and when a client reaches crypto binding over SHA-256
+    /// without a usable hash (the connection fails; see
+    /// [`runtime`](crate::model::runtime), "Event 18 at connection time").
     Sha256HashInvalid,
-    /// 19: `SHA1CertificateHash` missing or invalid (REG_BINARY, 20 bytes).
+    /// 19: `SHA1CertificateHash` missing or invalid (REG_BINARY, 20 bytes);
+    /// only when `SHA1Enabled` is set (SPEC §4), at start and at crypto
+    /// binding over SHA-1.
     Sha1HashInvalid,
     /// 21: the hash of the configured certificate could not be computed.
     HashComputeFailed,
     /// 22: the listener could not be set up (e.g. the port is in use).
     ListenerFailed,
-    /// 24: the IPv4 and IPv6 bindings name different certificates.
+    /// 24: the IPv4 and IPv6 bindings name different certificates. Nothing
+    /// changes (SPEC §6): the bindings, and the listener on them, stay.
     BindingsDiffer,
-    /// 25: the configured certificate is missing from the store.
+    /// 25: the configured certificate is missing from the store (admin
+    /// mode). Nothing changes (SPEC §6): no fallback to the automatic
+    /// choice; the bindings, and the listener on them, stay.
     ConfiguredCertificateMissing,
     /// 32: the configured certificate differs from the one another
-    /// application bound.
+    /// application bound (admin mode). Nothing changes (SPEC §6): the
+    /// bindings, and the listener on them, stay.
     OtherApplicationBinding,
     /// Client side 6: the crypto-binding (certificate hash) check failed.
     ClientCryptoBindingFailed,

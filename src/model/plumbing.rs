@@ -65,7 +65,7 @@
 //! |---|---|
 //! | 1 | Read the key: the [`Mode`] ([`Mode::Http`] when `UseHttps` = 0, else [`Mode::Admin`] when `isHashConfiguredByAdmin` ≠ 0, else [`Mode::Auto`]) and Events 18/19 from [`SstpParameters::hash_events`] |
 //! | 2 | In admin and HTTP modes, an Event 18 or 19 ends plumbing: nothing changes, no listener (SPEC §4: "SSTP accepts no connections") |
-//! | 3 | [`GoneCertificateProfile::CurrentRelease`] only: delete SSTP's bindings on the pair whose certificate is not in the store |
+//! | 3 | [`GoneCertificateProfile::CurrentRelease`] only: delete the bindings on the pair whose certificate is not in the store, whatever their application id |
 //! | 4 | The mode's table below |
 //! | 5 | The listener is set up unless a row below says otherwise |
 //!
@@ -78,11 +78,11 @@
 //!
 //! | situation | outcome |
 //! |---|---|
-//! | no eligible entry has the hash (absent, or present but ineligible — the message says which) | **Event 25**; nothing changes; no listener; **no fallback** to the automatic choice |
+//! | no eligible entry has the hash (absent, or present but ineligible — the message says which) | **Event 25**; nothing changes; **no fallback** to the automatic choice; the listener stays on whatever is bound (see below) |
 //! | nothing bound on the endpoint | bind the configured certificate ([`ChangeReason::AdminBind`]) |
 //! | bound to the same certificate — compared by **issuer and serial number**, by either application | nothing to do |
 //! | bound by SSTP to another certificate | delete, then bind ([`ChangeReason::AdminRebind`]) |
-//! | bound by another application to another certificate | **Event 32** for that family; then **nothing changes** on either family and there is no listener |
+//! | bound by another application to another certificate | **Event 32** for that family; then **nothing changes** on either family; the listener stays on whatever is bound |
 //!
 //! A bound hash that is not in the store (or a binding without a hash) is
 //! "another certificate". Admin mode writes nothing to the registry.
@@ -98,8 +98,8 @@
 //! | same certificate | same certificate | keep |
 //! | SSTP's, certificate A | another application's, certificate B | B wins: delete IPv4, bind B ([`ChangeReason::OtherApplicationWins`]) |
 //! | another application's, A | SSTP's, B | A wins: delete IPv6, bind A |
-//! | SSTP's, A | SSTP's, B | **Event 24**; nothing changes; no listener |
-//! | another's, A | another's, B | **Event 24**; nothing changes; no listener |
+//! | SSTP's, A | SSTP's, B | **Event 24**; nothing changes; the listener stays on both bindings |
+//! | another's, A | another's, B | **Event 24**; nothing changes; the listener stays on both bindings |
 //! | — | — | run the automatic choice (SPEC §3, [`choose`]) and bind both families ([`ChangeReason::AutomaticChoice`]); nothing eligible → **Event 11**, no listener |
 //!
 //! "Same certificate" means the same hash, or — when both hashes are in the
@@ -115,7 +115,7 @@
 //! | situation | outcome |
 //! |---|---|
 //! | a hash event (18, or 19 with `SHA1Enabled`) — the hash must be the load balancer certificate's, set by the administrator | configuration refused: nothing changes, no listener |
-//! | otherwise | SSTP's bindings whose port is the listener port are deleted ([`ChangeReason::PlainHttp`]); no binding is made; the listener is `http://+:<port>/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/` |
+//! | otherwise | SSTP's bindings on the **old** port — the one the HTTPS listener used, [`https_port`] — are deleted ([`ChangeReason::PlainHttp`]); no binding is made; the listener is `http://+:<port>/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/` |
 //!
 //! ## Adding a binding can fail
 //!
@@ -131,7 +131,7 @@
 //! | [`GoneCertificateProfile`] | what the service does |
 //! |---|---|
 //! | [`Documented2008`](GoneCertificateProfile::Documented2008) (default) | nothing special: the binding is adopted like any other (automatic mode keeps it and logs Event 21; admin mode treats it as another certificate) |
-//! | [`CurrentRelease`](GoneCertificateProfile::CurrentRelease) | SSTP's bindings on the pair whose hash is not in the store (or that name no hash) are deleted first ([`ChangeReason::GoneCertificate`]), so the tables above see them as unbound and a new certificate is chosen |
+//! | [`CurrentRelease`](GoneCertificateProfile::CurrentRelease) | the bindings on the pair whose hash is not in the store (or that name no hash) are deleted first **whatever their application id** ([`ChangeReason::GoneCertificate`]), so the tables above see them as unbound and a new certificate is chosen. SPEC §6: "such a binding on either wildcard pair is deleted before the steps above whatever its application id (the service reads both pairs' bindings regardless of owner)". A binding on any other endpoint (a specific address, another port, SNI, `ccs=`) is never touched |
 //!
 //! # Decisions where SPEC §6 is silent
 //!
@@ -142,8 +142,17 @@
 //!   value stays and crypto binding fails later.
 //! * **Event 32 is all-or-nothing**: both families are compared first; one
 //!   conflict leaves both untouched ("nothing changes").
-//! * **Event 24 stops the listener**, like 11, 25 and 32: the service cannot
-//!   tell which certificate its crypto binding should expect.
+//! * **Events 24, 25 and 32 leave the listener on what was bound**: SPEC §6
+//!   says of each "nothing changes", so the service keeps listening with the
+//!   bindings it had, and HTTP.sys serves them (from a live context when the
+//!   certificate is gone) until a reboot — the wrong way to renew works until
+//!   the reboot in admin mode as it does in automatic mode (SPEC §7). With
+//!   nothing bound on the pair there is no listener (the event says why).
+//!   Crypto binding still compares with the registry hash, so a pair bound
+//!   to another certificate than the registry names fails there (client
+//!   Event 6). Event 11 (nothing eligible, nothing bound) and Events 18/19 in
+//!   admin and HTTP modes ("SSTP accepts no connections", SPEC §4) do leave
+//!   no listener.
 //! * **Event 21 does not stop the listener**: the bindings stay, and
 //!   HTTP.sys may still serve the certificate from its live context — this
 //!   is how "it works until the reboot" happens (SPEC §7).
@@ -152,11 +161,17 @@
 //! * **A failed replacement** (another application's certificate wins but
 //!   cannot be bound) leaves that family unbound: the service deletes its
 //!   binding before it adds the new one.
-//! * **The current-release clean-up deletes only SSTP's own bindings**; the
-//!   service never deletes another application's binding.
-//! * **HTTP mode** deletes SSTP's bindings on the *listener* port only (80
-//!   when `ListenerPort` is 0), so old bindings on 443 survive a switch with
-//!   `ListenerPort` = 0. A refused configuration changes nothing.
+//! * **The current-release clean-up reads the pair whatever its owner**
+//!   (SPEC §6) and deletes another application's binding there too when its
+//!   certificate is gone; bindings on other endpoints are never deleted.
+//! * **HTTP mode** deletes SSTP's bindings on the *old* port, the one the
+//!   HTTPS listener used (SPEC §6): [`https_port`], i.e. `ListenerPort`, or
+//!   443 when it is 0 — so with `ListenerPort` = 0 the 443 bindings go, not
+//!   bindings on 80. The model's input has no memory of an earlier
+//!   `ListenerPort`: a switch that changes `ListenerPort` in the same step
+//!   is taken as if the HTTPS listener had used the new value. Another
+//!   application's binding on that port is never touched. A refused
+//!   configuration changes nothing.
 //! * **"Same certificate" by issuer and serial** makes two different
 //!   certificates with the same issuer and serial count as one (a re-keyed
 //!   certificate); when kept, the IPv4 hash is recorded.
@@ -202,8 +217,9 @@ pub enum GoneCertificateProfile {
     #[default]
     #[serde(rename = "documented-2008")]
     Documented2008,
-    /// Current releases: SSTP's binding whose certificate is gone is deleted
-    /// before the other steps, so a new certificate is chosen.
+    /// Current releases: a binding on the listener's wildcard pair whose
+    /// certificate is gone is deleted before the other steps, whatever its
+    /// application id, so a new certificate is chosen.
     #[serde(rename = "current-release")]
     CurrentRelease,
 }
@@ -438,8 +454,8 @@ impl fmt::Display for Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeReason {
-    /// Current-release profile: SSTP's binding names a certificate that is
-    /// not in the store.
+    /// Current-release profile: a binding on the pair (any application's)
+    /// names a certificate that is not in the store.
     GoneCertificate,
     /// Admin mode: nothing was bound; the configured certificate is bound.
     AdminBind,
@@ -453,7 +469,7 @@ pub enum ChangeReason {
     OtherApplicationWins,
     /// Automatic mode: nothing was bound; the automatic choice is bound.
     AutomaticChoice,
-    /// `UseHttps` = 0: SSTP's binding on the listener port is removed.
+    /// `UseHttps` = 0: SSTP's binding on the old HTTPS port is removed.
     PlainHttp,
 }
 
@@ -503,7 +519,7 @@ impl ChangeReason {
                 "automatic mode: nothing was bound, so the automatically chosen certificate is bound"
             }
             ChangeReason::PlainHttp => {
-                "UseHttps is 0: SSTP's SSL binding on the listener port is removed"
+                "UseHttps is 0: SSTP's SSL binding on the port the HTTPS listener used is removed"
             }
         }
     }
@@ -917,7 +933,7 @@ pub fn plumb(input: &PlumbingInput<'_>) -> Plumbing {
     let up = match mode {
         Mode::Http if hash_problem => false,
         Mode::Http => {
-            w.remove_sstp_on_port(port);
+            w.remove_sstp_on_port(https_port(parameters));
             true
         }
         Mode::Admin if hash_problem => false,
@@ -1039,24 +1055,26 @@ impl Work<'_> {
         }
     }
 
-    /// Current-release profile: delete SSTP's bindings on the pair whose
-    /// hash is not in the store.
+    /// Current-release profile: delete the bindings on the pair whose hash
+    /// is not in the store, whatever their application id (SPEC §6: the
+    /// service reads both pairs' bindings regardless of owner).
     fn remove_gone(&mut self, profile: GoneCertificateProfile, port: u16) {
         if profile != GoneCertificateProfile::CurrentRelease {
             return;
         }
         for family in Family::BOTH {
             let endpoint = family.endpoint(port);
-            let gone = self.get(&endpoint).is_some_and(|b| {
-                b.is_sstp() && b.cert_hash.is_none_or(|h| find(self.store, &h).is_none())
-            });
+            let gone = self
+                .get(&endpoint)
+                .is_some_and(|b| b.cert_hash.is_none_or(|h| find(self.store, &h).is_none()));
             if gone {
                 self.delete(&endpoint, ChangeReason::GoneCertificate);
             }
         }
     }
 
-    /// `UseHttps` = 0: delete SSTP's bindings on the listener port.
+    /// `UseHttps` = 0: delete SSTP's bindings on `port`, the port the
+    /// HTTPS listener used.
     fn remove_sstp_on_port(&mut self, port: u16) {
         let mut doomed: Vec<Endpoint> = Vec::new();
         for b in &self.bindings {
@@ -1100,11 +1118,12 @@ impl Work<'_> {
             self.event(
                 EventId::ConfiguredCertificateMissing,
                 format!(
-                    "{} names certificate {wanted}, but {detail}; SSTP accepts no connections (admin mode does not fall back to the automatic choice)",
+                    "{} names certificate {wanted}, but {detail}; nothing is changed (admin mode does not fall back to the automatic choice)",
                     parameters.lookup_hash_name()
                 ),
             );
-            return false;
+            // SPEC §6 "nothing changes": the listener stays on what is bound.
+            return self.pair_bound(port);
         };
         let Some(cert) = self.store.get(found.index).map(|e| e.certificate.clone()) else {
             return false;
@@ -1138,7 +1157,8 @@ impl Work<'_> {
             }
         }
         if conflict {
-            return false;
+            // SPEC §6 "nothing changes": the listener stays on what is bound.
+            return self.pair_bound(port);
         }
         for (family, slot) in slots {
             match slot {
@@ -1225,14 +1245,16 @@ impl Work<'_> {
                             self.event(
                                 EventId::BindingsDiffer,
                                 format!(
-                                    "{} is bound to certificate {} and {} to certificate {}, {owner}; nothing is changed and SSTP accepts no connections",
+                                    "{} is bound to certificate {} and {} to certificate {}, {owner}; nothing is changed",
                                     a.endpoint,
                                     show_hash(a.cert_hash),
                                     b.endpoint,
                                     show_hash(b.cert_hash)
                                 ),
                             );
-                            return false;
+                            // SPEC §6 "nothing changes": both stay bound
+                            // and the listener stays on them.
+                            return self.pair_bound(port);
                         }
                     }
                 }
@@ -1285,6 +1307,28 @@ impl Work<'_> {
                 ),
             ),
         }
+    }
+}
+
+/// The port the HTTPS listener uses with these parameters: `ListenerPort`,
+/// or 443 when it is 0 — also when `UseHttps` is 0, where it is the **old**
+/// port whose SSTP bindings the switch to plain HTTP removes (SPEC §6: "SSTP's
+/// own old bindings … on the old port, the one the HTTPS listener used, are
+/// removed").
+///
+/// ```
+/// use sstp_cert::model::plumbing::https_port;
+/// use sstp_cert::model::registry::{RegValue, RegistryValues, SstpParameters};
+/// let mut v = RegistryValues::new();
+/// v.set("UseHttps", RegValue::Dword(0));
+/// let p = SstpParameters::from_values(&v);
+/// assert_eq!(p.listener().port, 80); // plain HTTP listens on 80 …
+/// assert_eq!(https_port(&p), 443); // … and removes SSTP's bindings on 443
+/// ```
+pub fn https_port(parameters: &SstpParameters) -> u16 {
+    match parameters.listener_port.value {
+        0 => 443,
+        port => port,
     }
 }
 

@@ -60,9 +60,35 @@
 //! | 2 | the listener is HTTPS (`UseHttps` = 0 puts TLS on a load balancer, which is not modelled) | [`PlainHttp`](ConnectFailure::PlainHttp) |
 //! | 3 | the family's wildcard endpoint is bound | [`NoBinding`](ConnectFailure::NoBinding) |
 //! | 4 | TLS: the live context, else the certificate loaded by hash from `MY` (which creates the live context) | [`CertificateMissing`](ConnectFailure::CertificateMissing), [`NoPrivateKey`](ConnectFailure::NoPrivateKey) |
-//! | 5 | the client's host-name check ([`Profile::check`]) | [`HostNameMismatch`](ConnectFailure::HostNameMismatch) |
-//! | 6 | the client's EKU check — on the certificate's EKU **extension**; the client never sees the store's EKU property | [`EkuRefused`](ConnectFailure::EkuRefused) (client Event 16 for the Windows client) |
-//! | 7 | crypto binding (SPEC §10): the client hashes the certificate it received with the protocol it prefers from the server's bitmask (SHA-256 over SHA-1) into a real Call Connected message; the server verifies it with [`ServerBinding::verify`] against the hashes it read at start | [`CryptoBindingFailed`](ConnectFailure::CryptoBindingFailed) (client Event 6, with the served and the configured hashes) |
+//! | 5 | validity at the machine's [clock](Machine::clock) — every client profile refuses a certificate that is expired or not yet valid (SPEC §9) | [`CertificateExpired`](ConnectFailure::CertificateExpired), [`CertificateNotYetValid`](ConnectFailure::CertificateNotYetValid) (Windows: `CERT_E_EXPIRED` 0x800B0101 for both) |
+//! | 6 | the client's host-name check ([`Profile::check`]) | [`HostNameMismatch`](ConnectFailure::HostNameMismatch) (Windows: `CERT_E_CN_NO_MATCH`) |
+//! | 7 | the client's EKU check — on the certificate's EKU **extension**; the client never sees the store's EKU property | [`EkuRefused`](ConnectFailure::EkuRefused) (client Event 16 for the Windows client) |
+//! | 8 | crypto binding (SPEC §10): the client hashes the certificate it received with the protocol it prefers from the server's bitmask (SHA-256 over SHA-1) into a real Call Connected message; the server verifies it with [`ServerBinding::verify`] against the hashes it read at start | [`CryptoBindingFailed`](ConnectFailure::CryptoBindingFailed) (client Event 6, with the served and the configured hashes; server Event 18/19 when the hash it needs is missing or invalid) |
+//!
+//! [`ConnectFailure::step`] names the step that failed and
+//! [`ConnectFailure::client_error`] the error the client shows. Chain trust
+//! (`CERT_E_UNTRUSTEDROOT`, SPEC §9) is not modelled: the machine has no
+//! client trust store, so a connection that passes these steps assumes the
+//! client trusts the issuer.
+//!
+//! # Time
+//!
+//! The clock is a parameter: [`Machine::at`] and [`Machine::from_state`] set
+//! it, [`Machine::set_clock`] moves it. A machine made with [`Machine::new`]
+//! has no clock and checks no validity ([`Connection::checked_at`] is then
+//! `None`); the model never reads the real clock.
+//!
+//! # A saved state (SPEC §12)
+//!
+//! [`Machine::from_state`] starts from what an administrator saved
+//! ([`MachineState`]) as it was when saved: when the bindings hold SSTP's
+//! pair on the listener port the service is **running** with the parameters
+//! of the saved key, and HTTP.sys holds the live contexts of the bound
+//! certificates — also of one no longer in the store, when its certificate
+//! is given ([`SavedStart::in_memory`]). That is how the trap of SPEC §0.2
+//! shows from real data: connect works, reboot, connect fails. Whatever had
+//! to be assumed (an input not given, a certificate HTTP.sys holds that the
+//! model does not have) is listed by [`Machine::assumptions`].
 //!
 //! # Decisions where SPEC §7 is silent
 //!
@@ -81,11 +107,27 @@
 //!   freshness.
 //! * Only the wildcard pair is consulted: HTTP.sys would prefer a binding
 //!   for a specific address or an SNI host name, which SSTP does not use.
+//! * **Event 18 at connection time** (SPEC §4, §8): when a client reaches
+//!   crypto binding and the hash the service read for the protocol in use
+//!   is missing or invalid — automatic mode after the hash was deleted and
+//!   a start that did not write it (Events 11, 21, 24), or a saved key
+//!   without it — the service logs Event 18 ("SSTP connections will not be
+//!   accepted") and the connection fails. **Event 18 depends on
+//!   `SHA256Enabled` as Event 19 depends on `SHA1Enabled`** at this point:
+//!   SPEC §10 has the server compare the hash of the protocol the client
+//!   used, and SPEC §4 marks `SHA1CertificateHash` "used only when SHA-1 is
+//!   enabled"; a hash that is not compared cannot stop a connection. With
+//!   `SHA256Enabled` = 0 and `SHA1Enabled` = 1 the client uses SHA-1, and
+//!   a missing SHA-1 hash logs Event 19 instead. (At start in admin mode
+//!   the SHA-256 hash also selects the certificate, SPEC §4, so there Event
+//!   18 does not depend on `SHA256Enabled`: see
+//!   [`SstpParameters::hash_events`].)
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use super::certificate::Certificate;
 use super::crypto_binding::{
@@ -94,13 +136,16 @@ use super::crypto_binding::{
 };
 use super::event::{Event, EventId};
 use super::hostname::{EkuVerdict, Profile, ProfileVerdict, ReferenceId};
-use super::httpsys::{Endpoint, SslBinding};
+use super::httpsys::{Endpoint, ShowStyle, SslBinding, render_show};
 use super::plan::PlanStep;
 use super::plumbing::{
     AddRefusal, BindingChange, GoneCertificateProfile, Plumbing, PlumbingInput,
     check_binding_certificate, plumb,
 };
-use super::registry::{Listener, RegValue, RegistryValues, RegistryWrite, Scheme, SstpParameters};
+use super::registry::{
+    Listener, RegValue, RegistryValues, RegistryWrite, Scheme, SstpParameters, names,
+};
+use super::state::{MachineState, UnknownInput};
 use super::store::{KeyState, MemoryStore, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
@@ -283,6 +328,10 @@ pub struct Connection {
     /// The client's verdict on the certificate (with its warnings, e.g.
     /// that `sstpc` checks no name).
     pub verdict: ProfileVerdict,
+    /// The time validity was checked at; `None` when the machine has no
+    /// clock ([`Machine::new`]) and validity was not checked.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub checked_at: Option<OffsetDateTime>,
 }
 
 /// Why a connection failed — the first check of the [module
@@ -352,6 +401,49 @@ pub enum ConnectFailure {
         /// The entry's key state.
         key: KeyState,
     },
+    /// The served certificate expired before the time of the connection:
+    /// every client profile refuses it (SPEC §9), though the service bound
+    /// it.
+    #[error(
+        "{} refuses certificate {sha1}: it expired on {} (the connection is at {}) — {}",
+        profile.title(),
+        rfc3339(not_after),
+        rfc3339(at),
+        expired_error(*profile, true)
+    )]
+    CertificateExpired {
+        /// The client profile.
+        profile: Profile,
+        /// The served certificate.
+        sha1: Sha1Thumbprint,
+        /// Its notAfter.
+        #[serde(with = "time::serde::rfc3339")]
+        not_after: OffsetDateTime,
+        /// The time of the connection.
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// The served certificate is not valid yet at the time of the
+    /// connection: every client profile refuses it (SPEC §9).
+    #[error(
+        "{} refuses certificate {sha1}: it is not valid before {} (the connection is at {}) — {}",
+        profile.title(),
+        rfc3339(not_before),
+        rfc3339(at),
+        expired_error(*profile, false)
+    )]
+    CertificateNotYetValid {
+        /// The client profile.
+        profile: Profile,
+        /// The served certificate.
+        sha1: Sha1Thumbprint,
+        /// Its notBefore.
+        #[serde(with = "time::serde::rfc3339")]
+        not_before: OffsetDateTime,
+        /// The time of the connection.
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
     /// The client does not accept the certificate for the host name.
     #[error(
         "{} does not accept certificate {sha1} for {host}: {}",
@@ -396,7 +488,89 @@ pub enum ConnectFailure {
         error: CryptoBindingError,
         /// Client Event 6 (Windows client only).
         client_event: Option<Event>,
+        /// Server Event 18 (or 19) when the hash the service needs for the
+        /// protocol in use is missing or invalid: SSTP connections will not
+        /// be accepted.
+        server_event: Option<Event>,
     },
+}
+
+/// The step of a connection that failed (the rows of the [module
+/// documentation](self)'s table). Serialises as its kebab-case
+/// [`code`](ConnectStep::code).
+///
+/// ```
+/// use sstp_cert::model::runtime::{ConnectFailure, ConnectStep};
+/// assert_eq!(ConnectFailure::ServiceStopped.step(), ConnectStep::Service);
+/// assert_eq!(ConnectStep::CryptoBinding.code(), "crypto-binding");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConnectStep {
+    /// The service and its listener.
+    Service,
+    /// The TLS handshake: a bound certificate HTTP.sys can serve.
+    Tls,
+    /// The certificate's validity period at the time of the connection.
+    Validity,
+    /// The client's host-name check.
+    Name,
+    /// The client's EKU check.
+    Eku,
+    /// SSTP crypto binding.
+    CryptoBinding,
+}
+
+impl ConnectStep {
+    /// The stable code: `service`, `tls`, `validity`, `name`, `eku`,
+    /// `crypto-binding`.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::ConnectStep;
+    /// assert_eq!(ConnectStep::Validity.code(), "validity");
+    /// ```
+    pub const fn code(self) -> &'static str {
+        match self {
+            ConnectStep::Service => "service",
+            ConnectStep::Tls => "tls",
+            ConnectStep::Validity => "validity",
+            ConnectStep::Name => "name",
+            ConnectStep::Eku => "eku",
+            ConnectStep::CryptoBinding => "crypto-binding",
+        }
+    }
+}
+
+impl fmt::Display for ConnectStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+fn rfc3339(t: &OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+/// The error each client shows for a certificate outside its validity
+/// period. Windows' chain policy reports both directions as
+/// `CERT_E_EXPIRED` 0x800B0101, "a required certificate is not within its
+/// validity period" (SPEC §9; Microsoft's `CERT_CHAIN_POLICY_STATUS`
+/// documentation): the chain's `CERT_TRUST_IS_NOT_TIME_VALID` status is set
+/// before notBefore and after notAfter alike, and no separate "not yet
+/// valid" error exists (`CERT_E_VALIDITYPERIODNESTING` 0x800B0102 is about
+/// an issuer's period, not the time). OpenSSL (under `sstpc`) and rustls
+/// (RFC 9525 clients) tell the two apart.
+const fn expired_error(profile: Profile, expired: bool) -> &'static str {
+    match (profile, expired) {
+        (Profile::WindowsClient, _) => "CERT_E_EXPIRED (0x800B0101)",
+        (Profile::SstpcLinux, true) => "X509_V_ERR_CERT_HAS_EXPIRED (certificate has expired)",
+        (Profile::SstpcLinux, false) => {
+            "X509_V_ERR_CERT_NOT_YET_VALID (certificate is not yet valid)"
+        }
+        (Profile::Rfc9525, true) => "certificate expired",
+        (Profile::Rfc9525, false) => "certificate not valid yet",
+    }
 }
 
 fn summarise(events: &[Event]) -> String {
@@ -426,9 +600,81 @@ impl ConnectFailure {
             ConnectFailure::NoBinding { .. } => "no-binding",
             ConnectFailure::CertificateMissing { .. } => "certificate-missing",
             ConnectFailure::NoPrivateKey { .. } => "no-private-key",
+            ConnectFailure::CertificateExpired { .. } => "certificate-expired",
+            ConnectFailure::CertificateNotYetValid { .. } => "certificate-not-yet-valid",
             ConnectFailure::HostNameMismatch { .. } => "host-name-mismatch",
             ConnectFailure::EkuRefused { .. } => "eku-refused",
             ConnectFailure::CryptoBindingFailed { .. } => "crypto-binding-failed",
+        }
+    }
+
+    /// The step that failed.
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::Endpoint;
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectStep};
+    /// let f = ConnectFailure::CertificateMissing { endpoint: Endpoint::ipv4_wildcard(443), cert_hash: None };
+    /// assert_eq!(f.step(), ConnectStep::Tls);
+    /// ```
+    pub const fn step(&self) -> ConnectStep {
+        match self {
+            ConnectFailure::ServiceStopped
+            | ConnectFailure::NoListener { .. }
+            | ConnectFailure::PlainHttp { .. } => ConnectStep::Service,
+            ConnectFailure::NoBinding { .. }
+            | ConnectFailure::CertificateMissing { .. }
+            | ConnectFailure::NoPrivateKey { .. } => ConnectStep::Tls,
+            ConnectFailure::CertificateExpired { .. }
+            | ConnectFailure::CertificateNotYetValid { .. } => ConnectStep::Validity,
+            ConnectFailure::HostNameMismatch { .. } => ConnectStep::Name,
+            ConnectFailure::EkuRefused { .. } => ConnectStep::Eku,
+            ConnectFailure::CryptoBindingFailed { .. } => ConnectStep::CryptoBinding,
+        }
+    }
+
+    /// The certificate error the client shows, where the model knows it:
+    /// `CERT_E_EXPIRED (0x800B0101)` for an expired or not yet valid
+    /// certificate on Windows, `CERT_E_CN_NO_MATCH (0x800B010F)` for a name
+    /// mismatch, `CERT_E_WRONG_USAGE (0x800B0110)` for a refused EKU; the
+    /// OpenSSL or rustls error for the other profiles. `None` for failures
+    /// before the certificate is seen (the handshake just fails) and for
+    /// crypto binding (see the client event instead).
+    ///
+    /// ```
+    /// use sstp_cert::model::hostname::Profile;
+    /// use sstp_cert::model::runtime::ConnectFailure;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let t = time::macros::datetime!(2026-12-04 12:00 UTC);
+    /// let f = ConnectFailure::CertificateExpired {
+    ///     profile: Profile::WindowsClient,
+    ///     sha1: Sha1Thumbprint::from_bytes([5; 20]),
+    ///     not_after: time::macros::datetime!(2020-01-01 0:00 UTC),
+    ///     at: t,
+    /// };
+    /// assert_eq!(f.client_error(), Some("CERT_E_EXPIRED (0x800B0101)"));
+    /// assert!(f.to_string().contains("expired on 2020-01-01T00:00:00Z"));
+    /// ```
+    pub const fn client_error(&self) -> Option<&'static str> {
+        match self {
+            ConnectFailure::CertificateExpired { profile, .. } => {
+                Some(expired_error(*profile, true))
+            }
+            ConnectFailure::CertificateNotYetValid { profile, .. } => {
+                Some(expired_error(*profile, false))
+            }
+            ConnectFailure::HostNameMismatch { profile, .. } => match profile {
+                Profile::WindowsClient => Some("CERT_E_CN_NO_MATCH (0x800B010F)"),
+                Profile::Rfc9525 => Some("certificate not valid for name"),
+                Profile::SstpcLinux => None,
+            },
+            ConnectFailure::EkuRefused { profile, .. } => match profile {
+                Profile::WindowsClient => Some("CERT_E_WRONG_USAGE (0x800B0110)"),
+                Profile::Rfc9525 => Some("certificate not valid for this purpose"),
+                Profile::SstpcLinux => {
+                    Some("X509_V_ERR_INVALID_PURPOSE (unsupported certificate purpose)")
+                }
+            },
+            _ => None,
         }
     }
 }
@@ -537,7 +783,107 @@ pub struct Machine {
     events: Vec<Event>,
     last_plumbing: Option<Plumbing>,
     in_force: Option<SstpParameters>,
+    listener: Option<Listener>,
+    clock: Option<OffsetDateTime>,
+    assumptions: Vec<Assumption>,
     connections: u64,
+}
+
+/// Something the simulation had to assume because the saved state did not
+/// say it (SPEC §11: unknown is not empty). Serialises with its `code` and
+/// `message`.
+///
+/// ```
+/// use sstp_cert::model::runtime::Machine;
+/// use sstp_cert::model::state::MachineState;
+/// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
+/// let m = Machine::from_state(&MachineState::new(Vec::new()), Default::default(), at);
+/// let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+/// assert_eq!(codes, ["bindings-unknown", "registry-unknown", "service-stopped"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assumption {
+    /// A stable kebab-case code: `bindings-unknown`, `registry-unknown`,
+    /// `registry-assumed-record`, `service-stopped`, `no-live-context`.
+    pub code: &'static str,
+    /// What was assumed, for people.
+    pub message: String,
+}
+
+impl fmt::Display for Assumption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How [`Machine::from_state_with`] starts a saved state.
+///
+/// ```
+/// use sstp_cert::model::runtime::SavedStart;
+/// let s = SavedStart::new().stopped(true);
+/// assert!(s.is_stopped());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SavedStart {
+    stopped: bool,
+    in_memory: Vec<Certificate>,
+}
+
+impl SavedStart {
+    /// As saved: running when the bindings hold SSTP's pair.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::SavedStart;
+    /// assert!(!SavedStart::new().is_stopped());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts with the service stopped and no live context (as after a
+    /// reboot with the service disabled), whatever the bindings hold.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::SavedStart;
+    /// assert!(SavedStart::new().stopped(true).is_stopped());
+    /// ```
+    pub fn stopped(mut self, stopped: bool) -> Self {
+        self.stopped = stopped;
+        self
+    }
+
+    /// Whether it starts stopped.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::SavedStart;
+    /// assert!(!SavedStart::default().is_stopped());
+    /// ```
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// Certificates HTTP.sys may still hold in memory although they are no
+    /// longer in the store (e.g. the old certificate an administrator
+    /// deleted). A binding naming one of them gets its live context.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::SavedStart;
+    /// assert!(SavedStart::new().in_memory(Vec::new()).in_memory_certificates().is_empty());
+    /// ```
+    pub fn in_memory(mut self, certificates: Vec<Certificate>) -> Self {
+        self.in_memory = certificates;
+        self
+    }
+
+    /// The certificates given with [`SavedStart::in_memory`].
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::SavedStart;
+    /// assert!(SavedStart::new().in_memory_certificates().is_empty());
+    /// ```
+    pub fn in_memory_certificates(&self) -> &[Certificate] {
+        &self.in_memory
+    }
 }
 
 impl Default for Machine {
@@ -567,8 +913,253 @@ impl Machine {
             events: Vec::new(),
             last_plumbing: None,
             in_force: None,
+            listener: None,
+            clock: None,
+            assumptions: Vec::new(),
             connections: 0,
         }
+    }
+
+    /// The same machine with its clock set to `at`: connections check
+    /// validity at that time.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
+    /// assert_eq!(Machine::default().at(at).clock(), Some(at));
+    /// assert_eq!(Machine::default().clock(), None);
+    /// ```
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.clock = Some(at);
+        self
+    }
+
+    /// Sets the clock (time passes, or is turned back).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.set_clock(time::macros::datetime!(2030-01-01 0:00 UTC));
+    /// assert_eq!(m.clock().unwrap().year(), 2030);
+    /// ```
+    pub fn set_clock(&mut self, at: OffsetDateTime) {
+        self.clock = Some(at);
+    }
+
+    /// The simulated time, if set.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::default().clock().is_none());
+    /// ```
+    pub fn clock(&self) -> Option<OffsetDateTime> {
+        self.clock
+    }
+
+    /// What [`Machine::from_state`] had to assume, in order.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::Machine;
+    /// assert!(Machine::default().assumptions().is_empty());
+    /// ```
+    pub fn assumptions(&self) -> &[Assumption] {
+        &self.assumptions
+    }
+
+    /// A machine as it was when its state was saved (SPEC §12), at time
+    /// `at` — see [`Machine::from_state_with`].
+    ///
+    /// ```
+    /// use sstp_cert::model::certificate::Certificate;
+    /// use sstp_cert::model::hostname::{Profile, ReferenceId};
+    /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+    /// use sstp_cert::model::plumbing::{Family, GoneCertificateProfile};
+    /// use sstp_cert::model::registry::{RegistryValues, RegistryWrite};
+    /// use sstp_cert::model::runtime::{Machine, ServiceState};
+    /// use sstp_cert::model::state::MachineState;
+    /// use sstp_cert::model::store::{KeyState, StoreEntry};
+    /// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+    /// let cert = Certificate::from_der(der)?;
+    /// let mut registry = RegistryValues::new();
+    /// registry.apply_all(&RegistryWrite::automatic_mode_record(&cert.sha256(), &cert.sha1()));
+    /// let state = MachineState::new(vec![StoreEntry::new(cert.clone(), KeyState::Linked, "vpn")])
+    ///     .with_bindings([Endpoint::ipv4_wildcard(443), Endpoint::ipv6_wildcard(443)]
+    ///         .map(|e| SslBinding::sstp(e, cert.sha1())).to_vec())
+    ///     .with_registry(registry);
+    /// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
+    /// let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), at);
+    /// assert_eq!(m.service_state(), ServiceState::Running); // as saved
+    /// assert!(m.assumptions().is_empty());
+    /// let c = m.connect(&ReferenceId::parse("vpn.example.com")?, Profile::WindowsClient, Family::V4);
+    /// assert!(c.connection().unwrap().from_live_context);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_state(
+        state: &MachineState,
+        profile: GoneCertificateProfile,
+        at: OffsetDateTime,
+    ) -> Self {
+        Machine::from_state_with(state, profile, at, &SavedStart::new())
+    }
+
+    /// A machine as it was when its state was saved (SPEC §12), at time
+    /// `at`, started as `start` says.
+    ///
+    /// * The store, the bindings and the registry key are taken as given,
+    ///   even bindings `netsh` would refuse now.
+    /// * When the bindings hold **SSTP's pair** (SSTP's application id on
+    ///   both `0.0.0.0:<port>` and `[::]:<port>` of the listener port) and
+    ///   `start` is not [stopped](SavedStart::stopped), the service is
+    ///   running with the parameters of the key, and HTTP.sys holds a live
+    ///   context for each of the two bindings: the store's certificate, or
+    ///   — when it is no longer in the store — the one given with
+    ///   [`SavedStart::in_memory`]. A bound certificate the model does not
+    ///   have gets no live context, and an [`Assumption`] says so.
+    /// * Otherwise the service is stopped (an assumption says why, unless
+    ///   `start` asked for it).
+    /// * An input not given is unknown, not empty: unknown bindings are
+    ///   taken as none (so the service starts stopped); an unknown key is
+    ///   taken, for a running service whose pair names one certificate the
+    ///   model has, as the automatic-mode record of that certificate (what
+    ///   the service writes when it binds, SPEC §6), else as every value at
+    ///   its default. Each is listed in [`Machine::assumptions`].
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+    /// use sstp_cert::model::registry::RegistryValues;
+    /// use sstp_cert::model::runtime::{Machine, SavedStart, ServiceState};
+    /// use sstp_cert::model::state::MachineState;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let gone = Sha1Thumbprint::from_bytes([9; 20]);
+    /// let state = MachineState::new(Vec::new())
+    ///     .with_bindings([Endpoint::ipv4_wildcard(443), Endpoint::ipv6_wildcard(443)]
+    ///         .map(|e| SslBinding::sstp(e, gone)).to_vec())
+    ///     .with_registry(RegistryValues::new());
+    /// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
+    /// let m = Machine::from_state_with(&state, Default::default(), at, &SavedStart::new());
+    /// assert_eq!(m.service_state(), ServiceState::Running);
+    /// // the certificate is gone and was not given: no live context, and it is said
+    /// assert!(m.live_contexts().is_empty());
+    /// assert_eq!(m.assumptions()[0].code, "no-live-context");
+    /// let stopped = Machine::from_state_with(&state, Default::default(), at, &SavedStart::new().stopped(true));
+    /// assert_eq!(stopped.service_state(), ServiceState::Stopped);
+    /// ```
+    pub fn from_state_with(
+        state: &MachineState,
+        profile: GoneCertificateProfile,
+        at: OffsetDateTime,
+        start: &SavedStart,
+    ) -> Self {
+        let mut m = Machine::new(profile).at(at);
+        for e in &state.store {
+            m.store.push(e.clone());
+        }
+        m.bindings = state.bindings_or_assumed().to_vec();
+        m.registry = state.registry_or_assumed();
+        if !state.knows(UnknownInput::Bindings) {
+            m.assume(
+                "bindings-unknown",
+                "the HTTP.sys bindings were not given (--netsh): they are unknown, not absent; \
+                 the simulation starts with none, so the service starts stopped"
+                    .to_owned(),
+            );
+        }
+        let listener = m.parameters().listener();
+        let pair = Family::BOTH.map(|f| {
+            m.binding_for(&f.endpoint(listener.port))
+                .filter(|b| b.is_sstp())
+                .cloned()
+        });
+        let running =
+            !start.stopped && listener.scheme == Scheme::Https && pair.iter().all(Option::is_some);
+        if !running {
+            if !state.knows(UnknownInput::Registry) {
+                m.assume(
+                    "registry-unknown",
+                    UnknownInput::Registry.assumption().to_owned(),
+                );
+            }
+            if !start.stopped {
+                let why = if listener.scheme == Scheme::Http {
+                    "UseHttps is 0, so no binding tells whether the service ran".to_owned()
+                } else {
+                    format!(
+                        "the saved bindings hold no SSTP binding pair on {} and {}",
+                        Family::V4.endpoint(listener.port),
+                        Family::V6.endpoint(listener.port)
+                    )
+                };
+                m.assume(
+                    "service-stopped",
+                    format!(
+                        "{why}: the service is taken to be stopped (`net start remoteaccess` starts it)"
+                    ),
+                );
+            }
+            return m;
+        }
+        // Running as saved: live contexts of the bound certificates.
+        for binding in pair.iter().flatten() {
+            let hash = binding.cert_hash;
+            let held = check_binding_certificate(m.store.entries(), binding)
+                .ok()
+                .map(|e| e.certificate.clone())
+                .or_else(|| {
+                    start
+                        .in_memory
+                        .iter()
+                        .find(|c| Some(c.sha1()) == hash)
+                        .cloned()
+                });
+            match held {
+                Some(cert) => {
+                    m.live.insert(binding.endpoint.clone(), cert);
+                }
+                None => m.assume(
+                    "no-live-context",
+                    format!(
+                        "the binding on {} names certificate {}, which is not in the store with a private key and was not given as a certificate HTTP.sys still holds in memory: \
+                         the simulation starts without a live context for it (as after a reboot); give the certificate to model the machine before the reboot",
+                        binding.endpoint,
+                        hash.map_or_else(|| "(none)".to_owned(), |h| h.to_string())
+                    ),
+                ),
+            }
+        }
+        if !state.knows(UnknownInput::Registry) {
+            let certs: Vec<Option<Certificate>> = pair
+                .iter()
+                .flatten()
+                .map(|b| m.live.get(&b.endpoint).cloned())
+                .collect();
+            match certs.as_slice() {
+                [Some(a), Some(b)] if a.sha1() == b.sha1() => {
+                    m.registry.apply_all(&RegistryWrite::automatic_mode_record(
+                        &a.sha256(),
+                        &a.sha1(),
+                    ));
+                    m.assume(
+                        "registry-assumed-record",
+                        format!(
+                            "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {} recorded, as the service writes them when it binds",
+                            a.sha1()
+                        ),
+                    );
+                }
+                _ => m.assume(
+                    "registry-unknown",
+                    UnknownInput::Registry.assumption().to_owned(),
+                ),
+            }
+        }
+        m.in_force = Some(m.parameters());
+        m.listener = Some(listener);
+        m.service = ServiceState::Running;
+        m
+    }
+
+    fn assume(&mut self, code: &'static str, message: String) {
+        self.assumptions.push(Assumption { code, message });
     }
 
     /// A machine in a given state (e.g. read from a real server), service
@@ -726,7 +1317,7 @@ impl Machine {
     /// ```
     pub fn listener(&self) -> Option<Listener> {
         match self.service {
-            ServiceState::Running => self.last_plumbing.as_ref().and_then(|p| p.listener),
+            ServiceState::Running => self.listener,
             ServiceState::Stopped => None,
         }
     }
@@ -946,6 +1537,7 @@ impl Machine {
         }
         self.service = ServiceState::Stopped;
         self.in_force = None;
+        self.listener = None;
         Ok(())
     }
 
@@ -983,6 +1575,7 @@ impl Machine {
     pub fn restart_service(&mut self) -> &Plumbing {
         self.service = ServiceState::Stopped;
         self.in_force = None;
+        self.listener = None;
         self.run_plumbing()
     }
 
@@ -1015,6 +1608,7 @@ impl Machine {
         self.registry.apply_all(&p.registry_writes);
         self.events.extend(p.events.iter().cloned());
         self.in_force = Some(self.parameters());
+        self.listener = p.listener;
         self.service = ServiceState::Running;
         self.last_plumbing.insert(p)
     }
@@ -1093,14 +1687,20 @@ impl Machine {
         match self.try_connect(host, profile, family) {
             Ok(c) => ConnectOutcome::Connected(Box::new(c)),
             Err(f) => {
-                let client_event = match f.as_ref() {
-                    ConnectFailure::EkuRefused { client_event, .. }
-                    | ConnectFailure::CryptoBindingFailed { client_event, .. } => {
-                        client_event.clone()
+                match f.as_ref() {
+                    ConnectFailure::EkuRefused { client_event, .. } => {
+                        self.events.extend(client_event.clone());
                     }
-                    _ => None,
-                };
-                self.events.extend(client_event);
+                    ConnectFailure::CryptoBindingFailed {
+                        client_event,
+                        server_event,
+                        ..
+                    } => {
+                        self.events.extend(server_event.clone());
+                        self.events.extend(client_event.clone());
+                    }
+                    _ => {}
+                }
                 ConnectOutcome::Failed(f)
             }
         }
@@ -1161,7 +1761,26 @@ impl Machine {
             }
         };
 
-        // The client's checks: name, then EKU.
+        // The client's checks: validity, name, then EKU.
+        if let Some(at) = self.clock {
+            let validity = cert.validity();
+            if at > validity.not_after {
+                return Err(Box::new(ConnectFailure::CertificateExpired {
+                    profile,
+                    sha1: cert.sha1(),
+                    not_after: validity.not_after,
+                    at,
+                }));
+            }
+            if at < validity.not_before {
+                return Err(Box::new(ConnectFailure::CertificateNotYetValid {
+                    profile,
+                    sha1: cert.sha1(),
+                    not_before: validity.not_before,
+                    at,
+                }));
+            }
+        }
         let verdict = profile.check(&cert, host);
         if !verdict.matched() {
             return Err(Box::new(ConnectFailure::HostNameMismatch {
@@ -1229,8 +1848,10 @@ impl Machine {
                 from_live_context,
                 protocol,
                 verdict,
+                checked_at: self.clock,
             }),
             Err(error) => {
+                let server_event = missing_hash_event(&in_force, &error);
                 let client_event = (profile == Profile::WindowsClient).then(|| {
                     Event::new(
                         EventId::ClientCryptoBindingFailed,
@@ -1250,10 +1871,99 @@ impl Machine {
                     configured_sha1,
                     error,
                     client_event,
+                    server_event,
                 }))
             }
         }
     }
+
+    // -- what the administrator can look at -------------------------------------
+
+    /// What `netsh http show sslcert` prints now: every binding in Windows'
+    /// own format (current releases), with the default options for
+    /// bindings that carry no other fields, so the text reads back with
+    /// [`parse_sslcert_show`](crate::model::httpsys::parse_sslcert_show).
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::{parse_sslcert_show, Endpoint, SslBinding};
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// use sstp_cert::model::registry::RegistryValues;
+    /// use sstp_cert::model::runtime::Machine;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let b = SslBinding::sstp(Endpoint::ipv4_wildcard(443), Sha1Thumbprint::from_bytes([0xab; 20]));
+    /// let m = Machine::from_parts(GoneCertificateProfile::default(), [], RegistryValues::new(), vec![b]);
+    /// let text = m.netsh_show_sslcert();
+    /// assert!(text.contains("IP:port                       : 0.0.0.0:443"));
+    /// let back = parse_sslcert_show(text.as_bytes())?;
+    /// assert_eq!(back.bindings[0].cert_hash, m.bindings()[0].cert_hash);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn netsh_show_sslcert(&self) -> String {
+        let shown: Vec<SslBinding> = self
+            .bindings
+            .iter()
+            .map(|b| {
+                if b.fields.is_empty() && b.extended.is_empty() {
+                    b.clone().with_default_fields(ShowStyle::Current)
+                } else {
+                    b.clone()
+                }
+            })
+            .collect();
+        render_show(&shown, ShowStyle::Current)
+    }
+
+    /// What `reg query "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters"`
+    /// prints now, in `reg.exe`'s format, so the text reads back with
+    /// [`parse_registry_text`](crate::model::registry::parse_registry_text).
+    ///
+    /// ```
+    /// use sstp_cert::model::registry::{parse_registry_text, RegValue};
+    /// use sstp_cert::model::runtime::Machine;
+    /// let mut m = Machine::default();
+    /// m.reg_set("UseHttps", RegValue::Dword(1));
+    /// let text = m.reg_query();
+    /// assert!(text.contains("UseHttps    REG_DWORD    0x1"));
+    /// assert_eq!(parse_registry_text(text.as_bytes())?.values, *m.registry());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reg_query(&self) -> String {
+        self.registry.to_reg_query()
+    }
+}
+
+/// Server Event 18 (SHA-256) or 19 (SHA-1) when crypto binding failed
+/// because the hash the service read for the protocol in use is missing or
+/// invalid (SPEC §4, §8). Only the protocol in use counts — see "Event 18 at
+/// connection time" in the [module documentation](self).
+fn missing_hash_event(in_force: &SstpParameters, error: &CryptoBindingError) -> Option<Event> {
+    let CryptoBindingError::NoConfiguredHash { protocol } = error else {
+        return None;
+    };
+    let (id, name, problem, len) = match protocol {
+        HashProtocol::Sha256 => (
+            EventId::Sha256HashInvalid,
+            names::SHA256_CERTIFICATE_HASH,
+            in_force.sha256_certificate_hash.problem(),
+            Sha256Hash::LEN,
+        ),
+        HashProtocol::Sha1 => (
+            EventId::Sha1HashInvalid,
+            names::SHA1_CERTIFICATE_HASH,
+            in_force.sha1_certificate_hash.problem(),
+            Sha1Thumbprint::LEN,
+        ),
+    };
+    let why = match problem {
+        Some(super::registry::ValueProblem::Missing) | None => "not found".to_owned(),
+        Some(p) => format!("invalid: it is {p}"),
+    };
+    Some(Event::new(
+        id,
+        format!(
+            "{name} is {why} when a client reached crypto binding; it must be REG_BINARY of {len} bytes. SSTP connections will not be accepted"
+        ),
+    ))
 }
 
 impl fmt::Display for ServiceState {

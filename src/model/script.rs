@@ -9,6 +9,8 @@
 //! |---|---|
 //! | `netsh http add sslcert ipport=… certhash=… appid={…} [certstorename=MY]` | add a binding (options other than the store are not modelled) |
 //! | `netsh http delete sslcert ipport=…` (also `hostnameport=`, `ccs=`) | delete a binding |
+//! | `netsh http show sslcert` | print every binding as `netsh` does ([`Machine::netsh_show_sslcert`](crate::model::runtime::Machine::netsh_show_sslcert)) |
+//! | `reg query "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters"` | print the key as `reg.exe` does ([`Machine::reg_query`](crate::model::runtime::Machine::reg_query)) |
 //! | `reg add "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v NAME /t TYPE /d DATA /f` | set a value (`REG_DWORD`, `REG_QWORD`, `REG_BINARY`, `REG_SZ`, `REG_EXPAND_SZ`) |
 //! | `reg delete "HKLM\…\SstpSvc\Parameters" /v NAME /f` | delete a value |
 //! | `net stop sstpsvc /y`, `net stop remoteaccess` | stop the service |
@@ -65,6 +67,11 @@ pub enum ScriptStep {
     },
     /// Reboot the machine.
     Reboot,
+    /// `netsh http show sslcert`: print the bindings in Windows' format.
+    ShowBindings,
+    /// `reg query "…\SstpSvc\Parameters"`: print the key in `reg.exe`'s
+    /// format.
+    QueryRegistry,
     /// A client dials a host.
     Connect {
         /// The host.
@@ -206,8 +213,30 @@ pub fn parse_line(line: &str) -> Result<Option<ScriptStep>, ScriptError> {
         .first()
         .map(|s| s.to_ascii_lowercase())
         .unwrap_or_default();
+    let lower_words: Vec<String> = w.iter().map(|s| s.to_ascii_lowercase()).collect();
     let step = match first.as_str() {
+        "netsh" if lower_words.get(2).map(String::as_str) == Some("show") => {
+            if lower_words[1..] != ["http", "show", "sslcert"] {
+                return Err(malformed(
+                    "netsh",
+                    "expected: netsh http show sslcert (the model prints every binding)",
+                ));
+            }
+            ScriptStep::ShowBindings
+        }
         "netsh" => netsh(t)?,
+        "reg" if lower_words.get(1).map(String::as_str) == Some("query") => {
+            let key = w.get(2).cloned().unwrap_or_default();
+            if !is_parameters_key(&key) || w.len() > 3 {
+                return Err(malformed(
+                    "reg",
+                    format!(
+                        "query {key:?}: expected: reg query \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\" (the whole key)"
+                    ),
+                ));
+            }
+            ScriptStep::QueryRegistry
+        }
         "reg" => ScriptStep::Plan(PlanStep::Registry { write: reg(&w)? }),
         "net" => net(&w)?,
         "certutil" => certutil(&w)?,
@@ -273,11 +302,7 @@ fn netsh(line: &str) -> Result<ScriptStep, ScriptError> {
 fn reg(w: &[String]) -> Result<RegistryWrite, ScriptError> {
     let op = w.get(1).map(|s| s.to_ascii_lowercase()).unwrap_or_default();
     let key = w.get(2).cloned().unwrap_or_default();
-    let k = key.to_ascii_uppercase().replace('/', "\\");
-    let k = k.trim_end_matches('\\');
-    let key_ok = (k.starts_with("HKLM\\") || k.starts_with("HKEY_LOCAL_MACHINE\\"))
-        && k.ends_with("\\SYSTEM\\CURRENTCONTROLSET\\SERVICES\\SSTPSVC\\PARAMETERS");
-    if !key_ok {
+    if !is_parameters_key(&key) {
         return Err(malformed(
             "reg",
             format!(
@@ -350,6 +375,15 @@ fn reg(w: &[String]) -> Result<RegistryWrite, ScriptError> {
             format!("{other:?}: expected add or delete"),
         )),
     }
+}
+
+/// Whether `key` names `HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters`
+/// (any case, `HKLM` or `HKEY_LOCAL_MACHINE`, a trailing backslash allowed).
+fn is_parameters_key(key: &str) -> bool {
+    let k = key.to_ascii_uppercase().replace('/', "\\");
+    let k = k.trim_end_matches('\\');
+    (k.starts_with("HKLM\\") || k.starts_with("HKEY_LOCAL_MACHINE\\"))
+        && k.ends_with("\\SYSTEM\\CURRENTCONTROLSET\\SERVICES\\SSTPSVC\\PARAMETERS")
 }
 
 fn net(w: &[String]) -> Result<ScriptStep, ScriptError> {
@@ -487,11 +521,23 @@ mod tests {
             "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\" /v A /t REG_DWORD /d x /f",
             "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters /v A",
             "certutil -delstore MY 1234",
-            "netsh http show sslcert",
+            "netsh http show sslcert ipport=0.0.0.0:443",
+            "netsh http show urlacl",
+            "reg query HKLM\\Software\\X",
+            "reg query \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\" /v UseHttps",
             "import",
         ] {
             assert!(parse_line(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            parse_line("NETSH http show SSLCERT").unwrap(),
+            Some(ScriptStep::ShowBindings)
+        );
+        assert_eq!(
+            parse_line(r#"reg query "HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters""#)
+                .unwrap(),
+            Some(ScriptStep::QueryRegistry)
+        );
         let e = parse_script("reboot\n\nfrobnicate\n").unwrap_err();
         assert!(e.to_string().starts_with("line 3: unknown command"), "{e}");
         assert!(parse_line(&"x".repeat(MAX_SCRIPT_LINE + 1)).is_err());

@@ -1,36 +1,61 @@
-//! `sstp-cert simulate --store DIR [--netsh FILE] [--registry FILE] SCRIPT|-`
+//! `sstp-cert simulate --store DIR [--netsh FILE] [--registry FILE] [--at TIME]
+//! [--stopped] [--deleted-cert FILE]… SCRIPT|-`
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sstp_cert::adapters::dir_store::DirectoryStore;
+use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::plan::PlanStep;
 use sstp_cert::model::plumbing::GoneCertificateProfile;
-use sstp_cert::model::runtime::{ConnectOutcome, Machine};
+use sstp_cert::model::runtime::{
+    Assumption, ConnectOutcome, ConnectStep, Machine, SavedStart, ServiceState,
+};
 use sstp_cert::model::script::{ScriptStep, parse_script};
+use sstp_cert::model::state::MachineState;
 use sstp_cert::model::store::{CertStore, StoreEntry};
+use time::OffsetDateTime;
 
 use crate::input::read_limited;
-use crate::output::{emit, out, print_json};
+use crate::output::{at_or_now, emit, out, print_json, rfc3339};
 use crate::state::StateArgs;
+use crate::store_arg::{StoreArg, store_or_default};
 use crate::{CliError, Outcome};
 
 /// The largest script read.
 const MAX_SCRIPT: usize = 1024 * 1024;
+
+/// The largest certificate file read for `--deleted-cert`.
+const MAX_CERT_FILE: usize = 1024 * 1024;
 
 /// Arguments of `simulate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     state: StateArgs,
-    /// The script: one command a line (netsh, reg, net, certutil -delstore,
-    /// import FILE, reboot, connect HOST [windows|rfc9525|sstpc] [ipv4|ipv6]),
-    /// or `-` for standard input.
+    /// The script: one command a line (netsh http add|delete|show sslcert,
+    /// reg add|delete|query, net stop|start, certutil -delstore, import FILE,
+    /// reboot, connect HOST [windows|rfc9525|sstpc] [ipv4|ipv6]), or `-` for
+    /// standard input.
     script: PathBuf,
     /// Model current Windows releases, which delete bindings whose
     /// certificate is gone (default: the behaviour documented in 2008).
     #[arg(long)]
     current_release: bool,
+    /// The simulated time (RFC 3339), for the validity checks of every
+    /// connection (default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Start with the service stopped and no live certificate context, even
+    /// when the saved bindings hold SSTP's pair (default: as saved — running,
+    /// with HTTP.sys holding the bound certificates in memory).
+    #[arg(long)]
+    stopped: bool,
+    /// A certificate file (PEM or DER) that is no longer in the store but
+    /// that HTTP.sys may still hold in memory, e.g. the certificate deleted
+    /// before the state was saved. May be given more than once.
+    #[arg(long = "deleted-cert", value_name = "FILE")]
+    deleted_certs: Vec<PathBuf>,
     /// One JSON document on stdout.
     #[arg(long)]
     json: bool,
@@ -44,26 +69,86 @@ struct StepReport {
     result: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     connect: Option<ConnectOutcome>,
+    /// The step of a failed connection (`tls`, `validity`, `name`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<ConnectStep>,
+    /// The error the client shows for a failed connection, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_error: Option<&'static str>,
+    /// The text a `netsh http show sslcert` or `reg query` step printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(with = "time::serde::rfc3339")]
+    at: OffsetDateTime,
+    profile: GoneCertificateProfile,
+    start: String,
+    assumptions: &'a [Assumption],
+    steps: Vec<StepReport>,
 }
 
 pub fn run(a: Args) -> Result<Outcome, CliError> {
+    let at = at_or_now(a.at.as_deref())?;
     let state = a.state.load()?;
     let text = read_limited(&a.script, MAX_SCRIPT)?;
     let text = String::from_utf8(text)
         .map_err(|e| CliError(format!("{}: not UTF-8 text: {e}", a.script.display())))?;
     let steps =
         parse_script(&text).map_err(|e| CliError(format!("{}: {e}", a.script.display())))?;
+    let mut in_memory = Vec::new();
+    for p in &a.deleted_certs {
+        in_memory.extend(read_certificates(p)?);
+    }
     let profile = if a.current_release {
         GoneCertificateProfile::CurrentRelease
     } else {
         GoneCertificateProfile::Documented2008
     };
-    let mut m = Machine::from_parts(profile, state.entries, state.registry, state.bindings);
+    // An input is known when its file was given, or read from this machine
+    // (a Windows store on Windows reads the live bindings and key).
+    let live = cfg!(windows)
+        && matches!(
+            store_or_default(a.state.store.clone())?,
+            StoreArg::Windows(_)
+        );
+    let mut saved = MachineState::new(state.entries);
+    if a.state.netsh.is_some() || live {
+        saved = saved.with_bindings(state.bindings);
+    }
+    if a.state.registry.is_some() || live {
+        saved = saved.with_registry(state.registry);
+    }
+    let start = SavedStart::new().stopped(a.stopped).in_memory(in_memory);
+    let mut m = Machine::from_state_with(&saved, profile, at, &start);
+    let start_text = start_summary(&m);
+    if !a.json {
+        // The loader's own notes about missing files are replaced by the
+        // machine's assumptions, which say what the simulation assumed.
+        let mut notes = String::new();
+        for n in state
+            .notes
+            .iter()
+            .filter(|n| !n.starts_with("no --netsh file") && !n.starts_with("no --registry file"))
+        {
+            out!(notes, "note: {n}");
+        }
+        for a in m.assumptions() {
+            match a.code {
+                "no-live-context" => out!(notes, "note: {a} (--deleted-cert FILE)"),
+                _ => out!(notes, "note: {a}"),
+            }
+        }
+        eprint!("{notes}");
+    }
     let base = a.script.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut reports = Vec::new();
     let mut all_ok = true;
     for (line, command, step) in steps {
         let events_before = m.events().len();
+        let mut output = None;
         let (ok, mut result, connect) = match &step {
             ScriptStep::Plan(p) => match m.apply(p) {
                 Ok(()) if matches!(p, PlanStep::StartService) => (
@@ -91,6 +176,14 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
                     None,
                 )
             }
+            ScriptStep::ShowBindings => {
+                output = Some(m.netsh_show_sslcert());
+                (true, format!("{} binding(s)", m.bindings().len()), None)
+            }
+            ScriptStep::QueryRegistry => {
+                output = Some(m.reg_query());
+                (true, format!("{} value(s)", m.registry().len()), None)
+            }
             ScriptStep::Connect {
                 host,
                 profile,
@@ -109,7 +202,17 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
                             " loaded from the store"
                         }
                     ),
-                    ConnectOutcome::Failed(f) => format!("FAILED {}: {f}", f.code()),
+                    ConnectOutcome::Failed(f) => {
+                        let mut t = format!("FAILED {} at step {}: {f}", f.code(), f.step());
+                        // The validity message already names the error.
+                        if let Some(e) = f
+                            .client_error()
+                            .filter(|_| f.step() != ConnectStep::Validity)
+                        {
+                            t.push_str(&format!(" — the client shows {e}"));
+                        }
+                        t
+                    }
                 };
                 (outcome.is_connected(), text, Some(outcome))
             }
@@ -118,21 +221,39 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             result.push_str(&format!("; {e}"));
         }
         all_ok &= ok;
+        let failure = connect.as_ref().and_then(ConnectOutcome::failure);
         reports.push(StepReport {
             line,
             command,
             ok,
             result,
+            step: failure.map(|f| f.step()),
+            client_error: failure.and_then(|f| f.client_error()),
             connect,
+            output,
         });
     }
     if a.json {
-        print_json(&reports)?;
+        print_json(&Report {
+            at,
+            profile,
+            start: start_text,
+            assumptions: m.assumptions(),
+            steps: reports,
+        })?;
     } else {
         let mut o = String::new();
+        out!(o, "= at {}: {start_text}", rfc3339(at));
         for r in &reports {
             out!(o, "> {}", r.command);
             out!(o, "  {}", r.result);
+            if let Some(text) = &r.output {
+                // Windows' own format, line for line (CRLF shown as line
+                // ends), so it can be saved and read back.
+                for l in text.lines() {
+                    out!(o, "{l}");
+                }
+            }
         }
         emit(&o)?;
     }
@@ -141,6 +262,33 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::Negative
     })
+}
+
+/// How the machine starts: running as saved (with its listener and live
+/// contexts) or stopped.
+fn start_summary(m: &Machine) -> String {
+    match (m.service_state(), m.listener()) {
+        (ServiceState::Running, Some(l)) => {
+            let live = m.live_contexts();
+            let held = if live.is_empty() {
+                "HTTP.sys holds no live certificate context".to_owned()
+            } else {
+                format!(
+                    "HTTP.sys holds {}",
+                    live.iter()
+                        .map(|(e, h)| format!("{h} for {e}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            format!(
+                "service running as saved (mode {}), listening on {}; {held}",
+                sstp_cert::model::plumbing::Mode::of(&m.parameters()),
+                l.url()
+            )
+        }
+        _ => "service stopped".to_owned(),
+    }
 }
 
 /// What the service did when it last started.
@@ -157,6 +305,20 @@ fn plumbing_summary(m: &Machine) -> String {
         None => String::new(),
     };
     format!("mode {}, {listener}{serving}", p.mode)
+}
+
+/// Reads the certificates of a `--deleted-cert` file.
+fn read_certificates(p: &Path) -> Result<Vec<Certificate>, CliError> {
+    let bytes = read_limited(p, MAX_CERT_FILE)?;
+    let certs = Certificate::from_pem_or_der(&bytes)
+        .map_err(|e| CliError(format!("--deleted-cert {}: {e}", p.display())))?;
+    if certs.is_empty() {
+        return Err(CliError(format!(
+            "--deleted-cert {}: no certificate in the file",
+            p.display()
+        )));
+    }
+    Ok(certs)
 }
 
 /// Reads one certificate file (and its key, if beside it) as the
