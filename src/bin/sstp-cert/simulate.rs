@@ -58,7 +58,12 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     } else {
         GoneCertificateProfile::Documented2008
     };
-    let mut m = Machine::from_parts(profile, state.entries, state.registry, state.bindings);
+    let mut m = Machine::from_parts(
+        profile,
+        state.machine.store,
+        state.machine.registry.unwrap_or_default(),
+        state.machine.bindings.unwrap_or_default(),
+    );
     let base = a.script.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut reports = Vec::new();
     let mut all_ok = true;
