@@ -502,10 +502,9 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
             PlanInput::new(self.input.store, self.input.bindings, self.input.parameters);
         input.bindings_known = self.input.bindings_known;
         input.registry_known = self.input.registry_known;
-        let mut options = PlanOptions::default();
-        options.at = self.input.at;
-        options.host = self.input.host.clone();
-        plan_certificate_change(&input, &to, &options)
+        input.at = self.input.at;
+        input.host = self.input.host.as_ref();
+        plan_certificate_change(&input, &to, &PlanOptions::default())
             .ok()
             .and_then(|p| p.render().ok())
             .unwrap_or_default()
@@ -986,8 +985,18 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         if mismatches.is_empty() {
             return;
         }
-        let mut fix = self.hash_fix(h);
-        fix.extend(self.restart());
+        // Make the hashes right for the one certificate this report
+        // recommends: for the bound one when it is that one, else by the
+        // whole change procedure (SPEC §11: never pin a refused one).
+        let fix = match self.target() {
+            Some(t) if t == h => {
+                let mut fix = self.hash_fix(h);
+                fix.extend(self.restart());
+                fix
+            }
+            Some(t) => self.rebind_fix(t),
+            None => self.obtain_fix(),
+        };
         self.push(
             Finding::new(
                 FindingCode::RegistryHashMismatch,

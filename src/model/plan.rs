@@ -87,7 +87,7 @@
 //!   machine turns out to be in admin mode (deleting only the hash would
 //!   log Event 18). [`Plan::unknown_inputs`] lists what was assumed.
 //! * **A certificate clients refuse** (expired or not yet valid at
-//!   [`PlanOptions::at`], not naming [`PlanOptions::host`] for the Windows
+//!   [`PlanInput::at`], not naming [`PlanInput::host`] for the Windows
 //!   client, an EKU or key usage clients refuse) is refused with
 //!   [`PlanError::RefusedByClients`] (SPEC §11): no plan binds it, and
 //!   there is deliberately no override. A certificate that becomes valid
@@ -144,6 +144,12 @@ pub struct PlanInput<'a> {
     /// assumed defaults and the hashes and the admin flag are deleted
     /// anyway.
     pub registry_known: bool,
+    /// The time the new certificate must be valid at (SPEC §11); `None`:
+    /// validity is not judged. The CLI passes `--at` or the clock.
+    pub at: Option<OffsetDateTime>,
+    /// The host clients dial, when known: the new certificate must name it
+    /// for the Windows client.
+    pub host: Option<&'a ReferenceId>,
 }
 
 impl<'a> PlanInput<'a> {
@@ -166,7 +172,38 @@ impl<'a> PlanInput<'a> {
             parameters,
             bindings_known: state.knows(UnknownInput::Bindings),
             registry_known: state.knows(UnknownInput::Registry),
+            at: None,
+            host: None,
         }
+    }
+
+    /// Judges the new certificate at `at` (SPEC §11).
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// let t = time::macros::datetime!(2026-11-22 0:00 UTC);
+    /// assert_eq!(PlanInput::new(&[], &[], &parameters).at(t).at, Some(t));
+    /// ```
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// Requires the new certificate to name `host` for the Windows client.
+    ///
+    /// ```
+    /// use sstp_cert::model::hostname::ReferenceId;
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// let h = ReferenceId::parse("vpn.example.com").unwrap();
+    /// assert!(PlanInput::new(&[], &[], &parameters).for_host(&h).host.is_some());
+    /// ```
+    pub fn for_host(mut self, host: &'a ReferenceId) -> Self {
+        self.host = Some(host);
+        self
     }
 
     /// The inputs that are unknown, in a fixed order (bindings, registry).
@@ -207,6 +244,8 @@ impl<'a> PlanInput<'a> {
             parameters,
             bindings_known: true,
             registry_known: true,
+            at: None,
+            host: None,
         }
     }
 }
@@ -218,17 +257,11 @@ impl<'a> PlanInput<'a> {
 /// assert!(!PlanOptions::default().delete_old_certificate);
 /// assert!(PlanOptions::default().deleting_old_certificate().delete_old_certificate);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     /// Delete the certificate(s) bound now from the store first
     /// (`certutil -delstore MY <thumbprint>`).
     pub delete_old_certificate: bool,
-    /// The time the new certificate must be valid at (SPEC §11); `None`:
-    /// validity is not judged. The CLI passes `--at` or the clock.
-    pub at: Option<OffsetDateTime>,
-    /// The host clients dial, when known: the new certificate must name it
-    /// for the Windows client.
-    pub host: Option<ReferenceId>,
 }
 
 impl PlanOptions {
@@ -241,31 +274,6 @@ impl PlanOptions {
     /// ```
     pub fn deleting_old_certificate(mut self) -> Self {
         self.delete_old_certificate = true;
-        self
-    }
-
-    /// Judges the new certificate's validity at `at`.
-    ///
-    /// ```
-    /// use sstp_cert::model::plan::PlanOptions;
-    /// let t = time::macros::datetime!(2026-11-22 0:00 UTC);
-    /// assert_eq!(PlanOptions::default().at(t).at, Some(t));
-    /// ```
-    pub fn at(mut self, at: OffsetDateTime) -> Self {
-        self.at = Some(at);
-        self
-    }
-
-    /// Requires the new certificate to name `host` for the Windows client.
-    ///
-    /// ```
-    /// use sstp_cert::model::hostname::ReferenceId;
-    /// use sstp_cert::model::plan::PlanOptions;
-    /// let h = ReferenceId::parse("vpn.example.com").unwrap();
-    /// assert!(PlanOptions::default().for_host(h).host.is_some());
-    /// ```
-    pub fn for_host(mut self, host: ReferenceId) -> Self {
-        self.host = Some(host);
         self
     }
 }
@@ -648,7 +656,7 @@ pub fn plan_certificate_change(
         });
     }
     if let Some(entry) = input.store.iter().find(|e| e.certificate.sha1() == *new) {
-        let refusals = client_refusals(&entry.certificate, options.at, options.host.as_ref());
+        let refusals = client_refusals(&entry.certificate, input.at, input.host);
         if !refusals.is_empty() {
             return Err(PlanError::RefusedByClients {
                 sha1: *new,

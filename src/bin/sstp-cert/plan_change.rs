@@ -74,11 +74,9 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             }
         }
     };
-    let input = PlanInput::from_state(&state.machine, &state.parameters);
-    let mut options = PlanOptions::default().at(at);
-    if let Some(h) = host {
-        options = options.for_host(h);
-    }
+    let mut input = PlanInput::from_state(&state.machine, &state.parameters).at(at);
+    input.host = host.as_ref();
+    let mut options = PlanOptions::default();
     if a.delete_old {
         options = options.deleting_old_certificate();
     }
