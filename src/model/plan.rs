@@ -44,7 +44,7 @@
 //! | 3 | delete the IPv6 binding | `netsh http delete sslcert ipport=[::]:<port>` | a binding exists on it, or the bindings are unknown |
 //! | 4 | automatic mode: delete the recorded hashes | `reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f` (and `SHA1CertificateHash`; with an unknown registry also `isHashConfiguredByAdmin`) | the value exists (valid or not), or the registry is unknown |
 //! | 4′ | admin mode: write the new hashes | `reg add "…\Parameters" /v SHA256CertificateHash /t REG_BINARY /d <hex> /f`, same for `SHA1CertificateHash` | `isHashConfiguredByAdmin` = 1 |
-//! | 5 | re-enable a hash protocol | `reg add "…\Parameters" /v SHA256Enabled /t REG_DWORD /d 1 /f` | both `SHA256Enabled` and `SHA1Enabled` are 0 |
+//! | 5 | re-enable a hash protocol | `reg add "…\Parameters" /v SHA256Enabled /t REG_DWORD /d 1 /f` | both `SHA256Enabled` and `SHA1Enabled` are 0, or the registry is unknown |
 //! | 6 | add both bindings (Case 2) | `netsh http add sslcert ipport=0.0.0.0:<port> certhash=<40 hex> appid={ba195980-cd49-458b-9e23-c84ee0adcd75} certstorename=MY`, then `[::]:<port>` | more than one eligible certificate |
 //! | 7 | restart | `net stop sstpsvc /y`, `net start remoteaccess` | always |
 //!
@@ -85,7 +85,8 @@
 //!   nothing, while a stale hash or binding left in place is the trap of
 //!   SPEC §0.2. Deleting the admin flag too keeps the plan safe when the
 //!   machine turns out to be in admin mode (deleting only the hash would
-//!   log Event 18). [`Plan::unknown_inputs`] lists what was assumed.
+//!   log Event 18), and `SHA256Enabled` is set to 1, its default, in case
+//!   it was 0. [`Plan::unknown_inputs`] lists what was assumed.
 //! * **A certificate clients refuse** (expired or not yet valid at
 //!   [`PlanInput::at`], not naming [`PlanInput::host`] for the Windows
 //!   client, an EKU or key usage clients refuse) is refused with
@@ -778,8 +779,18 @@ pub fn plan_certificate_change(
         }
     }
 
-    // 5. A hash protocol for crypto binding.
-    if parameters.hash_protocols().is_empty() {
+    // 5. A hash protocol for crypto binding (also when the registry is
+    // unknown: SHA256Enabled = 1 is the default, and a 0 there would fail
+    // every crypto binding).
+    if !input.registry_known {
+        steps.push(PlanStep::Registry {
+            write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
+        });
+        notes.push(
+            "the registry was not given: SHA256Enabled is set to 1 (its default) in case it was 0, which would fail every crypto binding"
+                .to_owned(),
+        );
+    } else if parameters.hash_protocols().is_empty() {
         steps.push(PlanStep::Registry {
             write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
         });

@@ -79,7 +79,7 @@ impl UnknownInput {
                  the service is assumed to run in automatic mode with HTTPS on port 443 \
                  (the defaults), and a plan deletes SHA256CertificateHash, \
                  SHA1CertificateHash and isHashConfiguredByAdmin in case a stale value \
-                 or an administrator's pin is there"
+                 or an administrator's pin is there, and sets SHA256Enabled to 1"
             }
         }
     }
