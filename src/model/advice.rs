@@ -228,16 +228,18 @@ pub fn expires_within(cert: &Certificate, at: OffsetDateTime, days: u32) -> bool
     at >= v.not_before && at <= v.not_after && v.not_after - at <= time::Duration::days(days.into())
 }
 
-/// Why a candidate is not the recommended one. Serialises with a `code`
-/// tag (see the [module table](self)).
+/// Why a candidate is not the recommended one. Serialises as an object
+/// with its [`code`](NotRecommended::code) (see the [module table](self));
+/// a refusal as the [`Refusal`] itself.
 ///
 /// ```
-/// use sstp_cert::model::advice::NotRecommended;
+/// use sstp_cert::model::advice::{NotRecommended, Refusal};
 /// assert_eq!(NotRecommended::ServerAuthPreferred.code(), "server-auth-preferred");
 /// assert!(!NotRecommended::LaterExpiryPreferred.refused_by_clients());
+/// let r = NotRecommended::Refused { refusal: Refusal::ClientEkuRefused };
+/// assert_eq!(serde_json::to_value(&r).unwrap()["code"], "client-eku-refused");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotRecommended {
     /// The service would not use it (SPEC §2).
@@ -307,6 +309,26 @@ impl NotRecommended {
             }
             NotRecommended::LaterExpiryPreferred => {
                 "clients accept it, but the recommended certificate expires later (or as late, and comes first in the store)".to_owned()
+            }
+        }
+    }
+}
+
+impl Serialize for NotRecommended {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        match self {
+            NotRecommended::Refused { refusal } => refusal.serialize(s),
+            NotRecommended::NotEligible { reasons } => {
+                let mut m = s.serialize_struct("NotRecommended", 2)?;
+                m.serialize_field("code", self.code())?;
+                m.serialize_field("reasons", reasons)?;
+                m.end()
+            }
+            NotRecommended::ServerAuthPreferred | NotRecommended::LaterExpiryPreferred => {
+                let mut m = s.serialize_struct("NotRecommended", 1)?;
+                m.serialize_field("code", self.code())?;
+                m.end()
             }
         }
     }
