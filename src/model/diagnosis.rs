@@ -261,9 +261,11 @@ impl fmt::Display for Finding {
 pub struct DiagnosisInput<'a> {
     /// The store entries, in store order.
     pub store: &'a [StoreEntry],
-    /// The HTTP.sys bindings.
+    /// The HTTP.sys bindings (what is assumed, none, when
+    /// [`DiagnosisInput::bindings_known`] is false).
     pub bindings: &'a [SslBinding],
-    /// The registry parameters.
+    /// The registry parameters (the defaults when
+    /// [`DiagnosisInput::registry_known`] is false).
     pub parameters: &'a SstpParameters,
     /// The moment validity is judged at (`None`: no validity findings).
     pub at: Option<OffsetDateTime>,
