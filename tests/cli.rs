@@ -705,6 +705,20 @@ fn plan_change_refuses_a_certificate_clients_refuse() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("no certificate in the store qualifies"));
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--at", AT, "--host", "vpn.example.net", "--json"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(v["commands"].as_array().unwrap().is_empty());
+    assert!(v["recommendation"]["recommended"].is_null());
+    assert!(
+        v["requirements"]
+            .as_str()
+            .unwrap()
+            .contains("vpn.example.net")
+    );
 }
 
 #[test]

@@ -25,7 +25,9 @@ pub struct Args {
     /// The host name clients dial.
     #[arg(long)]
     host: Option<String>,
-    /// The thumbprint of the certificate you mean to serve.
+    /// The thumbprint of the certificate you mean to serve. The fixes bind
+    /// it when clients accept it; when they refuse it, a warning says so
+    /// and the fixes use the recommended certificate.
     #[arg(long)]
     intended: Option<String>,
     /// Judge validity at this RFC 3339 time instead of now.

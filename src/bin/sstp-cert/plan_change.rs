@@ -2,7 +2,7 @@
 //! [--to THUMBPRINT] [--host NAME] [--at TIME] [--delete-old]`
 
 use serde::Serialize;
-use sstp_cert::model::advice::recommend;
+use sstp_cert::model::advice::{Recommendation, recommend};
 use sstp_cert::model::hostname::ReferenceId;
 use sstp_cert::model::plan::{Plan, PlanInput, PlanOptions, plan_certificate_change};
 use sstp_cert::model::thumbprint::Sha1Thumbprint;
@@ -45,6 +45,14 @@ struct Report<'a> {
     commands: Vec<String>,
 }
 
+/// `--json` without `--to` when no certificate qualifies.
+#[derive(Serialize)]
+struct NoPlan<'a> {
+    recommendation: &'a Recommendation,
+    requirements: String,
+    commands: Vec<String>,
+}
+
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
     let state = a.state.load()?;
@@ -65,10 +73,15 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
                 }
                 None => {
                     // Nothing to bind: say what to obtain, print no command.
-                    for u in state.machine.unknown_inputs() {
-                        eprintln!("note: {}", u.assumption());
+                    if a.json {
+                        print_json(&NoPlan {
+                            recommendation: &r,
+                            requirements: r.requirements(),
+                            commands: Vec::new(),
+                        })?;
+                    } else {
+                        eprintln!("{}", r.summary());
                     }
-                    eprintln!("{}", r.summary());
                     return Ok(Outcome::Negative);
                 }
             }
