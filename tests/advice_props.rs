@@ -263,7 +263,15 @@ proptest! {
         let parameters = sstp_cert::model::registry::SstpParameters::from_values(&registry);
         let host = g.host();
         let at = TIMES[g.at];
-        let mut input = PlanInput::new(&store, &bindings, &parameters).at(at);
+        let default_parameters = sstp_cert::model::registry::SstpParameters::default();
+        let mut input = PlanInput::new(
+            &store,
+            if g.bindings_known { &bindings } else { &[] },
+            if g.registry_known { &parameters } else { &default_parameters },
+        )
+        .at(at);
+        input.bindings_known = g.bindings_known;
+        input.registry_known = g.registry_known;
         input.host = host.as_ref();
         let to = store[pick.index(store.len())].certificate.sha1();
         match plan_certificate_change(&input, &to, &PlanOptions::default()) {
