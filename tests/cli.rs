@@ -457,8 +457,12 @@ fn diagnose_sample_machine_finds_the_reboot_trap() {
     assert!(s.contains("net start remoteaccess"));
 }
 
+/// The issue's first case: `diagnose --store examples/store` alone. The
+/// bindings and registry are unknown (listed in the notes), and the
+/// certificate the service binds at its next start if nothing is bound,
+/// 05 (expired in 2020), is an error: exit 1, and the fix binds 07.
 #[test]
-fn diagnose_without_files_assumes_nothing_bound() {
+fn diagnose_store_only_reports_the_expired_next_start_certificate() {
     let out = run(&[
         "diagnose",
         "--store",
@@ -467,11 +471,254 @@ fn diagnose_without_files_assumes_nothing_bound() {
         AT,
         "--json",
     ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let expired = sha1_of_pem("examples/store/05-server-auth-expired.pem");
+    let good = sha1_of_pem("examples/store/07-server-auth-vpn.pem");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "next-start-certificate-refused");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["certificate"], expired.as_str());
+    let fix: Vec<&str> = f["fix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        fix.iter().any(|l| l.contains(&format!("certhash={good}"))),
+        "{fix:?}"
+    );
+    assert!(!fix.iter().any(|l| l.contains(&expired)), "{fix:?}");
+    let unknown: Vec<&str> = v["unknown_inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["input"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown, ["bindings", "registry"]);
+    assert_eq!(v["target"], good.as_str());
+    assert_eq!(v["recommendation"]["recommended"]["sha1"], good.as_str());
+
+    // the text says what was assumed
+    let out = run(&["diagnose", "--store", "examples/store", "--at", AT]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("note: bindings unknown: "), "{s}");
+    assert!(s.contains("note: registry unknown: "), "{s}");
+    assert!(s.contains("ERROR [next-start-certificate-refused]"), "{s}");
+}
+
+/// The issue's second case: one report, one certificate. Every line of
+/// every fix that binds a certificate names 07, never 05.
+#[test]
+fn diagnose_sample_machine_fixes_name_one_certificate() {
+    let mut args = vec!["diagnose"];
+    args.extend(MACHINE);
+    args.extend(["--host", "vpn.example.com", "--at", AT, "--json"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let good = sha1_of_pem("examples/store/07-server-auth-vpn.pem");
+    let mut bound = Vec::new();
+    for f in v["findings"].as_array().unwrap() {
+        for l in f["fix"].as_array().unwrap() {
+            if let Some(rest) = l.as_str().unwrap().split("certhash=").nth(1) {
+                bound.push(rest.split_whitespace().next().unwrap().to_owned());
+            }
+        }
+    }
+    assert!(bound.len() >= 4, "{bound:?}");
+    assert!(bound.iter().all(|h| *h == good), "{bound:?}");
+}
+
+/// `--expiry-warning-days`: 07 is valid until 2036-01-01.
+#[test]
+fn diagnose_warns_of_a_certificate_expiring_soon() {
+    let dir = tempdir_with(&[
+        "07-server-auth-vpn.pem",
+        "07-server-auth-vpn.key",
+        "07-server-auth-vpn.json",
+    ]);
+    let store = dir.to_str().unwrap();
+    let out = run(&[
+        "diagnose",
+        "--store",
+        store,
+        "--at",
+        "2035-12-20T00:00:00Z",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
-    assert_eq!(v["findings"][0]["code"], "no-binding");
+    assert_eq!(v["findings"][0]["code"], "certificate-expiring-soon", "{v}");
     assert_eq!(v["findings"][0]["severity"], "warning");
-    assert_eq!(v["notes"].as_array().unwrap().len(), 2);
+    let out = run(&[
+        "diagnose",
+        "--store",
+        store,
+        "--at",
+        "2035-12-20T00:00:00Z",
+        "--expiry-warning-days",
+        "5",
+        "--json",
+    ]);
+    let v = json(&out);
+    assert!(v["findings"].as_array().unwrap().is_empty(), "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A copy of some sample store files in a fresh directory.
+fn tempdir_with(files: &[&str]) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sstp-cert-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store");
+    for f in files {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    dir
+}
+
+/// `--intended` naming a certificate clients refuse: a warning, and the
+/// fixes bind the recommended one instead.
+#[test]
+fn diagnose_intended_expired_certificate_is_warned_about() {
+    let expired = sha1_of_pem("examples/store/05-server-auth-expired.pem");
+    let mut args = vec!["diagnose"];
+    args.extend(MACHINE);
+    args.extend(["--intended", expired.as_str(), "--at", AT, "--json"]);
+    let v = json(&run(&args));
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "intended-certificate-refused")
+        .expect("intended-certificate-refused");
+    assert_eq!(f["severity"], "warning");
+    let all = v["findings"].to_string();
+    assert!(!all.contains(&format!("certhash={expired}")), "{all}");
+}
+
+/// The issue's third case: without `--registry` the plan still deletes
+/// SHA256CertificateHash (and without `--netsh` both bindings), and says
+/// what was assumed.
+#[test]
+fn plan_change_with_unknown_inputs_includes_their_steps() {
+    let good = sha1_of_pem("examples/store/07-server-auth-vpn.pem");
+    let out = run(&[
+        "plan-change",
+        "--store",
+        "examples/store",
+        "--netsh",
+        "examples/machine/netsh-sslcert.txt",
+        "--to",
+        good.as_str(),
+        "--at",
+        AT,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        s.contains(r#"reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f"#),
+        "{s}"
+    );
+    assert!(
+        stderr(&out).contains("note: registry unknown: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("note: bindings unknown"));
+
+    let out = run(&[
+        "plan-change",
+        "--store",
+        "examples/store",
+        "--to",
+        good.as_str(),
+        "--at",
+        AT,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let commands: Vec<&str> = v["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(commands[0], "netsh http delete sslcert ipport=0.0.0.0:443");
+    assert_eq!(commands[1], "netsh http delete sslcert ipport=[::]:443");
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.ends_with("/v SHA256CertificateHash /f"))
+    );
+    let unknown: Vec<&str> = v["unknown_inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["input"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown, ["bindings", "registry"]);
+}
+
+/// `plan-change --to` a certificate clients refuse: exit 2, one line, no
+/// command on stdout; without `--to`, the recommended certificate.
+#[test]
+fn plan_change_refuses_a_certificate_clients_refuse() {
+    let expired = sha1_of_pem("examples/store/05-server-auth-expired.pem");
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--to", expired.as_str(), "--at", AT]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let e = stderr(&out);
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert!(e.contains("CERT_E_EXPIRED"), "{e}");
+
+    let good = sha1_of_pem("examples/store/07-server-auth-vpn.pem");
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--at", AT, "--host", "vpn.example.com"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(s.contains(&format!("certhash={good}")), "{s}");
+    assert!(
+        stderr(&out).contains("recommended certificate"),
+        "{}",
+        stderr(&out)
+    );
+
+    // nothing qualifies for this host: exit 1, nothing on stdout
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--at", AT, "--host", "vpn.example.net"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("no certificate in the store qualifies"));
+    let mut args = vec!["plan-change"];
+    args.extend(MACHINE);
+    args.extend(["--at", AT, "--host", "vpn.example.net", "--json"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(v["commands"].as_array().unwrap().is_empty());
+    assert!(v["recommendation"]["recommended"].is_null());
+    assert!(
+        v["requirements"]
+            .as_str()
+            .unwrap()
+            .contains("vpn.example.net")
+    );
 }
 
 #[test]

@@ -461,3 +461,183 @@ fn findings_are_sorted_errors_first_and_serialize() {
     assert!(j["plumbing"]["bindings"].is_array());
     assert!(j["events"].is_array());
 }
+
+fn dated(name: &str, from: i32, to: i32) -> Certificate {
+    let mut p = params(name, &server_auth());
+    p.subject_alt_names = vec![rcgen::SanType::DnsName(name.try_into().unwrap())];
+    p.not_before = rcgen::date_time_ymd(from, 1, 1);
+    p.not_after = rcgen::date_time_ymd(to, 1, 1);
+    Certificate::from_der(der_with(p)).unwrap()
+}
+
+/// Every thumbprint a fix line binds (`certhash=`).
+fn bound_by_fixes(d: &Diagnosis) -> Vec<String> {
+    d.findings
+        .iter()
+        .flat_map(|f| &f.fix)
+        .filter_map(|l| l.split("certhash=").nth(1))
+        .map(|r| r.split_whitespace().next().unwrap().to_owned())
+        .collect()
+}
+
+/// SPEC §11: the certificate the service would bind at its next start
+/// being one clients refuse is an error, also when the bindings are
+/// unknown (the issue's `diagnose --store examples/store`); the fix binds
+/// the recommended certificate, and the report lists the unknown inputs.
+#[test]
+fn next_start_certificate_refused_is_an_error_with_unknown_bindings() {
+    use sstp_cert::model::state::{MachineState, UnknownInput};
+    let expired = dated("vpn.example.com", 2015, 2020);
+    let good = dated("vpn.example.com", 2025, 2035);
+    let state = MachineState::new(vec![linked(&expired), linked(&good)]);
+    let parameters = state.parameters();
+    let mut input = DiagnosisInput::from_state(&state, &parameters);
+    input.at = Some(AT);
+    let d = diagnose(&input);
+    assert!(d.has_errors(), "{:#?}", d.findings);
+    let f = one(&d, FindingCode::NextStartCertificateRefused);
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.certificate, Some(expired.sha1()));
+    assert!(f.message.contains("CERT_E_EXPIRED"), "{}", f.message);
+    assert!(
+        f.message.contains("bindings were not given"),
+        "{}",
+        f.message
+    );
+    assert!(rebinds_to(&f.fix, &good), "{:?}", f.fix);
+    // unknown bindings: both deletes are in the fix, and no binding finding is made
+    assert!(
+        f.fix
+            .contains(&"netsh http delete sslcert ipport=[::]:443".to_owned())
+    );
+    assert!(!codes(&d).contains(&"no-binding"), "{:?}", codes(&d));
+    let unknown: Vec<_> = d.unknown_inputs.iter().map(|a| a.input).collect();
+    assert_eq!(unknown, [UnknownInput::Bindings, UnknownInput::Registry]);
+    assert_eq!(d.target, Some(good.sha1()));
+
+    // with the host known, a certificate for another name is refused too
+    let other = dated("other.example.org", 2025, 2035);
+    let state = MachineState::new(vec![linked(&other), linked(&good)])
+        .with_bindings(Vec::new())
+        .with_registry(RegistryValues::new());
+    let parameters = state.parameters();
+    let mut input = DiagnosisInput::from_state(&state, &parameters);
+    input.at = Some(AT);
+    input.host = Some(ReferenceId::parse("vpn.example.com").unwrap());
+    let d = diagnose(&input);
+    let f = one(&d, FindingCode::NextStartCertificateRefused);
+    assert!(f.message.contains("CERT_E_CN_NO_MATCH"), "{}", f.message);
+    assert!(d.unknown_inputs.is_empty());
+    // the no-binding warning's fix binds the recommended certificate, not
+    // just a restart that would bind the refused one
+    let nb = d.with_code(FindingCode::NoBinding).next().unwrap();
+    assert!(rebinds_to(&nb.fix, &good), "{:?}", nb.fix);
+}
+
+/// SPEC §11: one report, one certificate. The second case: a
+/// binding to a deleted certificate and a store whose first Server-Auth
+/// certificate is expired; every fix binds the valid one.
+#[test]
+fn every_fix_of_a_report_names_the_same_acceptable_certificate() {
+    let gone = dated("vpn.example.com", 2024, 2030);
+    let expired = dated("vpn.example.com", 2015, 2020);
+    let all_purpose = {
+        let mut p = params("vpn.example.com", &Eku::None);
+        p.subject_alt_names = vec![rcgen::SanType::DnsName(
+            "vpn.example.com".try_into().unwrap(),
+        )];
+        Certificate::from_der(der_with(p)).unwrap()
+    };
+    let good = dated("vpn.example.com", 2025, 2035);
+    let store = [linked(&all_purpose), linked(&expired), linked(&good)];
+    let d = run(&store, &both_sstp(&gone), &auto_record(&gone));
+    assert!(codes(&d).contains(&"binding-certificate-missing"));
+    assert!(codes(&d).contains(&"bound-not-intended"), "{:?}", codes(&d));
+    let bound = bound_by_fixes(&d);
+    assert!(!bound.is_empty());
+    assert!(
+        bound.iter().all(|h| *h == good.sha1().to_string()),
+        "{bound:?}"
+    );
+    let r = d.recommendation.recommended.as_ref().unwrap();
+    assert_eq!(r.sha1, good.sha1());
+    let why: Vec<Vec<&str>> = d
+        .recommendation
+        .others
+        .iter()
+        .map(|c| c.reasons.iter().map(|n| n.code()).collect())
+        .collect();
+    assert_eq!(why, [vec!["server-auth-preferred"], vec!["expired"]]);
+}
+
+/// SPEC §11: when no certificate qualifies, the fix says so and what to
+/// obtain, and binds nothing.
+#[test]
+fn when_none_qualifies_the_fix_binds_nothing() {
+    let expired = dated("vpn.example.com", 2015, 2020);
+    let d = run(
+        &[linked(&expired)],
+        &both_sstp(&expired),
+        &auto_record(&expired),
+    );
+    let f = one(&d, FindingCode::BoundCertificateExpired);
+    assert_eq!(f.severity, Severity::Error);
+    assert!(bound_by_fixes(&d).is_empty(), "{:#?}", d.findings);
+    assert!(
+        f.fix[0].starts_with("rem no certificate in the store qualifies"),
+        "{:?}",
+        f.fix
+    );
+    assert!(f.fix[0].contains("Server Authentication"));
+    assert!(f.fix.iter().any(|l| l.starts_with("certutil -importpfx")));
+    assert_eq!(d.target, None);
+}
+
+/// SPEC §11: a certificate in service that expires within the threshold
+/// (30 days by default) is a warning.
+#[test]
+fn expiring_soon_is_a_warning() {
+    let soon = dated("vpn.example.com", 2025, 2026);
+    let at = datetime!(2025-12-20 0:00 UTC);
+    let store = [linked(&soon)];
+    let bindings = both_sstp(&soon);
+    let params = SstpParameters::from_values(&auto_record(&soon));
+    let mut input = DiagnosisInput::new(&store, &bindings, &params);
+    input.at = Some(at);
+    let d = diagnose(&input);
+    let f = one(&d, FindingCode::CertificateExpiringSoon);
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("expires in 12 day(s)"), "{}", f.message);
+    assert!(!d.has_errors(), "{:#?}", d.findings);
+    input.expiry_warning_days = 10;
+    assert_eq!(
+        diagnose(&input)
+            .with_code(FindingCode::CertificateExpiringSoon)
+            .count(),
+        0
+    );
+}
+
+/// SPEC §11: an intended certificate clients refuse gets a warning, and no
+/// fix binds it.
+#[test]
+fn an_intended_certificate_clients_refuse_is_warned_about() {
+    let expired = dated("vpn.example.com", 2015, 2020);
+    let good = dated("vpn.example.com", 2025, 2035);
+    let store = [linked(&good), linked(&expired)];
+    let bindings = both_sstp(&good);
+    let params = SstpParameters::from_values(&auto_record(&good));
+    let mut input = DiagnosisInput::new(&store, &bindings, &params);
+    input.at = Some(AT);
+    input.intended = Some(expired.sha1());
+    let d = diagnose(&input);
+    let f = one(&d, FindingCode::IntendedCertificateRefused);
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("CERT_E_EXPIRED"), "{}", f.message);
+    assert!(
+        !bound_by_fixes(&d).contains(&expired.sha1().to_string()),
+        "{:#?}",
+        d.findings
+    );
+    assert_eq!(d.with_code(FindingCode::BoundNotIntended).count(), 0);
+}

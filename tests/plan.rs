@@ -347,3 +347,117 @@ fn a_plan_serialises_step_by_step() {
     }
     assert!(matches!(plan.steps[0], PlanStep::DeleteCertificate { .. }));
 }
+
+/// SPEC §11: a registry and bindings that were not given are unknown, not
+/// empty: the plan deletes both bindings, both hashes and the admin flag,
+/// and sets SHA256Enabled, in case they are there; the plan lists what was
+/// assumed. Given and empty, none of these lines appear.
+#[test]
+fn unknown_registry_and_bindings_get_the_seed_steps() {
+    use sstp_cert::model::state::{MachineState, UnknownInput};
+    let new = sa("new");
+    let state = MachineState::new(vec![linked(&new)]);
+    let parameters = state.parameters();
+    let plan = plan_certificate_change(
+        &PlanInput::from_state(&state, &parameters),
+        &new.sha1(),
+        &PlanOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.render().unwrap(),
+        [
+            "netsh http delete sslcert ipport=0.0.0.0:443".to_owned(),
+            "netsh http delete sslcert ipport=[::]:443".to_owned(),
+            format!("reg delete {KEY} /v SHA256CertificateHash /f"),
+            format!("reg delete {KEY} /v SHA1CertificateHash /f"),
+            format!("reg delete {KEY} /v isHashConfiguredByAdmin /f"),
+            format!("reg add {KEY} /v SHA256Enabled /t REG_DWORD /d 1 /f"),
+            "net stop sstpsvc /y".to_owned(),
+            "net start remoteaccess".to_owned(),
+        ]
+    );
+    let unknown: Vec<UnknownInput> = plan.unknown_inputs.iter().map(|a| a.input).collect();
+    assert_eq!(unknown, [UnknownInput::Bindings, UnknownInput::Registry]);
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(json["unknown_inputs"][1]["input"], "registry");
+    assert!(
+        json["unknown_inputs"][1]["assumed"]
+            .as_str()
+            .unwrap()
+            .contains("SHA256CertificateHash")
+    );
+
+    // only the registry unknown: the known (empty) bindings get no step
+    let state = MachineState::new(vec![linked(&new)]).with_bindings(Vec::new());
+    let parameters = state.parameters();
+    let lines = plan_certificate_change(
+        &PlanInput::from_state(&state, &parameters),
+        &new.sha1(),
+        &PlanOptions::default(),
+    )
+    .unwrap()
+    .render()
+    .unwrap();
+    assert!(!lines.iter().any(|l| l.starts_with("netsh http delete")));
+    assert!(lines.contains(&format!("reg delete {KEY} /v SHA256CertificateHash /f")));
+
+    // given and empty: nothing to delete
+    let state = MachineState::new(vec![linked(&new)])
+        .with_bindings(Vec::new())
+        .with_registry(RegistryValues::new());
+    let parameters = state.parameters();
+    let plan = plan_certificate_change(
+        &PlanInput::from_state(&state, &parameters),
+        &new.sha1(),
+        &PlanOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.render().unwrap(),
+        ["net stop sstpsvc /y", "net start remoteaccess"]
+    );
+    assert!(plan.unknown_inputs.is_empty());
+}
+
+/// SPEC §11: a plan never binds a certificate clients refuse at the time
+/// asked or for the known host; the error says why.
+#[test]
+fn a_certificate_clients_refuse_is_refused() {
+    use sstp_cert::model::hostname::ReferenceId;
+    let mut pa = params("vpn.example.com", &server_auth());
+    pa.not_before = rcgen::date_time_ymd(2015, 1, 1);
+    pa.not_after = rcgen::date_time_ymd(2016, 1, 1);
+    let expired = Certificate::from_der(der_with(pa)).unwrap();
+    let other = cert_with_names(&["other.example.org"], &server_auth());
+    let store = vec![linked(&expired), linked(&other)];
+    let parameters = p(&RegistryValues::new());
+    let at = time::macros::datetime!(2026-11-22 0:00 UTC);
+    let input = PlanInput::new(&store, &[], &parameters).at(at);
+
+    let e = plan_certificate_change(&input, &expired.sha1(), &PlanOptions::default()).unwrap_err();
+    match &e {
+        PlanError::RefusedByClients { sha1, refusals } => {
+            assert_eq!(*sha1, expired.sha1());
+            assert_eq!(refusals[0].code(), "expired");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("CERT_E_EXPIRED"), "{e}");
+    assert!(e.to_string().contains("no plan binds it"), "{e}");
+
+    // the name matters only when the host is known
+    assert!(plan_certificate_change(&input, &other.sha1(), &PlanOptions::default()).is_ok());
+    let host = ReferenceId::parse("vpn.example.com").unwrap();
+    let e = plan_certificate_change(
+        &input.for_host(&host),
+        &other.sha1(),
+        &PlanOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("CERT_E_CN_NO_MATCH"), "{e}");
+    assert_eq!(
+        serde_json::to_value(&e).unwrap()["code"],
+        "refused-by-clients"
+    );
+}

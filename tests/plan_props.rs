@@ -19,6 +19,7 @@ use sstp_cert::model::plan::{PlanError, PlanInput, PlanOptions, plan_certificate
 use sstp_cert::model::plumbing::{Family, GoneCertificateProfile, Mode};
 use sstp_cert::model::registry::{RegValue, RegistryValues, names};
 use sstp_cert::model::runtime::{ConnectFailure, Machine};
+use sstp_cert::model::state::{MachineState, UnknownInput};
 use sstp_cert::model::store::{KeyState, StoreEntry};
 
 /// Kinds of store entry.
@@ -484,5 +485,45 @@ proptest! {
                 }
             }
         }
+    }
+
+    /// SPEC §11, unknown is not empty: a plan made without the registry and
+    /// the bindings, replayed on every actual machine (hash values present,
+    /// absent or stale; admin mode or not; bindings present, absent or
+    /// another application's), leaves the machine serving the new
+    /// certificate before and after a reboot. Steps for what does not exist
+    /// fail as `netsh` and `reg` do, print an error and change nothing.
+    /// Outside the stated assumption (a listener port other than 443,
+    /// `UseHttps` = 0) is outside this property.
+    #[test]
+    fn a_plan_made_without_registry_and_bindings_works_on_every_actual_machine(g in generated()) {
+        prop_assume!(!g.plain_http() && g.listener_port() == 443);
+        let new = g.new_entry();
+        let store = g.store_with(&[(new, g.new_at)]);
+        let state = MachineState::new(store.clone());
+        let assumed = state.parameters();
+        let plan = plan_certificate_change(
+            &PlanInput::from_state(&state, &assumed),
+            &new.certificate.sha1(),
+            &PlanOptions::default(),
+        )
+        .map_err(|e| TestCaseError::fail(format!("plan: {e}")))?;
+        let unknown: Vec<UnknownInput> = plan.unknown_inputs.iter().map(|a| a.input).collect();
+        prop_assert_eq!(unknown, vec![UnknownInput::Bindings, UnknownInput::Registry]);
+
+        let mut m = Machine::from_parts(g.profile(), store, g.registry(), g.bindings());
+        m.restart_service();
+        if g.warm_up {
+            for family in Family::BOTH {
+                let _ = m.connect(&host(), Profile::WindowsClient, family);
+            }
+        }
+        for step in &plan.steps {
+            // a binding or value that is not there: an error, nothing changes
+            let _ = m.apply(step);
+        }
+        assert_serves(&mut m, &new.certificate, "after the plan")?;
+        m.reboot();
+        assert_serves(&mut m, &new.certificate, "after the reboot")?;
     }
 }

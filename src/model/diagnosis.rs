@@ -26,6 +26,9 @@
 //! | `registry-value-invalid` | error / warning | a registry value of the wrong type, length or range |
 //! | `registry-hash-mismatch` | error | the registry hash is not the bound certificate's: crypto binding fails (client Event 6) |
 //! | `bound-certificate-expired` | error | the bound certificate has expired (CERT_E_EXPIRED) |
+//! | `next-start-certificate-refused` | error | the certificate the service would bind at its next start is one clients refuse (SPEC §11) |
+//! | `certificate-expiring-soon` | warning | the bound certificate, or the one the next start binds, expires within [`DiagnosisInput::expiry_warning_days`] days |
+//! | `intended-certificate-refused` | warning | the certificate named as intended is one clients refuse; no fix binds it |
 //! | `bound-certificate-not-yet-valid` | error | the bound certificate is not valid yet |
 //! | `host-name-mismatch` | error (Windows) / warning (RFC 9525) | the bound certificate does not name the host clients dial |
 //! | `no-host-name-check` | info | `sstpc` on Linux accepts any trusted certificate for any name |
@@ -34,6 +37,24 @@
 //! | `port-unavailable` | error | another program holds `0.0.0.0:<port>` or `[::]:<port>` (Event 22) |
 //! | `http-mode` | info | `UseHttps` = 0: TLS is offloaded, the service binds no certificate |
 //! | `service-will-rebind` | info | the next service start changes bindings or registry values |
+//!
+//! # One recommendation per report (SPEC §11)
+//!
+//! Every fix that binds, pins or keeps a certificate names **the same**
+//! one: the intended certificate when it is given, eligible and accepted by
+//! clients; otherwise the [`recommend`]ation (eligible, valid at
+//! [`DiagnosisInput::at`], naming [`DiagnosisInput::host`] for the Windows
+//! client, a key usage TLS accepts; Server Authentication first, then the
+//! latest `notAfter`). It is in [`Diagnosis::recommendation`]. When none
+//! qualifies, the fix says so and what to obtain, and binds nothing.
+//!
+//! # Unknown is not empty (SPEC §11)
+//!
+//! [`DiagnosisInput::from_state`] marks the bindings and the registry that
+//! were not given. Findings that need the bindings are then not made; the
+//! certificate the service would bind at its next start is judged as if
+//! nothing were bound, and says so; fixes include the steps for the unknown
+//! inputs; [`Diagnosis::unknown_inputs`] lists what was assumed.
 //!
 //! # Example
 //!
@@ -61,6 +82,7 @@ use std::fmt;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::advice::{Recommendation, client_refusals, expires_within, recommend};
 use super::certificate::Certificate;
 use super::choice::{Choice, ChoiceOptions, choose};
 use super::eku::Purpose;
@@ -72,6 +94,7 @@ use super::plumbing::{GoneCertificateProfile, Mode, Plumbing, PlumbingInput, plu
 use super::port::PortStatus;
 use super::registry::{HashSource, RegValue, RegistryWrite};
 use super::registry::{HashState, Scheme, SstpParameters, names};
+use super::state::{Assumption, MachineState, UnknownInput};
 use super::store::StoreEntry;
 use super::thumbprint::Sha1Thumbprint;
 use super::warning::{WarningCode, warnings_for};
@@ -123,6 +146,9 @@ pub enum FindingCode {
     RegistryHashMismatch,
     BoundCertificateExpired,
     BoundCertificateNotYetValid,
+    NextStartCertificateRefused,
+    CertificateExpiringSoon,
+    IntendedCertificateRefused,
     HostNameMismatch,
     NoHostNameCheck,
     ClientEkuRefused,
@@ -152,6 +178,9 @@ impl FindingCode {
             FindingCode::RegistryHashMismatch => "registry-hash-mismatch",
             FindingCode::BoundCertificateExpired => "bound-certificate-expired",
             FindingCode::BoundCertificateNotYetValid => "bound-certificate-not-yet-valid",
+            FindingCode::NextStartCertificateRefused => "next-start-certificate-refused",
+            FindingCode::CertificateExpiringSoon => "certificate-expiring-soon",
+            FindingCode::IntendedCertificateRefused => "intended-certificate-refused",
             FindingCode::HostNameMismatch => "host-name-mismatch",
             FindingCode::NoHostNameCheck => "no-host-name-check",
             FindingCode::ClientEkuRefused => "client-eku-refused",
@@ -232,9 +261,11 @@ impl fmt::Display for Finding {
 pub struct DiagnosisInput<'a> {
     /// The store entries, in store order.
     pub store: &'a [StoreEntry],
-    /// The HTTP.sys bindings.
+    /// The HTTP.sys bindings (what is assumed, none, when
+    /// [`DiagnosisInput::bindings_known`] is false).
     pub bindings: &'a [SslBinding],
-    /// The registry parameters.
+    /// The registry parameters (the defaults when
+    /// [`DiagnosisInput::registry_known`] is false).
     pub parameters: &'a SstpParameters,
     /// The moment validity is judged at (`None`: no validity findings).
     pub at: Option<OffsetDateTime>,
@@ -246,11 +277,31 @@ pub struct DiagnosisInput<'a> {
     pub port: Option<PortStatus>,
     /// How the service treats bindings whose certificate is gone.
     pub profile: GoneCertificateProfile,
+    /// Whether the bindings were given; when false, `bindings` is what is
+    /// assumed (none) and findings that need the bindings are not made.
+    pub bindings_known: bool,
+    /// Whether the registry key was given; when false, `parameters` are the
+    /// assumed defaults.
+    pub registry_known: bool,
+    /// A certificate in service that expires within this many days of
+    /// [`DiagnosisInput::at`] is a `certificate-expiring-soon` warning
+    /// (SPEC §11; default 30).
+    pub expiry_warning_days: u32,
 }
 
 impl<'a> DiagnosisInput<'a> {
-    /// An input with no time, host, intended certificate or port probe, and
-    /// the default (documented-2008) profile.
+    /// An input with no time, host, intended certificate or port probe,
+    /// the default (documented-2008) profile, every input known, and the
+    /// 30-day expiry warning.
+    ///
+    /// ```
+    /// use sstp_cert::model::diagnosis::DiagnosisInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// let input = DiagnosisInput::new(&[], &[], &parameters);
+    /// assert!(input.bindings_known && input.registry_known);
+    /// assert_eq!(input.expiry_warning_days, 30);
+    /// ```
     pub fn new(
         store: &'a [StoreEntry],
         bindings: &'a [SslBinding],
@@ -265,9 +316,54 @@ impl<'a> DiagnosisInput<'a> {
             intended: None,
             port: None,
             profile: GoneCertificateProfile::default(),
+            bindings_known: true,
+            registry_known: true,
+            expiry_warning_days: DEFAULT_EXPIRY_WARNING_DAYS,
         }
     }
+
+    /// The input for a saved machine state; `parameters` must be
+    /// [`MachineState::parameters`] of it. What the state does not know is
+    /// unknown here too (SPEC §11).
+    ///
+    /// ```
+    /// use sstp_cert::model::diagnosis::{diagnose, DiagnosisInput};
+    /// use sstp_cert::model::state::{MachineState, UnknownInput};
+    /// let state = MachineState::new(Vec::new());
+    /// let parameters = state.parameters();
+    /// let d = diagnose(&DiagnosisInput::from_state(&state, &parameters));
+    /// let unknown: Vec<_> = d.unknown_inputs.iter().map(|a| a.input).collect();
+    /// assert_eq!(unknown, [UnknownInput::Bindings, UnknownInput::Registry]);
+    /// ```
+    pub fn from_state(state: &'a MachineState, parameters: &'a SstpParameters) -> Self {
+        let mut input = DiagnosisInput::new(&state.store, state.bindings_or_assumed(), parameters);
+        input.bindings_known = state.knows(UnknownInput::Bindings);
+        input.registry_known = state.knows(UnknownInput::Registry);
+        input
+    }
+
+    /// The inputs that are unknown, in a fixed order (bindings, registry).
+    ///
+    /// ```
+    /// use sstp_cert::model::diagnosis::DiagnosisInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// assert!(DiagnosisInput::new(&[], &[], &parameters).unknown_inputs().is_empty());
+    /// ```
+    pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
+        let mut out = Vec::new();
+        if !self.bindings_known {
+            out.push(UnknownInput::Bindings);
+        }
+        if !self.registry_known {
+            out.push(UnknownInput::Registry);
+        }
+        out
+    }
 }
+
+/// The default of [`DiagnosisInput::expiry_warning_days`] (SPEC §11).
+pub const DEFAULT_EXPIRY_WARNING_DAYS: u32 = 30;
 
 /// The result of [`diagnose`].
 #[derive(Debug, Clone, Serialize)]
@@ -281,6 +377,15 @@ pub struct Diagnosis {
     /// The automatic choice over the store.
     #[serde(skip)]
     pub choice: Choice,
+    /// The one certificate this report's fixes bind, pin or keep, and why
+    /// each other one is not it (SPEC §11).
+    pub recommendation: Recommendation,
+    /// The certificate the fixes name: the intended one when it is given,
+    /// eligible and accepted by clients, else the recommended one; `None`
+    /// when none qualifies (no fix binds a certificate then).
+    pub target: Option<Sha1Thumbprint>,
+    /// The inputs that were not given, and what was assumed (SPEC §11).
+    pub unknown_inputs: Vec<Assumption>,
 }
 
 impl Diagnosis {
@@ -306,6 +411,8 @@ struct Diagnoser<'i, 'a> {
     input: &'i DiagnosisInput<'a>,
     choice: Choice,
     plumbing: Plumbing,
+    recommendation: Recommendation,
+    target: Option<Sha1Thumbprint>,
     findings: Vec<Finding>,
     port: u16,
 }
@@ -322,10 +429,21 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
             bindings: input.bindings,
             profile: input.profile,
         });
+        let recommendation = recommend(input.store, input.at, input.host.as_ref());
+        let intended_ok = input.intended.filter(|t| {
+            choice.candidates.iter().any(|c| c.sha1 == *t && c.eligible)
+                && input.store.iter().any(|e| {
+                    e.certificate.sha1() == *t
+                        && client_refusals(&e.certificate, input.at, input.host.as_ref()).is_empty()
+                })
+        });
+        let target = intended_ok.or(recommendation.sha1());
         Diagnoser {
             input,
             choice,
             plumbing,
+            recommendation,
+            target,
             findings: Vec::new(),
             port: input.parameters.listener().port,
         }
@@ -353,44 +471,41 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         self.choice.candidates.iter().filter(|c| c.eligible).count()
     }
 
-    /// The certificate a fix rebinds to: the intended one when it is
-    /// eligible; else the first eligible certificate clients will accept
-    /// (Server Authentication before All-purpose, in store order; within its
-    /// validity period; naming the host for the Windows client when a host
-    /// is given); else the automatic choice.
+    /// The certificate every fix binds, pins or keeps (SPEC §11): the
+    /// intended one when it is eligible and clients accept it, else the
+    /// recommendation; `None` when none qualifies.
     fn target(&self) -> Option<Sha1Thumbprint> {
-        if let Some(t) = self.input.intended
-            && self.eligible(&t)
-        {
-            return Some(t);
+        self.target
+    }
+
+    /// The fix when no certificate qualifies: what to obtain, how to import
+    /// it, and how to plan the change to it. Binds nothing.
+    fn obtain_fix(&self) -> Vec<String> {
+        vec![
+            format!("rem {}", self.recommendation.summary()),
+            "certutil -importpfx <certificate.pfx>".to_owned(),
+            "rem then plan the change: sstp-cert plan-change --store <store> --to <thumbprint of the imported certificate>".to_owned(),
+        ]
+    }
+
+    /// The change-certificate procedure to the target, or what to obtain
+    /// when there is none.
+    fn target_fix(&self) -> Vec<String> {
+        match self.target() {
+            Some(t) => self.rebind_fix(t),
+            None => self.obtain_fix(),
         }
-        let acceptable = |c: &&super::choice::Candidate| {
-            c.eligible
-                && !c
-                    .warnings
-                    .iter()
-                    .any(|w| matches!(w.code, WarningCode::Expired | WarningCode::NotYetValid))
-                && c.host
-                    .as_ref()
-                    .is_none_or(|h| h.get(Profile::WindowsClient).is_none_or(|v| v.matched()))
-        };
-        let best = |purpose: Purpose| {
-            self.choice
-                .candidates
-                .iter()
-                .filter(acceptable)
-                .find(|c| c.purpose == purpose)
-                .map(|c| c.sha1)
-        };
-        best(Purpose::ServerAuth)
-            .or_else(|| best(Purpose::AllPurpose))
-            .or_else(|| self.choice.selected.as_ref().map(|s| s.sha1))
     }
 
     /// The change-certificate procedure to `to` (SPEC §0.2, see
     /// [`plan_certificate_change`]), as command lines.
     fn rebind_fix(&self, to: Sha1Thumbprint) -> Vec<String> {
-        let input = PlanInput::new(self.input.store, self.input.bindings, self.input.parameters);
+        let mut input =
+            PlanInput::new(self.input.store, self.input.bindings, self.input.parameters);
+        input.bindings_known = self.input.bindings_known;
+        input.registry_known = self.input.registry_known;
+        input.at = self.input.at;
+        input.host = self.input.host.as_ref();
         plan_certificate_change(&input, &to, &PlanOptions::default())
             .ok()
             .and_then(|p| p.render().ok())
@@ -451,11 +566,16 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
             ));
         } else {
             self.store();
-            self.bindings();
+            if self.input.bindings_known {
+                self.bindings();
+            }
+            self.next_start();
         }
         self.intended();
         self.port();
-        self.plumbing_changes();
+        if self.input.bindings_known {
+            self.plumbing_changes();
+        }
     }
 
     fn registry(&mut self) {
@@ -602,8 +722,10 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
                         ),
                     )
                 };
+                let next_is_target =
+                    self.plumbing.bound.is_some() && self.plumbing.bound == self.target();
                 let fix = match self.target() {
-                    Some(t) if !will_bind => {
+                    Some(t) if !will_bind || !next_is_target => {
                         let mut f: Vec<String> =
                             render_add_command(&SslBinding::sstp(ep.clone(), t))
                                 .ok()
@@ -612,7 +734,8 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
                         f.extend(self.restart());
                         f
                     }
-                    _ => self.restart(),
+                    Some(_) => self.restart(),
+                    None => self.obtain_fix(),
                 };
                 self.push(
                     Finding::new(FindingCode::NoBinding, sev, msg)
@@ -656,10 +779,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
                 );
             }
             let Some(h) = b.cert_hash else {
-                let fix = self
-                    .target()
-                    .map(|t| self.rebind_fix(t))
-                    .unwrap_or_default();
+                let fix = self.target_fix();
                 self.push(
                     Finding::new(
                         FindingCode::BindingWithoutHash,
@@ -673,10 +793,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
             };
             match self.entry(&h) {
                 None => {
-                    let fix = self
-                        .target()
-                        .map(|t| self.rebind_fix(t))
-                        .unwrap_or_default();
+                    let fix = self.target_fix();
                     self.push(
                         Finding::new(
                             FindingCode::BindingCertificateMissing,
@@ -699,10 +816,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
                             "its effective EKU is neither Server Authentication nor Any Purpose"
                                 .to_owned()
                         };
-                        let fix = self
-                            .target()
-                            .map(|t| self.rebind_fix(t))
-                            .unwrap_or_default();
+                        let fix = self.target_fix();
                         self.push(
                             Finding::new(
                                 FindingCode::BoundCertificateUnusable,
@@ -731,10 +845,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
                 _ => false,
             };
             if !same {
-                let fix = self
-                    .target()
-                    .map(|t| self.rebind_fix(t))
-                    .unwrap_or_default();
+                let fix = self.target_fix();
                 let event24 = a.is_sstp() == b.is_sstp();
                 self.push(
                     Finding::new(
@@ -765,8 +876,12 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
     }
 
     fn served_certificate(&mut self, cert: &Certificate, h: Sha1Thumbprint) {
-        let fix_to = self.target().filter(|t| *t != h);
-        let fix = fix_to.map(|t| self.rebind_fix(t)).unwrap_or_default();
+        let fix = match self.target() {
+            Some(t) if t == h => Vec::new(),
+            Some(t) => self.rebind_fix(t),
+            None => self.obtain_fix(),
+        };
+        self.expiring_soon(cert, h, "the bound certificate");
         for w in warnings_for(cert, self.input.at) {
             let (code, sev) = match w.code {
                 WarningCode::Expired => (FindingCode::BoundCertificateExpired, Severity::Error),
@@ -872,8 +987,18 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         if mismatches.is_empty() {
             return;
         }
-        let mut fix = self.hash_fix(h);
-        fix.extend(self.restart());
+        // Make the hashes right for the one certificate this report
+        // recommends: for the bound one when it is that one, else by the
+        // whole change procedure (SPEC §11: never pin a refused one).
+        let fix = match self.target() {
+            Some(t) if t == h => {
+                let mut fix = self.hash_fix(h);
+                fix.extend(self.restart());
+                fix
+            }
+            Some(t) => self.rebind_fix(t),
+            None => self.obtain_fix(),
+        };
         self.push(
             Finding::new(
                 FindingCode::RegistryHashMismatch,
@@ -889,19 +1014,18 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
     }
 
     fn bound_vs_intended(&mut self, h: Sha1Thumbprint) {
-        let intended = match self.input.intended {
-            Some(t) => Some(t),
-            None if self.eligible_count() > 1 => self.choice.selected.as_ref().map(|s| s.sha1),
-            None => None,
-        };
-        let Some(t) = intended else { return };
+        let intended_given = self.input.intended.is_some() && self.input.intended == self.target();
+        if !intended_given && self.eligible_count() <= 1 {
+            return;
+        }
+        let Some(t) = self.target() else { return };
         if t == h || !self.eligible(&t) {
             return;
         }
-        let why = if self.input.intended.is_some() {
+        let why = if intended_given {
             "the certificate you intend"
         } else {
-            "the one the automatic choice would pick on a fresh set-up"
+            "the recommended one"
         };
         self.push(
             Finding::new(
@@ -917,9 +1041,121 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         );
     }
 
+    /// A certificate in service that expires soon: a warning (SPEC §11).
+    fn expiring_soon(&mut self, cert: &Certificate, h: Sha1Thumbprint, what: &str) {
+        let Some(at) = self.input.at else { return };
+        if !expires_within(cert, at, self.input.expiry_warning_days) {
+            return;
+        }
+        let not_after = cert.validity().not_after;
+        let days = (not_after - at).whole_days();
+        let fix = match self.target() {
+            Some(t) if t != h => self.rebind_fix(t),
+            _ => vec![format!(
+                "rem renew it before it expires: obtain {}",
+                self.recommendation.requirements()
+            )],
+        };
+        self.push(
+            Finding::new(
+                FindingCode::CertificateExpiringSoon,
+                Severity::Warning,
+                format!(
+                    "{what} {h} expires in {days} day(s), on {} (warning threshold: {} days); after that clients fail with CERT_E_EXPIRED (0x800B0101)",
+                    super::advice::rfc3339(not_after),
+                    self.input.expiry_warning_days
+                ),
+            )
+            .cert(h)
+            .fix(fix),
+        );
+    }
+
+    /// The certificate the service would bind at its next start (SPEC §6),
+    /// when it is not the one bound now (judged by `bindings`): clients
+    /// refusing it is an error (SPEC §11).
+    fn next_start(&mut self) {
+        let Some(n) = self.plumbing.bound else { return };
+        if self.input.bindings_known {
+            let port = self.port;
+            let served = [Endpoint::ipv4_wildcard(port), Endpoint::ipv6_wildcard(port)]
+                .iter()
+                .filter_map(|ep| self.input.bindings.iter().find(|b| b.endpoint == *ep))
+                .find_map(|b| b.cert_hash);
+            if served == Some(n) {
+                return;
+            }
+        }
+        let Some(entry) = self.entry(&n) else { return };
+        let cert = entry.certificate.clone();
+        let source = entry.source.clone();
+        let when = if self.input.bindings_known {
+            "at its next start the service binds".to_owned()
+        } else {
+            "the bindings were not given; if nothing is bound now, at its next start the service binds".to_owned()
+        };
+        let refusals = client_refusals(&cert, self.input.at, self.input.host.as_ref());
+        if refusals.is_empty() {
+            self.expiring_soon(
+                &cert,
+                n,
+                "the certificate the service binds at its next start,",
+            );
+            return;
+        }
+        let why: Vec<String> = refusals.iter().map(|r| r.explain()).collect();
+        let fix = match self.target() {
+            Some(t) if t != n => self.rebind_fix(t),
+            Some(_) => Vec::new(),
+            None => self.obtain_fix(),
+        };
+        self.push(
+            Finding::new(
+                FindingCode::NextStartCertificateRefused,
+                Severity::Error,
+                format!(
+                    "{when} {n} ({source}), which clients refuse: {}. The service binds it all the same (it does not check validity or names), so SSTP connections fail",
+                    why.join("; ")
+                ),
+            )
+            .cert(n)
+            .fix(fix),
+        );
+    }
+
     fn intended(&mut self) {
         let Some(t) = self.input.intended else { return };
         if self.eligible(&t) {
+            if self.target() != Some(t)
+                && let Some(e) = self.entry(&t)
+            {
+                let refusals =
+                    client_refusals(&e.certificate, self.input.at, self.input.host.as_ref());
+                let why: Vec<String> = refusals.iter().map(|r| r.explain()).collect();
+                let instead = match self.target() {
+                    Some(r) => format!(
+                        "the fixes in this report use the recommended certificate {r} instead"
+                    ),
+                    None => "no certificate in the store qualifies, so no fix binds one".to_owned(),
+                };
+                let fix = match self.target() {
+                    Some(_) => Vec::new(),
+                    None => self.obtain_fix(),
+                };
+                self.push(
+                    Finding::new(
+                        FindingCode::IntendedCertificateRefused,
+                        Severity::Warning,
+                        format!(
+                            "the intended certificate {t} ({}) is one clients refuse: {}; {instead}",
+                            e.source,
+                            why.join("; ")
+                        ),
+                    )
+                    .cert(t)
+                    .fix(fix),
+                );
+            }
             return;
         }
         let why = match self.entry(&t) {
@@ -1057,6 +1293,14 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
             events,
             plumbing: self.plumbing,
             choice: self.choice,
+            recommendation: self.recommendation,
+            target: self.target,
+            unknown_inputs: self
+                .input
+                .unknown_inputs()
+                .into_iter()
+                .map(Assumption::from)
+                .collect(),
         }
     }
 }

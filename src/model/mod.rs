@@ -5,6 +5,7 @@
 //! clock; time is always a parameter. Everything here can be driven from
 //! in-memory values, which is how the tests drive it.
 
+pub mod advice;
 pub mod certificate;
 pub mod choice;
 pub mod crypto_binding;

@@ -40,11 +40,11 @@
 //! | # | step | line | when |
 //! |---|---|---|---|
 //! | 1 | delete the old certificate | `certutil -delstore MY <40 hex>` | [`PlanOptions::delete_old_certificate`], for each certificate bound on the pair that is in the store and is not the new one |
-//! | 2 | delete the IPv4 binding | `netsh http delete sslcert ipport=0.0.0.0:<port>` | a binding exists on it (any application) |
-//! | 3 | delete the IPv6 binding | `netsh http delete sslcert ipport=[::]:<port>` | a binding exists on it |
-//! | 4 | automatic mode: delete the recorded hashes | `reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f` (and `SHA1CertificateHash`) | the value exists (valid or not) |
+//! | 2 | delete the IPv4 binding | `netsh http delete sslcert ipport=0.0.0.0:<port>` | a binding exists on it (any application), or the bindings are unknown |
+//! | 3 | delete the IPv6 binding | `netsh http delete sslcert ipport=[::]:<port>` | a binding exists on it, or the bindings are unknown |
+//! | 4 | automatic mode: delete the recorded hashes | `reg delete "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters" /v SHA256CertificateHash /f` (and `SHA1CertificateHash`; with an unknown registry also `isHashConfiguredByAdmin`) | the value exists (valid or not), or the registry is unknown |
 //! | 4′ | admin mode: write the new hashes | `reg add "…\Parameters" /v SHA256CertificateHash /t REG_BINARY /d <hex> /f`, same for `SHA1CertificateHash` | `isHashConfiguredByAdmin` = 1 |
-//! | 5 | re-enable a hash protocol | `reg add "…\Parameters" /v SHA256Enabled /t REG_DWORD /d 1 /f` | both `SHA256Enabled` and `SHA1Enabled` are 0 |
+//! | 5 | re-enable a hash protocol | `reg add "…\Parameters" /v SHA256Enabled /t REG_DWORD /d 1 /f` | both `SHA256Enabled` and `SHA1Enabled` are 0, or the registry is unknown |
 //! | 6 | add both bindings (Case 2) | `netsh http add sslcert ipport=0.0.0.0:<port> certhash=<40 hex> appid={ba195980-cd49-458b-9e23-c84ee0adcd75} certstorename=MY`, then `[::]:<port>` | more than one eligible certificate |
 //! | 7 | restart | `net stop sstpsvc /y`, `net start remoteaccess` | always |
 //!
@@ -74,9 +74,25 @@
 //!   whatever the certificate, so the plan re-enables SHA-256.
 //! * **The old certificate** is the one bound on the pair; certificates
 //!   that are bound but not in the store, and the new certificate itself,
-//!   are never deleted. Only what exists is deleted: a binding that is not
-//!   there or a registry value that is missing gets no step (`netsh` and
-//!   `reg` would report an error for it).
+//!   are never deleted. With known inputs only what exists is deleted: a
+//!   binding that is not there or a registry value that is missing gets no
+//!   step (`netsh` and `reg` would report an error for it).
+//! * **Unknown is not empty** (SPEC §11): bindings or a registry that were
+//!   not given ([`PlanInput::from_state`]) are not taken as empty. The plan
+//!   deletes both wildcard bindings, and `SHA256CertificateHash`,
+//!   `SHA1CertificateHash` and `isHashConfiguredByAdmin`, in case they
+//!   exist: deleting what does not exist prints an error and changes
+//!   nothing, while a stale hash or binding left in place is the trap of
+//!   SPEC §0.2. Deleting the admin flag too keeps the plan safe when the
+//!   machine turns out to be in admin mode (deleting only the hash would
+//!   log Event 18), and `SHA256Enabled` is set to 1, its default, in case
+//!   it was 0. [`Plan::unknown_inputs`] lists what was assumed.
+//! * **A certificate clients refuse** (expired or not yet valid at
+//!   [`PlanInput::at`], not naming [`PlanInput::host`] for the Windows
+//!   client, an EKU or key usage clients refuse) is refused with
+//!   [`PlanError::RefusedByClients`] (SPEC §11): no plan binds it, and
+//!   there is deliberately no override. A certificate that becomes valid
+//!   later is planned for that time by passing it as `at`.
 //! * **The service is assumed to be running** (`net stop` of a stopped
 //!   service prints error 3521 and changes nothing).
 
@@ -84,17 +100,28 @@ use std::fmt;
 
 use serde::Serialize;
 
+use time::OffsetDateTime;
+
+use super::advice::{Refusal, client_refusals};
 use super::choice::{ChoiceOptions, Reason, choose};
+use super::hostname::ReferenceId;
 use super::httpsys::{
     AddCommandError, Endpoint, SslBinding, render_add_command, render_delete_command,
 };
 use super::plumbing::{Family, Mode};
 use super::registry::{HashState, RegistryWrite, SstpParameters, UnwritableValue, names};
+use super::state::{Assumption, MachineState, UnknownInput};
 use super::store::StoreEntry;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
 /// What [`plan_certificate_change`] works on: the machine state now, with
 /// the new certificate already imported.
+///
+/// The bindings and the registry may be **unknown** (SPEC §11): then
+/// [`PlanInput::bindings_known`] / [`PlanInput::registry_known`] is false,
+/// the slices hold what is assumed ([`MachineState::bindings_or_assumed`],
+/// the default parameters), and the plan includes the steps for them
+/// anyway. [`PlanInput::from_state`] sets this from a [`MachineState`].
 ///
 /// ```
 /// use sstp_cert::model::plan::PlanInput;
@@ -111,10 +138,95 @@ pub struct PlanInput<'a> {
     pub bindings: &'a [SslBinding],
     /// The `SstpSvc\Parameters` key, typed.
     pub parameters: &'a SstpParameters,
+    /// Whether the bindings were given; when false, `bindings` is what is
+    /// assumed and both wildcard bindings are deleted anyway.
+    pub bindings_known: bool,
+    /// Whether the registry key was given; when false, `parameters` are the
+    /// assumed defaults and the hashes and the admin flag are deleted
+    /// anyway.
+    pub registry_known: bool,
+    /// The time the new certificate must be valid at (SPEC §11); `None`:
+    /// validity is not judged. The CLI passes `--at` or the clock.
+    pub at: Option<OffsetDateTime>,
+    /// The host clients dial, when known: the new certificate must name it
+    /// for the Windows client.
+    pub host: Option<&'a ReferenceId>,
 }
 
 impl<'a> PlanInput<'a> {
-    /// The input from its parts.
+    /// The input for a saved machine state; `parameters` must be
+    /// [`MachineState::parameters`] of it. What the state does not know is
+    /// unknown here too.
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::state::{MachineState, UnknownInput};
+    /// let state = MachineState::new(Vec::new());
+    /// let parameters = state.parameters();
+    /// let input = PlanInput::from_state(&state, &parameters);
+    /// assert_eq!(input.unknown_inputs(), [UnknownInput::Bindings, UnknownInput::Registry]);
+    /// ```
+    pub fn from_state(state: &'a MachineState, parameters: &'a SstpParameters) -> Self {
+        PlanInput {
+            store: &state.store,
+            bindings: state.bindings_or_assumed(),
+            parameters,
+            bindings_known: state.knows(UnknownInput::Bindings),
+            registry_known: state.knows(UnknownInput::Registry),
+            at: None,
+            host: None,
+        }
+    }
+
+    /// Judges the new certificate at `at` (SPEC §11).
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// let t = time::macros::datetime!(2026-11-22 0:00 UTC);
+    /// assert_eq!(PlanInput::new(&[], &[], &parameters).at(t).at, Some(t));
+    /// ```
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// Requires the new certificate to name `host` for the Windows client.
+    ///
+    /// ```
+    /// use sstp_cert::model::hostname::ReferenceId;
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// let h = ReferenceId::parse("vpn.example.com").unwrap();
+    /// assert!(PlanInput::new(&[], &[], &parameters).for_host(&h).host.is_some());
+    /// ```
+    pub fn for_host(mut self, host: &'a ReferenceId) -> Self {
+        self.host = Some(host);
+        self
+    }
+
+    /// The inputs that are unknown, in a fixed order (bindings, registry).
+    ///
+    /// ```
+    /// use sstp_cert::model::plan::PlanInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// assert!(PlanInput::new(&[], &[], &parameters).unknown_inputs().is_empty());
+    /// ```
+    pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
+        let mut out = Vec::new();
+        if !self.bindings_known {
+            out.push(UnknownInput::Bindings);
+        }
+        if !self.registry_known {
+            out.push(UnknownInput::Registry);
+        }
+        out
+    }
+
+    /// The input from its parts, all of them known.
     ///
     /// ```
     /// use sstp_cert::model::plan::PlanInput;
@@ -131,6 +243,10 @@ impl<'a> PlanInput<'a> {
             store,
             bindings,
             parameters,
+            bindings_known: true,
+            registry_known: true,
+            at: None,
+            host: None,
         }
     }
 }
@@ -356,6 +472,9 @@ pub struct Plan {
     pub port: u16,
     /// The steps, in order.
     pub steps: Vec<PlanStep>,
+    /// The inputs that were not given, and what was assumed for each
+    /// (SPEC §11).
+    pub unknown_inputs: Vec<Assumption>,
     /// Why the plan looks as it does, for people.
     pub notes: Vec<String>,
 }
@@ -449,6 +568,20 @@ pub enum PlanError {
         /// Why it is ineligible.
         reasons: Vec<Reason>,
     },
+    /// Clients refuse the new certificate at the time asked (SPEC §11): the
+    /// plan would bind a certificate nobody can connect with, so none is
+    /// made. There is no override: plan for a later time with `at` when the
+    /// certificate is not valid yet.
+    #[error(
+        "certificate {sha1} is refused by clients, so no plan binds it: {}; choose another certificate, or obtain one that clients accept",
+        refusals.iter().map(|r| r.explain()).collect::<Vec<_>>().join("; ")
+    )]
+    RefusedByClients {
+        /// The thumbprint asked for.
+        sha1: Sha1Thumbprint,
+        /// Why clients refuse it.
+        refusals: Vec<Refusal>,
+    },
     /// `UseHttps` is 0: TLS ends at a load balancer.
     #[error(
         "UseHttps is 0: TLS is terminated by the load balancer, so change the certificate there and set SHA256CertificateHash to its SHA-256 hash"
@@ -492,8 +625,10 @@ pub enum PlanError {
 ///
 /// # Errors
 ///
-/// [`PlanError::NotInStore`], [`PlanError::NotEligible`] for the new
-/// certificate; [`PlanError::PlainHttp`] when `UseHttps` is 0.
+/// [`PlanError::NotInStore`], [`PlanError::NotEligible`],
+/// [`PlanError::RefusedByClients`] for the new certificate;
+/// [`PlanError::PlainHttp`] when `UseHttps` is 0 (a known registry only:
+/// an unknown one is assumed to be HTTPS).
 pub fn plan_certificate_change(
     input: &PlanInput<'_>,
     new: &Sha1Thumbprint,
@@ -521,6 +656,15 @@ pub fn plan_certificate_change(
                 .collect(),
         });
     }
+    if let Some(entry) = input.store.iter().find(|e| e.certificate.sha1() == *new) {
+        let refusals = client_refusals(&entry.certificate, input.at, input.host);
+        if !refusals.is_empty() {
+            return Err(PlanError::RefusedByClients {
+                sha1: *new,
+                refusals,
+            });
+        }
+    }
     let new_sha256 = candidate.sha256;
     let port = parameters.listener().port;
     let pair = Family::BOTH.map(|f| f.endpoint(port));
@@ -531,6 +675,11 @@ pub fn plan_certificate_change(
 
     let mut steps = Vec::new();
     let mut notes = Vec::new();
+    let unknown: Vec<Assumption> = input
+        .unknown_inputs()
+        .into_iter()
+        .map(Assumption::from)
+        .collect();
 
     // 1. The old certificate(s), when asked.
     let mut deleted: Vec<Sha1Thumbprint> = Vec::new();
@@ -542,7 +691,12 @@ pub fn plan_certificate_change(
                 steps.push(PlanStep::DeleteCertificate { sha1: h });
             }
         }
-        if deleted.is_empty() {
+        if !input.bindings_known {
+            notes.push(
+                "the bindings are unknown, so the certificate bound now is not known and none is deleted from the store"
+                    .to_owned(),
+            );
+        } else if deleted.is_empty() {
             notes.push(
                 "no old certificate to delete: nothing else is bound on the pair, or it is already gone from the store"
                     .to_owned(),
@@ -563,11 +717,23 @@ pub fn plan_certificate_change(
         PlanCase::SeveralEligible
     };
 
-    // 2–3. Both bindings, whoever owns them.
-    for b in &bound {
-        steps.push(PlanStep::DeleteBinding {
-            endpoint: b.endpoint.clone(),
-        });
+    // 2–3. Both bindings, whoever owns them; both when the bindings are
+    // unknown (deleting a binding that is not there changes nothing).
+    if input.bindings_known {
+        for b in &bound {
+            steps.push(PlanStep::DeleteBinding {
+                endpoint: b.endpoint.clone(),
+            });
+        }
+    } else {
+        for endpoint in &pair {
+            steps.push(PlanStep::DeleteBinding {
+                endpoint: endpoint.clone(),
+            });
+        }
+        notes.push(format!(
+            "the bindings were not given: both wildcard bindings on port {port} are deleted in case they exist (netsh reports an error for one that does not, and changes nothing)"
+        ));
     }
 
     // 4. The registry hashes.
@@ -581,6 +747,21 @@ pub fn plan_certificate_change(
             });
             notes.push(
                 "admin mode (isHashConfiguredByAdmin = 1): the new hashes are written instead of deleted; deleting SHA256CertificateHash would log Event 18 and SSTP would accept no connections"
+                    .to_owned(),
+            );
+        }
+        Mode::Auto | Mode::Http if !input.registry_known => {
+            for name in [
+                names::SHA256_CERTIFICATE_HASH,
+                names::SHA1_CERTIFICATE_HASH,
+                names::IS_HASH_CONFIGURED_BY_ADMIN,
+            ] {
+                steps.push(PlanStep::Registry {
+                    write: RegistryWrite::delete(name),
+                });
+            }
+            notes.push(
+                "the registry was not given: SHA256CertificateHash, SHA1CertificateHash and isHashConfiguredByAdmin are deleted in case a stale hash or an administrator's pin is there (reg reports an error for a value that does not exist, and changes nothing); the service then runs in automatic mode and records the new certificate's hashes itself"
                     .to_owned(),
             );
         }
@@ -598,8 +779,18 @@ pub fn plan_certificate_change(
         }
     }
 
-    // 5. A hash protocol for crypto binding.
-    if parameters.hash_protocols().is_empty() {
+    // 5. A hash protocol for crypto binding (also when the registry is
+    // unknown: SHA256Enabled = 1 is the default, and a 0 there would fail
+    // every crypto binding).
+    if !input.registry_known {
+        steps.push(PlanStep::Registry {
+            write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
+        });
+        notes.push(
+            "the registry was not given: SHA256Enabled is set to 1 (its default) in case it was 0, which would fail every crypto binding"
+                .to_owned(),
+        );
+    } else if parameters.hash_protocols().is_empty() {
         steps.push(PlanStep::Registry {
             write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
         });
@@ -639,6 +830,7 @@ pub fn plan_certificate_change(
         mode,
         port,
         steps,
+        unknown_inputs: unknown,
         notes,
     })
 }

@@ -77,10 +77,43 @@ impl UnknownInput {
             UnknownInput::Registry => {
                 "the SstpSvc\\Parameters key was not given: it is unknown, not empty; \
                  the service is assumed to run in automatic mode with HTTPS on port 443 \
-                 (the defaults), and a plan deletes SHA256CertificateHash and \
-                 SHA1CertificateHash in case a stale value is there"
+                 (the defaults), and a plan deletes SHA256CertificateHash, \
+                 SHA1CertificateHash and isHashConfiguredByAdmin in case a stale value \
+                 or an administrator's pin is there, and sets SHA256Enabled to 1"
             }
         }
+    }
+}
+
+/// An unknown input together with what was assumed for it, as reports
+/// list them (text and JSON).
+///
+/// ```
+/// use sstp_cert::model::state::{Assumption, UnknownInput};
+/// let a = Assumption::from(UnknownInput::Bindings);
+/// assert_eq!(serde_json::to_value(&a).unwrap()["input"], "bindings");
+/// assert!(a.to_string().starts_with("bindings unknown: "));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Assumption {
+    /// The input that was not given.
+    pub input: UnknownInput,
+    /// What was assumed ([`UnknownInput::assumption`]).
+    pub assumed: &'static str,
+}
+
+impl From<UnknownInput> for Assumption {
+    fn from(input: UnknownInput) -> Self {
+        Assumption {
+            input,
+            assumed: input.assumption(),
+        }
+    }
+}
+
+impl fmt::Display for Assumption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} unknown: {}", self.input, self.assumed)
     }
 }
 

@@ -1,8 +1,11 @@
-//! `sstp-cert diagnose --store DIR [--netsh FILE] [--registry FILE] [--host NAME]`
+//! `sstp-cert diagnose --store DIR [--netsh FILE] [--registry FILE] [--host NAME]
+//! [--intended THUMBPRINT] [--at TIME] [--expiry-warning-days N]`
 
 use serde::Serialize;
 use sstp_cert::adapters::port_probe::SocketPortProbe;
-use sstp_cert::model::diagnosis::{Diagnosis, DiagnosisInput, Severity, diagnose};
+use sstp_cert::model::diagnosis::{
+    DEFAULT_EXPIRY_WARNING_DAYS, Diagnosis, DiagnosisInput, Severity, diagnose,
+};
 use sstp_cert::model::hostname::ReferenceId;
 use sstp_cert::model::httpsys::ListingProblem;
 use sstp_cert::model::plumbing::GoneCertificateProfile;
@@ -22,12 +25,17 @@ pub struct Args {
     /// The host name clients dial.
     #[arg(long)]
     host: Option<String>,
-    /// The thumbprint of the certificate you mean to serve.
+    /// The thumbprint of the certificate you mean to serve. The fixes bind
+    /// it when clients accept it; when they refuse it, a warning says so
+    /// and the fixes use the recommended certificate.
     #[arg(long)]
     intended: Option<String>,
     /// Judge validity at this RFC 3339 time instead of now.
     #[arg(long)]
     at: Option<String>,
+    /// Warn when a certificate in service expires within this many days.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_EXPIRY_WARNING_DAYS)]
+    expiry_warning_days: u32,
     /// Also try to bind 0.0.0.0:<port> and [::]:<port> on THIS machine.
     #[arg(long)]
     probe_port: bool,
@@ -66,8 +74,9 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         .map(str::parse::<Sha1Thumbprint>)
         .transpose()
         .map_err(|e| CliError(format!("--intended: {e}")))?;
-    let mut input = DiagnosisInput::new(&state.entries, &state.bindings, &state.parameters);
+    let mut input = DiagnosisInput::from_state(&state.machine, &state.parameters);
     input.at = Some(at);
+    input.expiry_warning_days = a.expiry_warning_days;
     input.host = host;
     input.intended = intended;
     if a.current_release {
@@ -103,6 +112,9 @@ fn print_human(r: &Report<'_>) -> String {
     for n in r.notes {
         out!(o, "note: {n}");
     }
+    for u in &d.unknown_inputs {
+        out!(o, "note: {u}");
+    }
     let errors = d
         .findings
         .iter()
@@ -110,13 +122,19 @@ fn print_human(r: &Report<'_>) -> String {
         .count();
     out!(
         o,
-        "store: {} ({} certificates); mode: {}; {} finding(s), {} error(s)",
+        "store: {} ({}); mode: {}; {}, {}",
         r.store,
-        d.choice.candidates.len(),
+        crate::output::count(d.choice.candidates.len(), "certificate"),
         d.plumbing.mode,
-        d.findings.len(),
-        errors
+        crate::output::count(d.findings.len(), "finding"),
+        crate::output::count(errors, "error")
     );
+    out!(o, "{}", d.recommendation.summary());
+    if let Some(t) = d.target
+        && d.recommendation.sha1() != Some(t)
+    {
+        out!(o, "fixes below use the intended certificate {t}");
+    }
     for f in &d.findings {
         out!(o);
         out!(o, "{} [{}]", f.severity.to_string().to_uppercase(), f.code);

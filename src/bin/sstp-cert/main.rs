@@ -65,7 +65,7 @@ enum Command {
     Diagnose(diagnose::Args),
     /// Print the commands that change the bound certificate the right way.
     #[command(
-        after_help = "Example:\n  sstp-cert plan-change --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg --to 2deaa3dbe6eeaec89371fb1283a80984fc834531 > plan.txt\n\nExit status: 0 the plan was printed; 2 bad input, or the new certificate is not one clients accept."
+        after_help = "Example:\n  sstp-cert plan-change --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg --to 2deaa3dbe6eeaec89371fb1283a80984fc834531 > plan.txt\n\nExit status: 0 the plan was printed; 1 no certificate qualifies (nothing is printed on stdout); 2 bad input, or the new certificate is not one clients accept."
     )]
     PlanChange(plan_change::Args),
     /// Replay administrator commands, reboots and client connections on the model.

@@ -19,7 +19,6 @@ use time::OffsetDateTime;
 use crate::input::read_limited;
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
 use crate::state::StateArgs;
-use crate::store_arg::{StoreArg, store_or_default};
 use crate::{CliError, Outcome};
 
 /// The largest script read.
@@ -107,32 +106,15 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     } else {
         GoneCertificateProfile::Documented2008
     };
-    // An input is known when its file was given, or read from this machine
-    // (a Windows store on Windows reads the live bindings and key).
-    let live = cfg!(windows)
-        && matches!(
-            store_or_default(a.state.store.clone())?,
-            StoreArg::Windows(_)
-        );
-    let mut saved = MachineState::new(state.entries);
-    if a.state.netsh.is_some() || live {
-        saved = saved.with_bindings(state.bindings);
-    }
-    if a.state.registry.is_some() || live {
-        saved = saved.with_registry(state.registry);
-    }
+    // The loader keeps what was not given as unknown (`None`).
+    let saved: MachineState = state.machine;
     let start = SavedStart::new().stopped(a.stopped).in_memory(in_memory);
     let mut m = Machine::from_state_with(&saved, profile, at, &start);
     let start_text = start_summary(&m);
     if !a.json {
-        // The loader's own notes about missing files are replaced by the
-        // machine's assumptions, which say what the simulation assumed.
+        // The live readers' notes, then what the simulation assumed.
         let mut notes = String::new();
-        for n in state
-            .notes
-            .iter()
-            .filter(|n| !n.starts_with("no --netsh file") && !n.starts_with("no --registry file"))
-        {
+        for n in &state.notes {
             out!(notes, "note: {n}");
         }
         for a in m.assumptions() {

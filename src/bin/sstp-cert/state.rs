@@ -5,13 +5,10 @@
 
 use std::path::PathBuf;
 
-use sstp_cert::model::httpsys::{
-    ListingProblem, MAX_NETSH_INPUT, SslBinding, SslCertListing, parse_sslcert_show,
-};
-use sstp_cert::model::registry::{
-    MAX_REGISTRY_INPUT, RegistryValues, SstpParameters, parse_registry_text,
-};
-use sstp_cert::model::store::{EntryProblem, StoreEntry};
+use sstp_cert::model::httpsys::{ListingProblem, MAX_NETSH_INPUT, parse_sslcert_show};
+use sstp_cert::model::registry::{MAX_REGISTRY_INPUT, SstpParameters, parse_registry_text};
+use sstp_cert::model::state::MachineState;
+use sstp_cert::model::store::EntryProblem;
 
 use crate::CliError;
 use crate::input::read_limited;
@@ -27,27 +24,29 @@ pub struct StateArgs {
     pub store: Option<StoreArg>,
     /// Saved `netsh http show sslcert` output (UTF-16 or UTF-8). Without it,
     /// the live HTTP.sys bindings when the store is a Windows store (on
-    /// Windows); otherwise HTTP.sys is taken to have no SSL bindings.
+    /// Windows); otherwise the bindings are unknown (not empty).
     #[arg(long)]
     pub netsh: Option<PathBuf>,
     /// A `.reg` export or `reg query` output of
     /// HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters. Without it,
     /// the live key when the store is a Windows store (on Windows);
-    /// otherwise every value takes its default.
+    /// otherwise the key is unknown (not empty).
     #[arg(long)]
     pub registry: Option<PathBuf>,
 }
 
-/// A machine's state.
+/// A machine's state, as read.
 pub struct State {
     pub store_name: String,
-    pub entries: Vec<StoreEntry>,
+    /// The store, and the bindings and registry when given (`None`:
+    /// unknown, SPEC §11).
+    pub machine: MachineState,
     pub store_problems: Vec<EntryProblem>,
-    pub bindings: Vec<SslBinding>,
     pub listing_problems: Vec<ListingProblem>,
-    pub registry: RegistryValues,
+    /// The typed parameters: from the registry when known, else the
+    /// defaults ([`MachineState::parameters`]).
     pub parameters: SstpParameters,
-    /// Notes about assumptions made (missing files).
+    /// Notes from the live readers.
     pub notes: Vec<String>,
 }
 
@@ -61,48 +60,53 @@ impl StateArgs {
         let store = open_store(&store_arg)?;
         let snapshot = store.load()?;
         let mut notes = Vec::new();
+        let mut machine = MachineState::new(snapshot.entries);
+        let mut listing_problems = Vec::new();
         let listing = match &self.netsh {
             Some(p) => {
                 let bytes = read_limited(p, MAX_NETSH_INPUT)?;
-                parse_sslcert_show(&bytes).map_err(|e| CliError(format!("{}: {e}", p.display())))?
+                Some(
+                    parse_sslcert_show(&bytes)
+                        .map_err(|e| CliError(format!("{}: {e}", p.display())))?,
+                )
             }
             None if live => {
                 let bindings = live::bindings()?;
                 notes.extend(bindings.notes());
-                bindings.listing()
+                Some(bindings.listing())
             }
-            None => {
-                notes.push("no --netsh file: HTTP.sys is taken to have no SSL bindings".to_owned());
-                SslCertListing::new(Vec::new())
-            }
+            // Not given: unknown, not empty (SPEC §11).
+            None => None,
         };
+        if let Some(listing) = listing {
+            listing_problems = listing.problems;
+            machine = machine.with_bindings(listing.bindings);
+        }
         let registry = match &self.registry {
             Some(p) => {
                 let bytes = read_limited(p, MAX_REGISTRY_INPUT)?;
-                parse_registry_text(&bytes)
-                    .map_err(|e| CliError(format!("{}: {e}", p.display())))?
-                    .values
+                Some(
+                    parse_registry_text(&bytes)
+                        .map_err(|e| CliError(format!("{}: {e}", p.display())))?
+                        .values,
+                )
             }
             None if live => {
                 let registry = live::registry()?;
                 notes.extend(registry.note());
-                registry.values
+                Some(registry.values)
             }
-            None => {
-                notes.push(
-                    "no --registry file: every SstpSvc parameter takes its default".to_owned(),
-                );
-                RegistryValues::new()
-            }
+            None => None,
         };
-        let parameters = SstpParameters::from_values(&registry);
+        if let Some(values) = registry {
+            machine = machine.with_registry(values);
+        }
+        let parameters = machine.parameters();
         Ok(State {
             store_name: store.describe(),
-            entries: snapshot.entries,
+            machine,
             store_problems: snapshot.problems,
-            bindings: listing.bindings,
-            listing_problems: listing.problems,
-            registry,
+            listing_problems,
             parameters,
             notes,
         })
