@@ -1014,20 +1014,18 @@ fn restore(host: &mut dyn Host, before: &HostState, service_touched: bool) -> Re
             _ => {}
         }
     }
-    // Bindings, in reverse endpoint order: what was added goes, what was
-    // deleted comes back.
+    // Bindings: what differs goes (in reverse endpoint order), then what
+    // was there comes back (in its original order).
     let endpoints: BTreeSet<Endpoint> = before
         .bindings
         .iter()
         .chain(&now.bindings)
         .map(|b| b.endpoint.clone())
         .collect();
+    let differs =
+        |e: &Endpoint| before.binding(e).map(binding_text) != now.binding(e).map(binding_text);
     for e in endpoints.iter().rev() {
-        let (a, b) = (before.binding(e), now.binding(e));
-        if a.map(binding_text) == b.map(binding_text) {
-            continue;
-        }
-        if b.is_some() {
+        if differs(e) && now.binding(e).is_some() {
             let r = host.delete_binding(e);
             record(
                 PlanStep::DeleteBinding {
@@ -1037,7 +1035,9 @@ fn restore(host: &mut dyn Host, before: &HostState, service_touched: bool) -> Re
                 r,
             );
         }
-        if let Some(a) = a {
+    }
+    for a in &before.bindings {
+        if differs(&a.endpoint) {
             let r = host.add_binding(a);
             record(
                 PlanStep::AddBinding {
