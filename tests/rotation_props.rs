@@ -383,14 +383,33 @@ fn assert_windows_client_served(m: &mut Machine, target: &Certificate, when: &st
 }
 
 /// A failed rotation's report matches the machine.
-fn assert_restore_reported(report: &RotationReport, before: &HostState, m: &Machine) {
+/// A failed rotation's report matches the machine, and the restore left
+/// nothing behind except what cannot be restored: a binding `netsh`
+/// refuses to add again (its certificate is gone) or what the service's
+/// own plumbing changes when it starts again (as it would on `original`).
+fn assert_restore_reported(
+    report: &RotationReport,
+    before: &HostState,
+    m: &Machine,
+    original: &Machine,
+) {
     assert!(!report.ok);
     let restore = report.restore.as_ref().expect("a restore after a failure");
     let now = read(m);
     assert_eq!(restore.differences, differences(before, &now));
     match report.outcome {
         Outcome::Restored => assert!(differences(before, &now).is_empty()),
-        Outcome::RestoreIncomplete => assert!(!restore.differences.is_empty()),
+        Outcome::RestoreIncomplete => {
+            assert!(!restore.differences.is_empty());
+            let refused = restore.actions.iter().any(|a| !a.ok);
+            let mut restarted = original.clone();
+            restarted.restart_service();
+            let replumbed = differences(before, &read(&restarted));
+            assert!(
+                refused || restore.differences == replumbed,
+                "restore incomplete without a reason: {report:#?}"
+            );
+        }
         o => panic!("unexpected outcome {o:?}"),
     }
     assert_eq!(
@@ -448,14 +467,14 @@ proptest! {
             // every step after the failed one was not run
             let i = report.steps.iter().position(|s| s.status == StepStatus::Failed).unwrap();
             prop_assert!(report.steps[i + 1..].iter().all(|s| matches!(s.status, StepStatus::NotRun | StepStatus::Skipped)));
-            assert_restore_reported(&report, &before, faulty.inner.machine());
+            assert_restore_reported(&report, &before, faulty.inner.machine(), &machine);
         }
         // A verification failure (the handshake serves nothing).
         let mut faulty = Faulty::new(machine.clone());
         faulty.bad_handshake = true;
         let report = rotate(&mut faulty, &g.request());
         prop_assert!(report.verification.iter().any(|c| c.code == "served-ipv4" && !c.ok));
-        assert_restore_reported(&report, &before, faulty.inner.machine());
+        assert_restore_reported(&report, &before, faulty.inner.machine(), &machine);
     }
 
     #[test]
