@@ -1,0 +1,343 @@
+//! `sstp-cert rotate --store DIR [--netsh FILE] [--registry FILE] (--to THUMBPRINT | --to-newest --host NAME) [--apply] [--json]`
+//!
+//! Runs `model::rotation` on the simulated machine built from the saved
+//! state, and reports each step, the verification and the final state:
+//! bindings, registry hashes, and the certificate served before and after
+//! a reboot.
+
+use serde::Serialize;
+use sstp_cert::model::hostname::{Profile, ReferenceId};
+use sstp_cert::model::httpsys::SslBinding;
+use sstp_cert::model::plumbing::{Family, GoneCertificateProfile};
+use sstp_cert::model::rotation::{
+    Host, Outcome as RotationOutcome, RotationReport, RotationRequest, SimulatedHost, StateSummary,
+    StepStatus, TargetSpec, rotate,
+};
+use sstp_cert::model::runtime::{ConnectOutcome, Machine};
+use sstp_cert::model::thumbprint::Sha1Thumbprint;
+
+use crate::output::{at_or_now, emit, out, print_json, rfc3339};
+use crate::state::{State, StateArgs};
+use crate::{CliError, Outcome};
+
+/// Arguments of `rotate`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["to", "to_newest"])))]
+pub struct Args {
+    #[command(flatten)]
+    state: StateArgs,
+    /// The thumbprint of the certificate to bind (already in the store);
+    /// pasted text with spaces or invisible characters is accepted.
+    #[arg(long)]
+    to: Option<String>,
+    /// Bind the newest certificate in the store that clients accept for
+    /// --host (SPEC §11: Server Authentication first, then the latest
+    /// expiry) — for a post-renewal hook.
+    #[arg(long, requires = "host")]
+    to_newest: bool,
+    /// The host name clients dial; the target must name it.
+    #[arg(long)]
+    host: Option<String>,
+    /// Make the changes (on the simulated machine). Without it, only the
+    /// plan and the preflight are shown.
+    #[arg(long)]
+    apply: bool,
+    /// The time clients connect at (RFC 3339; default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Model current Windows releases, which delete bindings whose
+    /// certificate is gone (default: the behaviour documented in 2008).
+    #[arg(long)]
+    current_release: bool,
+    /// One JSON document on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What a client sees on one family.
+#[derive(Serialize)]
+struct Served {
+    family: Family,
+    /// The certificate the listener served in the TLS handshake.
+    served: Option<Sha1Thumbprint>,
+    /// Whether the Windows client connected (only with --host).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    windows_client_connected: Option<bool>,
+    /// Why it did not connect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Final {
+    bindings: Vec<SslBinding>,
+    #[serde(flatten)]
+    state: StateSummary,
+    /// The certificate served on both families now (`null`: none, or the
+    /// families differ — see `connections`).
+    served_before_reboot: Option<Sha1Thumbprint>,
+    /// The same after a reboot of the simulated machine.
+    served_after_reboot: Option<Sha1Thumbprint>,
+    before_reboot: Vec<Served>,
+    after_reboot: Vec<Served>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    rotation: &'a RotationReport,
+    at: String,
+    #[serde(rename = "final")]
+    final_state: Final,
+    assumptions: Vec<String>,
+}
+
+/// The simulated machine as the saved state describes it.
+///
+/// Merge note: the `sim` work (issue 12 runtime) adds
+/// `Machine::from_state`, which starts the service as saved with HTTP.sys's
+/// live contexts (SPEC §12); this is the one place to call it instead.
+fn saved_machine(state: &State, profile: GoneCertificateProfile) -> (Machine, Vec<String>) {
+    let m = Machine::from_parts(
+        profile,
+        state.entries.iter().cloned(),
+        state.registry.clone(),
+        state.bindings.clone(),
+    );
+    (
+        m,
+        vec!["the simulation starts with the service stopped and no certificate in HTTP.sys's memory: the saved state does not say more".to_owned()],
+    )
+}
+
+fn connections(m: &mut Machine, host: Option<&ReferenceId>) -> Vec<Served> {
+    Family::BOTH
+        .into_iter()
+        .map(|family| {
+            let port = m.parameters().listener().port;
+            let served = SimulatedHost::new(m.clone())
+                .handshake(&family.endpoint(port))
+                .ok()
+                .and_then(|h| h.served);
+            let (connected, failure) = match host {
+                None => (None, None),
+                Some(h) => match m.connect(h, Profile::WindowsClient, family) {
+                    ConnectOutcome::Connected(_) => (Some(true), None),
+                    ConnectOutcome::Failed(f) => (Some(false), Some(format!("{}: {f}", f.code()))),
+                },
+            };
+            Served {
+                family,
+                served,
+                windows_client_connected: connected,
+                failure,
+            }
+        })
+        .collect()
+}
+
+fn same(served: &[Served]) -> Option<Sha1Thumbprint> {
+    let first = served.first()?.served?;
+    served
+        .iter()
+        .all(|s| s.served == Some(first) && s.windows_client_connected != Some(false))
+        .then_some(first)
+}
+
+pub fn run(a: Args) -> Result<Outcome, CliError> {
+    let state = a.state.load()?;
+    let at = at_or_now(a.at.as_deref())?;
+    let host = a
+        .host
+        .as_deref()
+        .map(|h| ReferenceId::parse(h).map_err(|e| CliError(format!("--host {h:?}: {e}"))))
+        .transpose()?;
+    let target = match (&a.to, a.to_newest) {
+        (Some(t), _) => TargetSpec::Thumbprint(
+            t.parse::<Sha1Thumbprint>()
+                .map_err(|e| CliError(format!("--to: {e}")))?,
+        ),
+        (None, _) => TargetSpec::Newest,
+    };
+    let profile = if a.current_release {
+        GoneCertificateProfile::CurrentRelease
+    } else {
+        GoneCertificateProfile::Documented2008
+    };
+    let (machine, mut assumptions) = saved_machine(&state, profile);
+    assumptions.splice(0..0, state.notes.iter().cloned());
+    let mut request = RotationRequest::new(target, at);
+    if let Some(h) = &host {
+        request = request.for_host(h.clone());
+    }
+    if a.apply {
+        request = request.applying();
+    }
+    let mut sim = SimulatedHost::new(machine);
+    let report = rotate(&mut sim, &request);
+
+    let mut m = sim.into_machine();
+    let before_reboot = connections(&mut m, host.as_ref());
+    let summary = StateSummary {
+        bindings: m.bindings().to_vec(),
+        sha256_certificate_hash: m.parameters().sha256_certificate_hash.hash().copied(),
+        sha1_certificate_hash: m.parameters().sha1_certificate_hash.hash().copied(),
+        mode: sstp_cert::model::plumbing::Mode::of(&m.parameters()),
+        service: m.service_state(),
+    };
+    m.reboot();
+    let after_reboot = connections(&mut m, host.as_ref());
+    let final_state = Final {
+        bindings: summary.bindings.clone(),
+        served_before_reboot: same(&before_reboot),
+        served_after_reboot: same(&after_reboot),
+        state: summary,
+        before_reboot,
+        after_reboot,
+    };
+
+    let doc = Report {
+        rotation: &report,
+        at: rfc3339(at),
+        final_state,
+        assumptions,
+    };
+    if a.json {
+        print_json(&doc)?;
+    } else {
+        emit(&text(&doc))?;
+    }
+    Ok(if report.ok {
+        Outcome::Positive
+    } else {
+        Outcome::Negative
+    })
+}
+
+fn show(h: Option<Sha1Thumbprint>) -> String {
+    h.map_or_else(|| "nothing".to_owned(), |h| h.to_string())
+}
+
+fn text(doc: &Report<'_>) -> String {
+    let r = doc.rotation;
+    let mut o = String::new();
+    match &r.target {
+        Some(t) => out!(
+            o,
+            "rotate to {} ({}, expires {}) on the {}",
+            t.sha1,
+            t.subject,
+            rfc3339(t.not_after),
+            r.host
+        ),
+        None => out!(o, "rotate on the {}", r.host),
+    }
+    if let Some(refusal) = &r.refusal {
+        out!(o, "REFUSED ({}): {refusal}", refusal.code());
+    }
+    if !r.steps.is_empty() {
+        out!(o, "steps:");
+        for (i, s) in r.steps.iter().enumerate() {
+            let status = match s.status {
+                StepStatus::Planned => "planned",
+                StepStatus::Done => "done",
+                StepStatus::Skipped => "skipped",
+                StepStatus::Failed => "FAILED",
+                StepStatus::NotRun => "not run",
+            };
+            out!(o, "  {}. [{status}] {}", i + 1, s.command);
+            if let Some(e) = &s.error {
+                out!(o, "       {e}");
+            }
+            for d in &s.unexpected {
+                out!(o, "       unexpected: {d}");
+            }
+            if let Some(n) = &s.note {
+                out!(o, "       {n}");
+            }
+        }
+    }
+    if let Some((op, Some(e))) = r.preflight.iter().find(|(_, e)| e.is_some()) {
+        out!(o, "preflight: {} unavailable: {e}", op.code());
+    }
+    if !r.verification.is_empty() {
+        out!(o, "verification:");
+        for c in &r.verification {
+            let mark = if c.ok { "ok" } else { "FAILED" };
+            out!(
+                o,
+                "  [{mark}] {}: expected {}; found {}",
+                c.code,
+                c.expected,
+                c.found
+            );
+        }
+    }
+    if let Some(restore) = &r.restore {
+        out!(o, "restore:");
+        for a in &restore.actions {
+            match &a.error {
+                None => out!(o, "  [done] {}", a.action),
+                Some(e) => out!(o, "  [FAILED] {}: {e}", a.action),
+            }
+        }
+        for d in &restore.differences {
+            out!(o, "  still differs: {d}");
+        }
+    }
+    let f = &doc.final_state;
+    out!(o, "final state (simulated):");
+    if f.bindings.is_empty() {
+        out!(o, "  no SSL bindings");
+    }
+    for b in &f.bindings {
+        out!(
+            o,
+            "  {} -> {}{}",
+            b.endpoint,
+            b.cert_hash
+                .map_or_else(|| "(no hash)".to_owned(), |h| h.to_string()),
+            if b.is_sstp() { " (SSTP)" } else { "" }
+        );
+    }
+    out!(
+        o,
+        "  SHA256CertificateHash {}",
+        f.state
+            .sha256_certificate_hash
+            .map_or_else(|| "absent or invalid".to_owned(), |h| h.to_string())
+    );
+    out!(o, "  service {}, mode {}", f.state.service, f.state.mode);
+    for (when, list) in [
+        ("before the reboot", &f.before_reboot),
+        ("after the reboot", &f.after_reboot),
+    ] {
+        for s in list {
+            let client = match (s.windows_client_connected, &s.failure) {
+                (Some(true), _) => ", the Windows client connects".to_owned(),
+                (Some(false), Some(f)) => format!(", the Windows client FAILS: {f}"),
+                _ => String::new(),
+            };
+            out!(
+                o,
+                "  {when}, {}: serves {}{client}",
+                s.family,
+                show(s.served)
+            );
+        }
+    }
+    out!(o, "{}", r.state_sentence());
+    for n in doc.assumptions.iter().chain(&r.notes) {
+        out!(o, "note: {n}");
+    }
+    out!(
+        o,
+        "note: this ran on the simulated machine built from the saved state: nothing on any server was changed{}",
+        if r.outcome == RotationOutcome::Planned {
+            ""
+        } else {
+            " (run the same on the server to change it)"
+        }
+    );
+    o
+}
