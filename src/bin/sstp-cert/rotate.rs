@@ -10,8 +10,8 @@ use sstp_cert::model::hostname::{Profile, ReferenceId};
 use sstp_cert::model::httpsys::SslBinding;
 use sstp_cert::model::plumbing::{Family, GoneCertificateProfile};
 use sstp_cert::model::rotation::{
-    Host, Outcome as RotationOutcome, RotationReport, RotationRequest, SimulatedHost, StateSummary,
-    StepStatus, TargetSpec, rotate,
+    Host, RotationReport, RotationRequest, SimulatedHost, StateSummary, StepStatus, TargetSpec,
+    rotate,
 };
 use sstp_cert::model::runtime::{ConnectOutcome, Machine};
 use sstp_cert::model::thumbprint::Sha1Thumbprint;
@@ -332,12 +332,7 @@ fn text(doc: &Report<'_>) -> String {
     }
     out!(
         o,
-        "note: this ran on the simulated machine built from the saved state: nothing on any server was changed{}",
-        if r.outcome == RotationOutcome::Planned {
-            ""
-        } else {
-            " (run the same on the server to change it)"
-        }
+        "note: this ran on the simulated machine built from the saved state: nothing on any server was changed"
     );
     o
 }
