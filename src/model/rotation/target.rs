@@ -172,20 +172,21 @@ pub fn target_rule(
         } else if at > validity.not_after {
             problems.push(ClientProblem::Expired);
         }
-        if let Some(host) = host {
-            if !Profile::WindowsClient.check(cert, host).matched() {
-                problems.push(ClientProblem::HostNameMismatch {
-                    host: host.to_string(),
-                });
-            }
+        if let Some(host) = host
+            && !Profile::WindowsClient.check(cert, host).matched()
+        {
+            problems.push(ClientProblem::HostNameMismatch {
+                host: host.to_string(),
+            });
         }
         if !Profile::WindowsClient.check_eku(cert.eku()).accepted {
             problems.push(ClientProblem::ClientEkuRefused);
         }
-        if let Some(ku) = cert.key_usage() {
-            if !ku.digital_signature && !ku.key_encipherment {
-                problems.push(ClientProblem::KeyUsageUnsuitable);
-            }
+        if let Some(ku) = cert.key_usage()
+            && !ku.digital_signature
+            && !ku.key_encipherment
+        {
+            problems.push(ClientProblem::KeyUsageUnsuitable);
         }
         if problems.is_empty() {
             let server_auth = candidate.purpose == Purpose::ServerAuth;
