@@ -313,9 +313,17 @@ pub fn set_parameter(name: &str, type_code: u32, data: &[u8]) -> Result<(), Writ
     let wide = to_wide(name);
     let len = u32::try_from(data.len())
         .map_err(|_| WriteError::Argument(format!("value {name} is too large")))?;
-    // SAFETY: open key handle; `wide` is NUL-terminated UTF-16 and `data`
-    // holds `len` readable bytes, both alive for the call.
-    let status = unsafe { RegSetValueExW(key.0, wide.as_ptr(), 0, type_code, data.as_ptr(), len) };
+    // An empty value is passed as a null pointer (Wine rejects the dangling
+    // pointer of an empty slice).
+    let pointer = if data.is_empty() {
+        std::ptr::null()
+    } else {
+        data.as_ptr()
+    };
+    // SAFETY: open key handle; `wide` is NUL-terminated UTF-16 and `pointer`
+    // is null for no data or points at `len` readable bytes, all alive for
+    // the call.
+    let status = unsafe { RegSetValueExW(key.0, wide.as_ptr(), 0, type_code, pointer, len) };
     if status == ERROR_SUCCESS {
         Ok(())
     } else {

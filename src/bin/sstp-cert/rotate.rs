@@ -9,6 +9,8 @@ use serde::Serialize;
 use sstp_cert::model::hostname::{Profile, ReferenceId};
 use sstp_cert::model::httpsys::SslBinding;
 use sstp_cert::model::plumbing::{Family, GoneCertificateProfile};
+#[cfg(windows)]
+use sstp_cert::model::registry::SstpParameters;
 use sstp_cert::model::rotation::{
     Host, RotationReport, RotationRequest, SimulatedHost, StateSummary, StepStatus, TargetSpec,
     rotate,
@@ -52,6 +54,11 @@ pub struct Args {
     /// One JSON document on stdout.
     #[arg(long)]
     json: bool,
+    /// Rotate THIS machine (Windows only): its store, HTTP.sys bindings,
+    /// SstpSvc\Parameters and services, instead of a simulation of saved
+    /// files. Still a dry run unless --apply.
+    #[arg(long, conflicts_with_all = ["store", "netsh", "registry", "current_release"])]
+    live: bool,
 }
 
 /// What a client sees on one family.
@@ -86,6 +93,8 @@ struct Final {
 struct Report<'a> {
     #[serde(flatten)]
     rotation: &'a RotationReport,
+    /// `simulated` (saved files) or `live` (this machine).
+    machine: &'static str,
     at: String,
     #[serde(rename = "final")]
     final_state: Final,
@@ -145,7 +154,6 @@ fn same(served: &[Served]) -> Option<Sha1Thumbprint> {
 }
 
 pub fn run(a: Args) -> Result<Outcome, CliError> {
-    let state = a.state.load()?;
     let at = at_or_now(a.at.as_deref())?;
     let host = a
         .host
@@ -159,13 +167,6 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         ),
         (None, _) => TargetSpec::Newest,
     };
-    let profile = if a.current_release {
-        GoneCertificateProfile::CurrentRelease
-    } else {
-        GoneCertificateProfile::Documented2008
-    };
-    let (machine, mut assumptions) = saved_machine(&state, profile);
-    assumptions.splice(0..0, state.notes.iter().cloned());
     let mut request = RotationRequest::new(target, at);
     if let Some(h) = &host {
         request = request.for_host(h.clone());
@@ -173,31 +174,34 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     if a.apply {
         request = request.applying();
     }
-    let mut sim = SimulatedHost::new(machine);
-    let report = rotate(&mut sim, &request);
-
-    let mut m = sim.into_machine();
-    let before_reboot = connections(&mut m, host.as_ref());
-    let summary = StateSummary {
-        bindings: m.bindings().to_vec(),
-        sha256_certificate_hash: m.parameters().sha256_certificate_hash.hash().copied(),
-        sha1_certificate_hash: m.parameters().sha1_certificate_hash.hash().copied(),
-        mode: sstp_cert::model::plumbing::Mode::of(&m.parameters()),
-        service: m.service_state(),
-    };
-    m.reboot();
-    let after_reboot = connections(&mut m, host.as_ref());
-    let final_state = Final {
-        bindings: summary.bindings.clone(),
-        served_before_reboot: same(&before_reboot),
-        served_after_reboot: same(&after_reboot),
-        state: summary,
-        before_reboot,
-        after_reboot,
-    };
-
+    let doc_owned;
+    let report;
+    if a.live {
+        let (r, final_state) = live(&request, a.host.clone())?;
+        report = r;
+        doc_owned = (final_state, vec![
+            "live: the machine is not rebooted; the verification handshake loads the certificate by its hash from the store, as HTTP.sys does after a reboot, because the rotation deleted the bindings and with them HTTP.sys's certificate in memory".to_owned(),
+        ]);
+    } else {
+        let state = a.state.load()?;
+        let profile = if a.current_release {
+            GoneCertificateProfile::CurrentRelease
+        } else {
+            GoneCertificateProfile::Documented2008
+        };
+        let (machine, mut assumptions) = saved_machine(&state, profile);
+        assumptions.splice(0..0, state.notes.iter().cloned());
+        let mut sim = SimulatedHost::new(machine);
+        report = rotate(&mut sim, &request);
+        doc_owned = (
+            simulated_final(sim.into_machine(), host.as_ref()),
+            assumptions,
+        );
+    }
+    let (final_state, assumptions) = doc_owned;
     let doc = Report {
         rotation: &report,
+        machine: if a.live { "live" } else { "simulated" },
         at: rfc3339(at),
         final_state,
         assumptions,
@@ -212,6 +216,78 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::Negative
     })
+}
+
+/// The simulated machine after the rotation, before and after a reboot.
+fn simulated_final(mut m: Machine, host: Option<&ReferenceId>) -> Final {
+    let before_reboot = connections(&mut m, host);
+    let summary = StateSummary {
+        bindings: m.bindings().to_vec(),
+        sha256_certificate_hash: m.parameters().sha256_certificate_hash.hash().copied(),
+        sha1_certificate_hash: m.parameters().sha1_certificate_hash.hash().copied(),
+        mode: sstp_cert::model::plumbing::Mode::of(&m.parameters()),
+        service: m.service_state(),
+    };
+    m.reboot();
+    let after_reboot = connections(&mut m, host);
+    Final {
+        bindings: summary.bindings.clone(),
+        served_before_reboot: same(&before_reboot),
+        served_after_reboot: same(&after_reboot),
+        state: summary,
+        before_reboot,
+        after_reboot,
+    }
+}
+
+/// Rotates this machine (Windows).
+#[cfg(windows)]
+fn live(
+    request: &RotationRequest,
+    server_name: Option<String>,
+) -> Result<(RotationReport, Final), CliError> {
+    use sstp_cert::adapters::windows::rotation_host::LiveHost;
+    use sstp_cert::model::rotation::HostState;
+    let mut host = LiveHost::new(server_name);
+    let report = rotate(&mut host, request);
+    let state = HostState::read(&mut host).map_err(|e| {
+        CliError(format!(
+            "the machine could not be read after the rotation ({e}); the report was: {}",
+            report.state_sentence()
+        ))
+    })?;
+    let summary = StateSummary::of(&state);
+    let port = SstpParameters::from_values(&state.registry).listener().port;
+    let before_reboot: Vec<Served> = Family::BOTH
+        .into_iter()
+        .map(|family| {
+            let h = host.handshake(&family.endpoint(port)).ok();
+            Served {
+                family,
+                served: h.as_ref().and_then(|h| h.served),
+                windows_client_connected: None,
+                failure: h.and_then(|h| h.failure),
+            }
+        })
+        .collect();
+    Ok((
+        report,
+        Final {
+            bindings: summary.bindings.clone(),
+            served_before_reboot: same(&before_reboot),
+            served_after_reboot: None,
+            state: summary,
+            before_reboot,
+            after_reboot: Vec::new(),
+        },
+    ))
+}
+
+#[cfg(not(windows))]
+fn live(_: &RotationRequest, _: Option<String>) -> Result<(RotationReport, Final), CliError> {
+    Err(CliError(
+        "--live rotates the Windows machine it runs on, and this is not Windows: give the saved files (--store, --netsh, --registry) to rotate a simulation of them".to_owned(),
+    ))
 }
 
 fn show(h: Option<Sha1Thumbprint>) -> String {
@@ -286,7 +362,7 @@ fn text(doc: &Report<'_>) -> String {
         }
     }
     let f = &doc.final_state;
-    out!(o, "final state (simulated):");
+    out!(o, "final state ({}):", doc.machine);
     if f.bindings.is_empty() {
         out!(o, "  no SSL bindings");
     }
@@ -330,9 +406,11 @@ fn text(doc: &Report<'_>) -> String {
     for n in doc.assumptions.iter().chain(&r.notes) {
         out!(o, "note: {n}");
     }
-    out!(
-        o,
-        "note: this ran on the simulated machine built from the saved state: nothing on any server was changed"
-    );
+    if doc.machine == "simulated" {
+        out!(
+            o,
+            "note: this ran on the simulated machine built from the saved state: nothing on any server was changed"
+        );
+    }
     o
 }
