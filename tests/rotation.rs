@@ -133,7 +133,7 @@ fn newest_needs_a_host_and_picks_the_latest_not_after() {
     for c in [&early, &late, &other, &future] {
         m.import_certificate(linked(c));
     }
-    let rule = target_rule(&m.store().entries().to_vec(), at(), Some(&host()));
+    let rule = target_rule(m.store().entries(), at(), Some(&host()));
     assert_eq!(rule.recommended, Some(late.sha1()));
     let codes: Vec<Vec<&str>> = rule
         .considered
