@@ -384,8 +384,13 @@ fn text(doc: &Report<'_>) -> String {
             .map_or_else(|| "absent or invalid".to_owned(), |h| h.to_string())
     );
     out!(o, "  service {}, mode {}", f.state.service, f.state.mode);
+    let now = if doc.machine == "live" {
+        "now"
+    } else {
+        "before the reboot"
+    };
     for (when, list) in [
-        ("before the reboot", &f.before_reboot),
+        (now, &f.before_reboot),
         ("after the reboot", &f.after_reboot),
     ] {
         for s in list {
