@@ -492,6 +492,7 @@ proptest! {
         if needed {
             prop_assert_eq!(report.outcome, Outcome::Refused);
             prop_assert_eq!(report.refusal.as_ref().map(|r| r.code()), Some("preflight-failed"));
+            prop_assert!(report.preflight.iter().any(|c| c.operation == op && !c.ok), "{:#?}", report.preflight);
             prop_assert!(faulty.used.is_empty(), "changed before refusing: {:?}", faulty.used);
             prop_assert_eq!(faulty.inner.machine(), &machine);
         } else {

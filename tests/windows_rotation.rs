@@ -97,7 +97,7 @@ fn the_preflight_refuses_without_http_sys_and_changes_nothing() {
             report
                 .preflight
                 .iter()
-                .any(|(op, e)| *op == Operation::ReadBindings && e.is_some()),
+                .any(|c| c.operation == Operation::ReadBindings && !c.ok),
             "{report:#?}"
         );
         assert!(report.steps.is_empty());

@@ -333,7 +333,12 @@ fn text(doc: &Report<'_>) -> String {
             }
         }
     }
-    if let Some((op, Some(e))) = r.preflight.iter().find(|(_, e)| e.is_some()) {
+    if let Some((op, Some(e))) = r
+        .preflight
+        .iter()
+        .map(|c| (c.operation, c.error.as_ref()))
+        .find(|(_, e)| e.is_some())
+    {
         out!(o, "preflight: {} unavailable: {e}", op.code());
     }
     if !r.verification.is_empty() {

@@ -295,6 +295,28 @@ pub struct StepRecord {
     pub note: Option<String>,
 }
 
+/// One operation asked of the host before any change.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreflightCheck {
+    /// The operation.
+    pub operation: Operation,
+    /// Whether the host can do it.
+    pub ok: bool,
+    /// Why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<HostError>,
+}
+
+impl PreflightCheck {
+    fn new(operation: Operation, error: Option<HostError>) -> Self {
+        PreflightCheck {
+            operation,
+            ok: error.is_none(),
+            error,
+        }
+    }
+}
+
 /// One verification check after the restart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
@@ -427,8 +449,8 @@ pub struct RotationReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
     /// The operations asked of the host before any change, with the
-    /// answer (`None`: available).
-    pub preflight: Vec<(Operation, Option<HostError>)>,
+    /// answers.
+    pub preflight: Vec<PreflightCheck>,
     /// The steps.
     pub steps: Vec<StepRecord>,
     /// The verification, when it ran.
@@ -521,7 +543,9 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
     // 1. Read.
     for op in READS {
         if let Err(error) = host.available(op) {
-            report.preflight.push((op, Some(error.clone())));
+            report
+                .preflight
+                .push(PreflightCheck::new(op, Some(error.clone())));
             return report.refuse(Refusal::PreflightFailed { error });
         }
     }
@@ -580,9 +604,10 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
     let port = parameters.listener().port;
     if looks_in_place(&before, &target_info, port) {
         if let Err(error) = host.available(Operation::Handshake) {
-            report
-                .preflight
-                .push((Operation::Handshake, Some(error.clone())));
+            report.preflight.push(PreflightCheck::new(
+                Operation::Handshake,
+                Some(error.clone()),
+            ));
             return report.refuse(Refusal::PreflightFailed { error });
         }
         let checks = verify(host, &before, &target_info, port);
@@ -644,7 +669,7 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
         if missing.is_none() {
             missing.clone_from(&answer);
         }
-        report.preflight.push((op, answer));
+        report.preflight.push(PreflightCheck::new(op, answer));
     }
     if let Some(error) = missing {
         for r in &mut report.steps {
