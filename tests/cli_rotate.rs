@@ -171,3 +171,20 @@ fn not_in_the_store_is_refused_with_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("REFUSED (not-in-store)"));
 }
+
+#[cfg(not(windows))]
+#[test]
+fn live_is_refused_off_windows_with_a_sentence() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+        .args(["rotate", "--live", "--to", NEW])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--live rotates the Windows machine it runs on")
+    );
+    // and it cannot be mixed with saved files
+    let out = run(&["--live", "--to", NEW]);
+    assert_eq!(out.status.code(), Some(2));
+}
