@@ -271,6 +271,10 @@ struct Faulty {
     inner: SimulatedHost,
     /// Fail the n-th changing operation (0-based).
     fail_change: Option<usize>,
+    /// Fail this changing operation too (e.g. one of the restore).
+    fail_also: Option<usize>,
+    /// Fail every read after this many changes.
+    fail_reads_after: Option<usize>,
     changes: usize,
     /// Report this operation unavailable in the preflight.
     unavailable: Option<Operation>,
@@ -285,6 +289,8 @@ impl Faulty {
         Faulty {
             inner: SimulatedHost::new(m),
             fail_change: None,
+            fail_also: None,
+            fail_reads_after: None,
             changes: 0,
             unavailable: None,
             bad_handshake: false,
@@ -299,7 +305,7 @@ impl Faulty {
         self.used.push(op);
         let n = self.changes;
         self.changes += 1;
-        if self.fail_change == Some(n) {
+        if self.fail_change == Some(n) || self.fail_also == Some(n) {
             return Err(HostError::failed_with(op, "injected failure"));
         }
         Ok(())
@@ -320,6 +326,12 @@ impl Host for Faulty {
         self.inner.read_store()
     }
     fn read_bindings(&mut self) -> Result<Vec<SslBinding>, HostError> {
+        if self.fail_reads_after.is_some_and(|n| self.changes > n) {
+            return Err(HostError::failed_with(
+                Operation::ReadBindings,
+                "injected read failure",
+            ));
+        }
         self.inner.read_bindings()
     }
     fn read_registry(&mut self) -> Result<RegistryValues, HostError> {
@@ -475,6 +487,40 @@ proptest! {
         let report = rotate(&mut faulty, &g.request());
         prop_assert!(report.verification.iter().any(|c| c.code == "served-ipv4" && !c.ok));
         assert_restore_reported(&report, &before, faulty.inner.machine(), &machine);
+    }
+
+    #[test]
+    fn a_failure_during_the_restore_is_reported_exactly(g in generated(), k in 0usize..8, m in 1usize..4) {
+        let machine = g.machine();
+        let before = read(&machine);
+        let mut clean = Faulty::new(machine.clone());
+        rotate(&mut clean, &g.request());
+        let k = k % clean.changes;
+        let mut faulty = Faulty::new(machine.clone());
+        faulty.fail_change = Some(k);
+        faulty.fail_also = Some(k + m);
+        let report = rotate(&mut faulty, &g.request());
+        let restore = report.restore.as_ref().expect("restore");
+        prop_assert!(!report.ok);
+        prop_assert_eq!(&restore.differences, &differences(&before, &read(faulty.inner.machine())));
+        if report.outcome == Outcome::Restored {
+            prop_assert!(restore.differences.is_empty());
+        } else {
+            prop_assert_eq!(report.outcome, Outcome::RestoreIncomplete);
+        }
+    }
+
+    #[test]
+    fn a_read_that_fails_after_a_change_leaves_the_state_unknown_and_says_so(g in generated()) {
+        let machine = g.machine();
+        let mut faulty = Faulty::new(machine.clone());
+        faulty.fail_reads_after = Some(0);
+        let report = rotate(&mut faulty, &g.request());
+        prop_assert_eq!(report.outcome, Outcome::RestoreIncomplete, "{:#?}", report);
+        let restore = report.restore.as_ref().unwrap();
+        prop_assert!(restore.reread_error.is_some());
+        prop_assert!(report.state_sentence().contains("its state is unknown"));
+        prop_assert!(report.steps.iter().any(|s| s.status == StepStatus::Failed && s.error.as_ref().is_some_and(|e| e.to_string().contains("injected read failure"))));
     }
 
     #[test]
