@@ -20,6 +20,7 @@ pub mod plan;
 pub mod plumbing;
 pub mod port;
 pub mod registry;
+pub mod rotation;
 pub mod runtime;
 pub mod script;
 pub mod state;

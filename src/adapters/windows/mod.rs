@@ -8,6 +8,7 @@
 //! | [`records`] | all | the plain records the readers return ([`RawStoreEntry`], [`RawRegistryValue`], [`RawSslBinding`]) and store names ([`SystemStoreName`], parsed from `LocalMachine\MY`) |
 //! | [`typed`] | all | the mapping of those records onto the model: store entries, registry values, bindings — no `unsafe`, no I/O |
 //! | `store`, `registry`, `httpsys` | Windows | the *raw* readers: the only code here that calls the OS (and the only `unsafe`) |
+//! | `write`, `rotation_host` | Windows | the writers a rotation needs (HTTP.sys bindings, `SstpSvc\\Parameters` values, the services) and `LiveHost`, this machine as a [`Host`](crate::model::rotation::Host) |
 //! | `live` | Windows | the typed adapters: `WindowsStore` (a [`CertStore`](crate::model::store::CertStore) over `LocalMachine\MY`), the live `SstpSvc\Parameters` key and the live HTTP.sys bindings, each a raw reader followed by [`typed`] |
 //!
 //! The raw readers:
@@ -39,7 +40,11 @@ pub mod live;
 #[cfg(windows)]
 pub mod registry;
 #[cfg(windows)]
+pub mod rotation_host;
+#[cfg(windows)]
 pub mod store;
+#[cfg(windows)]
+pub mod write;
 
 #[cfg(windows)]
 mod win32;

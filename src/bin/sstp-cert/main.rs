@@ -17,6 +17,7 @@ mod inspect;
 mod live;
 mod output;
 mod plan_change;
+mod rotate;
 mod select;
 mod simulate;
 mod state;
@@ -73,6 +74,11 @@ enum Command {
         after_help = "Example:\n  sstp-cert simulate --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg plan.txt\n\nExit status: 0 every step and connection succeeded; 1 one failed; 2 bad input."
     )]
     Simulate(simulate::Args),
+    /// Change the SSTP certificate step by step, verify it, and undo it on failure.
+    #[command(
+        after_help = "Runs on the simulated machine built from the saved state; dry run unless --apply.\n\nExample:\n  sstp-cert rotate --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg --to 2deaa3dbe6eeaec89371fb1283a80984fc834531 --apply\n  sstp-cert rotate --store examples/store --to-newest --host vpn.example.com --json\n\nExit status: 0 the rotation is verified (or planned, or already in place); 1 it was refused or failed (the machine was restored, or the report says what differs); 2 bad input."
+    )]
+    Rotate(rotate::Args),
 }
 
 /// What a command decided.
@@ -113,6 +119,7 @@ fn main() -> ExitCode {
         Command::Diagnose(a) => diagnose::run(a),
         Command::PlanChange(a) => plan_change::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Rotate(a) => rotate::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,
