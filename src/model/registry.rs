@@ -1965,39 +1965,9 @@ impl Listener {
 }
 
 /// The crypto-binding hash-protocol bitmask the server offers in its
-/// Crypto Binding Request ([MS-SSTP] 2.2.7): 0x01 SHA-1, 0x02 SHA-256.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct HashProtocols(u8);
-
-impl HashProtocols {
-    /// `CERT_HASH_PROTOCOL_SHA1`.
-    pub const SHA1: HashProtocols = HashProtocols(0x01);
-    /// `CERT_HASH_PROTOCOL_SHA256`.
-    pub const SHA256: HashProtocols = HashProtocols(0x02);
-    /// Neither.
-    pub const NONE: HashProtocols = HashProtocols(0);
-
-    /// From the two enable flags.
-    pub const fn new(sha1: bool, sha256: bool) -> Self {
-        HashProtocols((sha1 as u8) | ((sha256 as u8) << 1))
-    }
-
-    /// The bitmask.
-    pub const fn bits(self) -> u8 {
-        self.0
-    }
-
-    /// Whether every bit of `other` is set.
-    pub const fn contains(self, other: HashProtocols) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Whether no protocol is offered (crypto binding cannot succeed).
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-}
+/// Crypto Binding Request ([MS-SSTP] 2.2.7): 0x01 SHA-1, 0x02 SHA-256. The
+/// same type crypto binding uses ([`crate::model::crypto_binding::HashProtocols`]).
+pub use crate::model::crypto_binding::HashProtocols;
 
 /// Who is responsible for the certificate hashes in the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
