@@ -173,17 +173,17 @@ fn skipped_lines_serialise_with_their_codes() {
 #[cfg(feature = "cli")]
 #[test]
 fn cli_bindings_reports_skipped_lines_on_stderr() {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/transcripts/netsh-cmd.txt");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("bindings")
-        .arg(&p)
+        .arg("tests/data/transcripts/netsh-cmd.txt")
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains(
-            r#"line 1: skipped a cmd.exe prompt: "C:\\Users\\Administrator>netsh http show ssl""#
+            r"sstp-cert: note: tests/data/transcripts/netsh-cmd.txt: line 1: skipped a cmd.exe prompt: C:\Users\Administrator>netsh http show ssl"
         ),
         "{stderr}"
     );

@@ -43,7 +43,7 @@
 //! [`parse_reg_query`]: crate::model::registry::parse_reg_query
 //! [`parse_registry_text`]: crate::model::registry::parse_registry_text
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
@@ -106,12 +106,13 @@ impl fmt::Display for SkipReason {
 
 /// A line a reader of saved text skipped, with where and why.
 ///
-/// Displays as `line 1: skipped a cmd.exe prompt: "C:\>netsh http show sslcert"`.
+/// Displays as `line 1: skipped a cmd.exe prompt: C:\>netsh http show sslcert`
+/// (the line as it was, not escaped).
 ///
 /// ```
 /// use sstp_cert::model::transcript::{SkipReason, SkippedLine};
 /// let s = SkippedLine { line: 1, text: r"C:\>netsh http show sslcert".into(), reason: SkipReason::CmdPrompt };
-/// assert_eq!(s.to_string(), r#"line 1: skipped a cmd.exe prompt: "C:\\>netsh http show sslcert""#);
+/// assert_eq!(s.to_string(), r"line 1: skipped a cmd.exe prompt: C:\>netsh http show sslcert");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SkippedLine {
@@ -125,11 +126,18 @@ pub struct SkippedLine {
 
 impl fmt::Display for SkippedLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}: skipped {}: {:?}",
-            self.line, self.reason, self.text
-        )
+        // Shown as it was, so that it can be found in the file; only
+        // control characters (an ANSI colour sequence of a prompt) are
+        // escaped.
+        write!(f, "line {}: skipped {}: ", self.line, self.reason)?;
+        for c in self.text.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
