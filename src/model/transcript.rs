@@ -500,4 +500,14 @@ mod tests {
                 .starts_with("line 7: skipped a cmd.exe prompt: ")
         );
     }
+
+    #[test]
+    fn control_characters_are_escaped_in_the_message() {
+        let mut t = Transcript::new();
+        assert!(t.skip(1, "PS C:\\> \u{1b}[32mnetsh"));
+        assert_eq!(
+            t.skipped()[0].to_string(),
+            "line 1: skipped a PowerShell prompt: PS C:\\> \\u{1b}[32mnetsh"
+        );
+    }
 }
