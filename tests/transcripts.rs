@@ -194,3 +194,62 @@ fn cli_bindings_reports_skipped_lines_on_stderr() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("0.0.0.0:443"), "{stdout}");
 }
+
+mod props {
+    use proptest::prelude::*;
+    use sstp_cert::model::httpsys::parse_sslcert_show;
+    use sstp_cert::model::registry::parse_reg_query;
+
+    const LISTING: &str = "SSL Certificate bindings:\r\n-------------------------\r\n\r\n    IP:port                      : 0.0.0.0:443\r\n    Certificate Hash             : fd7836af1cd7596a264e47b988ccef90d7a36e5a\r\n    Application ID               : {ba195980-cd49-458b-9e23-c84ee0adcd75}\r\n    Certificate Store Name       : MY\r\n";
+    const QUERY: &str = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\r\n    ListenerPort    REG_DWORD    0x1bb\r\n";
+
+    /// A cmd.exe or PowerShell prompt with a command or nothing.
+    fn prompt() -> impl Strategy<Value = String> {
+        let dir = "[A-Za-z0-9_ .-]{0,12}";
+        let cmd = prop_oneof![
+            Just(String::new()),
+            Just("netsh http show sslcert".to_owned()),
+            Just(
+                "reg query HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
+                    .to_owned()
+            ),
+            "[a-z -]{1,20}",
+        ];
+        (any::<bool>(), "[C-Zc-z]", dir, cmd).prop_map(|(ps, drive, dir, cmd)| {
+            if ps {
+                format!("PS {drive}:\\{dir}> {cmd}")
+            } else {
+                format!("{drive}:\\{dir}>{cmd}")
+            }
+        })
+    }
+
+    proptest! {
+        /// Prompts before and after the output change nothing but the
+        /// skipped lines, which are exactly the prompts.
+        #[test]
+        fn prompts_around_the_output_are_skipped_and_reported(
+            before in prop::collection::vec(prompt(), 0..3),
+            after in prop::collection::vec(prompt(), 0..3),
+        ) {
+            let wrap = |body: &str| {
+                let mut t = String::new();
+                for p in &before { t.push_str(p); t.push_str("\r\n"); }
+                t.push_str(body);
+                for p in &after { t.push_str(p); t.push_str("\r\n"); }
+                t
+            };
+            let plain = parse_sslcert_show(LISTING.as_bytes()).unwrap();
+            let pasted = parse_sslcert_show(wrap(LISTING).as_bytes()).unwrap();
+            prop_assert_eq!(&pasted.bindings, &plain.bindings);
+            prop_assert_eq!(pasted.skipped.len(), before.len() + after.len());
+            let plain = parse_reg_query(QUERY.as_bytes()).unwrap();
+            let pasted = parse_reg_query(wrap(QUERY).as_bytes()).unwrap();
+            prop_assert_eq!(&pasted.values, &plain.values);
+            prop_assert_eq!(pasted.skipped.len(), before.len() + after.len());
+            for (s, p) in pasted.skipped.iter().zip(before.iter().chain(&after)) {
+                prop_assert_eq!(&s.text, p.trim());
+            }
+        }
+    }
+}

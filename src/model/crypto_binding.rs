@@ -1047,6 +1047,27 @@ mod tests {
         assert_eq!(format!("{cmk:?}"), "CompoundMacKey(Sha1, ..)");
     }
 
+    proptest::proptest! {
+        /// Any bytes: no panic; what parses encodes back to itself.
+        #[test]
+        fn request_parsing_round_trips(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            if let Ok(r) = CryptoBindingRequest::parse(&bytes) {
+                proptest::prop_assert_eq!(CryptoBindingRequest::parse(&r.encode()), Ok(r));
+                proptest::prop_assert_eq!(&r.nonce[..], &bytes[16..48]);
+            }
+            if let Ok(r) = CryptoBindingRequest::parse_attribute(&bytes) {
+                proptest::prop_assert_eq!(CryptoBindingRequest::parse_attribute(&r.encode_attribute()), Ok(r));
+            }
+        }
+
+        /// A request with a valid bitmask always parses back.
+        #[test]
+        fn every_request_round_trips(bits in 0u8..4, nonce in proptest::prelude::any::<[u8; 32]>()) {
+            let r = CryptoBindingRequest::new(HashProtocols::from_bits(bits).unwrap(), nonce);
+            proptest::prop_assert_eq!(CryptoBindingRequest::parse(&r.encode()), Ok(r));
+        }
+    }
+
     #[test]
     fn bitmask() {
         assert_eq!(
