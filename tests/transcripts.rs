@@ -253,3 +253,37 @@ mod props {
         }
     }
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn cli_diagnose_names_the_skipped_lines_of_both_files() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "diagnose",
+            "--store",
+            "examples/store",
+            "--netsh",
+            "tests/data/transcripts/netsh-cmd.txt",
+            "--registry",
+            "tests/data/transcripts/reg-query-cmd.txt",
+            "--at",
+            "2026-12-01T00:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(2), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            r"note: tests/data/transcripts/netsh-cmd.txt: line 1: skipped a cmd.exe prompt: C:\Users\Administrator>netsh http show ssl"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            r"note: tests/data/transcripts/reg-query-cmd.txt: line 1: skipped a cmd.exe prompt: C:\Users\Administrator>reg query"
+        ),
+        "{stdout}"
+    );
+}
