@@ -17,7 +17,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use sstp_cert::model::certificate::Certificate;
-use sstp_cert::model::crypto_binding::{CallConnected, HashProtocol, Hlak, certificate_hash_field};
+use sstp_cert::model::crypto_binding::{
+    CallConnected, CryptoBindingRequest, HashProtocol, HashProtocols, Hlak, certificate_hash_field,
+};
 use sstp_cert::model::httpsys::{
     AddSslCert, Endpoint, NetshOption, OptionValue, SSTP_APP_ID, ShowStyle, SslBinding,
     render_delete_command, render_show,
@@ -97,6 +99,14 @@ SSL Certificate bindings:
 
 /// The `.reg` export of the registry tests: every data form.
 const REGEDIT5: &str = include_str!("../tests/data/registry/every-form.reg");
+
+/// A console transcript sample of `tests/data/transcripts`.
+fn transcript(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/transcripts")
+        .join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
 
 const REGEDIT4: &str = "REGEDIT4\r\n\r\n[HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters]\r\n\
 \"UseHttps\"=dword:00000000\r\n\"ListenerPort\"=dword:00000050\r\n\
@@ -294,6 +304,18 @@ fn main() {
         "empty-listing.txt",
         "\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n",
     );
+    // console transcripts (SPEC §12): prompts, echoes, transcript headers
+    for name in [
+        "netsh-cmd.txt",
+        "netsh-powershell.txt",
+        "netsh-transcript.txt",
+    ] {
+        w.put(
+            "netsh_show",
+            &format!("transcript-{name}"),
+            transcript(name),
+        );
+    }
     let mut add = AddSslCert::sstp(Endpoint::ipv4_wildcard(443), hash);
     w.put(
         "netsh_command",
@@ -362,6 +384,13 @@ fn main() {
     w.put("registry", "export-utf8.reg", values.to_reg_file());
     w.put("registry", "export-utf16.reg", values.to_reg_file_utf16());
     w.put("registry", "query.txt", values.to_reg_query());
+    for name in [
+        "reg-query-cmd.txt",
+        "reg-query-powershell.txt",
+        "reg-file-type.txt",
+    ] {
+        w.put("registry", &format!("transcript-{name}"), transcript(name));
+    }
     w.put(
         "registry",
         "regedit5-all-forms.reg",
@@ -447,6 +476,26 @@ fn main() {
             "crypto_binding",
             &format!("call-connected-{i}.bin"),
             m.encode(),
+        );
+    }
+    for (i, protocols) in [
+        HashProtocols::SHA256,
+        HashProtocols::SHA1,
+        HashProtocols::BOTH,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = CryptoBindingRequest::new(protocols, [0x42; 32]);
+        w.put(
+            "crypto_binding",
+            &format!("call-connect-ack-{i}.bin"),
+            r.encode(),
+        );
+        w.put(
+            "crypto_binding",
+            &format!("crypto-binding-request-{i}.bin"),
+            r.encode_attribute(),
         );
     }
 

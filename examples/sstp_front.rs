@@ -85,7 +85,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let binding = served.crypto_binding(HashProtocolBitmask::SHA256);
     println!(
         "crypto binding: offer bitmask {:#04x}, expect certificate hash {}",
-        binding.offered.0, binding.sha256
+        binding.offered.bits(),
+        binding.sha256
     );
     let current = resolver.current();
     if let Some(c) = current.certificate().certificate.names().dns.first() {

@@ -239,7 +239,7 @@ fn check_host_all_profiles() {
         "--cert",
         "examples/store/07-server-auth-vpn.pem",
         "--host",
-        "VPN.example.com.",
+        "VPN.example.com",
         "--json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -254,6 +254,29 @@ fn check_host_all_profiles() {
         "dns:vpn.example.com"
     );
     assert!(v["profiles"]["sstpc"]["identifier"].is_null());
+}
+
+/// SPEC §9: the Windows client fails on a trailing dot, RFC 9525 clients
+/// ignore it.
+#[test]
+fn check_host_trailing_dot_fails_for_windows() {
+    let out = run(&[
+        "check-host",
+        "--cert",
+        "examples/store/07-server-auth-vpn.pem",
+        "--host",
+        "VPN.example.com.",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["host"], "vpn.example.com.");
+    assert_eq!(v["profiles"]["windows"]["matched"], false);
+    assert_eq!(
+        v["profiles"]["windows"]["reasons"][0]["rule"],
+        "reference-trailing-dot"
+    );
+    assert_eq!(v["profiles"]["rfc9525"]["matched"], true);
 }
 
 #[test]

@@ -16,7 +16,7 @@ use sstp_cert::adapters::listener::{
 };
 use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
 use sstp_cert::model::choice::{ChoiceOptions, choose};
-use sstp_cert::model::crypto_binding::HashProtocolBitmask;
+use sstp_cert::model::crypto_binding::{CryptoBindingRequest, HashProtocolBitmask};
 use sstp_cert::model::store::CertStore;
 use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -25,6 +25,12 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 const NAME: &str = "vpn.test.example";
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
 
 fn sstp_request(host: &str) -> String {
     format!(
@@ -143,6 +149,17 @@ fn a_client_dialling_the_name_gets_exactly_the_chosen_certificate() {
             assert_eq!(info.served.sha256, selected.sha256);
             assert_eq!(info.crypto_binding.sha256, selected.sha256);
             assert_eq!(info.crypto_binding.offered, HashProtocolBitmask::SHA256);
+            // The hand-over gives the Crypto Binding Request to send: the
+            // offered protocols and a fresh nonce each time.
+            let request = info.crypto_binding_request().expect("a nonce");
+            let wire = request.encode();
+            assert_eq!(
+                &wire[..16],
+                &hex_bytes("1001003000020001000400280000000200")[..16]
+            );
+            assert_eq!(CryptoBindingRequest::parse(&wire), Ok(request));
+            assert_ne!(info.crypto_binding_request().unwrap().nonce, request.nonce);
+            assert_ne!(request.nonce, [0; 32]);
             assert_eq!(info.sni.as_deref(), Some(NAME));
             assert_eq!(info.request.host, NAME);
             assert_eq!(

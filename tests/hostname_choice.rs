@@ -128,7 +128,7 @@ fn chosen_certificate_that_windows_accepts_has_no_warning() {
     let entries = store();
     let choice = choose(
         &entries,
-        &ChoiceOptions::windows().for_host(host("A.Example.NET.")),
+        &ChoiceOptions::windows().for_host(host("A.Example.NET")),
     );
     let chosen = choice.selected_candidate().unwrap();
     assert!(
@@ -146,6 +146,30 @@ fn chosen_certificate_that_windows_accepts_has_no_warning() {
             .to_string(),
         "dns:*.example.net"
     );
+}
+
+/// SPEC §9: the Windows client compares the name as given, so a host name
+/// dialled with a trailing dot fails (CERT_E_CN_NO_MATCH) and the chosen
+/// certificate carries the warning; RFC 9525 clients ignore the dot.
+#[test]
+fn a_trailing_dot_fails_for_windows_only() {
+    let entries = store();
+    let choice = choose(
+        &entries,
+        &ChoiceOptions::windows().for_host(host("A.Example.NET.")),
+    );
+    let chosen = choice.selected_candidate().unwrap();
+    assert!(
+        chosen
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::HostNameMismatch)
+    );
+    let v = chosen.host.as_ref().unwrap();
+    let windows = v.get(Profile::WindowsClient).unwrap();
+    assert!(!windows.matched());
+    assert_eq!(windows.reasons()[0].rule.code(), "reference-trailing-dot");
+    assert!(v.get(Profile::Rfc9525).unwrap().matched());
 }
 
 #[test]

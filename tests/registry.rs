@@ -1004,6 +1004,37 @@ fn hash_values() {
     );
 }
 
+/// One hash-protocol type (issue 14, point 7): what the registry model
+/// derives is what crypto binding offers and checks, with no conversion.
+#[test]
+fn the_registry_hash_protocols_are_crypto_bindings() {
+    use sstp_cert::model::crypto_binding::{
+        CallConnected, CryptoBindingRequest, HashProtocol, Hlak, ServerBinding,
+        certificate_hash_field,
+    };
+    let p = params(&[("SHA1Enabled", RegValue::Dword(1))]);
+    let offered: sstp_cert::model::crypto_binding::HashProtocols = p.hash_protocols();
+    assert_eq!(offered.preferred(), Some(HashProtocol::Sha256));
+    let request = CryptoBindingRequest::new(p.hash_protocols(), [4; 32]);
+    assert_eq!(request.encode()[15], 0x03);
+    let der = b"leaf";
+    let hlak = Hlak::from_bytes([1; 32]);
+    let wire = CallConnected::new(
+        HashProtocol::Sha1,
+        [4; 32],
+        certificate_hash_field(der, HashProtocol::Sha1),
+    )
+    .signed(&hlak)
+    .encode();
+    let server = ServerBinding {
+        offered: p.hash_protocols(),
+        nonce: [4; 32],
+        sha256: None,
+        sha1: Some(Sha1Thumbprint::of_der(der)),
+    };
+    assert_eq!(server.verify(&wire, &hlak), Ok(HashProtocol::Sha1));
+}
+
 #[test]
 fn flags_and_hash_protocols() {
     let p = params(&[

@@ -105,7 +105,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::adapters::tls::{CryptoBindingValues, ServedCertificate, ServedKey, SstpCertResolver};
-use crate::model::crypto_binding::HashProtocolBitmask;
+use crate::model::crypto_binding::{CryptoBindingRequest, HashProtocolBitmask};
 use crate::model::event::{Event, EventId};
 
 /// The HTTP method of the SSTP request.
@@ -1265,6 +1265,47 @@ pub struct ConnectionInfo {
     /// The SSTP HTTP request.
     pub request: SstpRequest,
 }
+
+impl ConnectionInfo {
+    /// The Crypto Binding Request to send on this connection (SPEC §10):
+    /// the hash protocols of [`ConnectionInfo::crypto_binding`] and a fresh
+    /// 32-byte nonce from the operating system's random generator (through
+    /// rustls' ring provider). Send its
+    /// [`encode`](crate::model::crypto_binding::CryptoBindingRequest::encode)
+    /// (the 48-byte Call Connect Acknowledge) after the client's Call
+    /// Connect Request, keep it, and check the client's Call Connected
+    /// message with
+    /// `request.server_binding(...)`/[`CryptoBindingValues::server_binding`]`(request.nonce)`.
+    ///
+    /// ```no_run
+    /// # fn demo(conn: &sstp_cert::adapters::listener::SstpConnection) -> Result<(), Box<dyn std::error::Error>> {
+    /// let info = conn.info();
+    /// let request = info.crypto_binding_request()?;
+    /// let call_connect_ack: [u8; 48] = request.encode(); // write this to the stream
+    /// // ... later, with the client's 112-byte Call Connected and the HLAK from PPP:
+    /// let server = info.crypto_binding.server_binding(request.nonce);
+    /// # let _ = (call_connect_ack, server);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`NonceUnavailable`] when the random generator fails.
+    pub fn crypto_binding_request(&self) -> Result<CryptoBindingRequest, NonceUnavailable> {
+        let mut nonce = [0u8; 32];
+        rustls::crypto::ring::default_provider()
+            .secure_random
+            .fill(&mut nonce)
+            .map_err(|_| NonceUnavailable)?;
+        Ok(self.crypto_binding.request(nonce))
+    }
+}
+
+/// The system random generator failed, so no nonce could be made for a
+/// Crypto Binding Request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no nonce for the Crypto Binding Request: the operating system's random generator failed")]
+pub struct NonceUnavailable;
 
 /// An accepted SSTP connection: TLS done, the HTTP request answered with
 /// 200; what follows on the stream is SSTP packets.

@@ -82,7 +82,9 @@ use time::OffsetDateTime;
 use crate::adapters::key_export::{KeyExport, KeyExportError};
 use crate::model::certificate::Certificate;
 use crate::model::choice::{Choice, ChoiceOptions, Policy, choose};
-use crate::model::crypto_binding::{HashProtocol, HashProtocolBitmask, ServerBinding};
+use crate::model::crypto_binding::{
+    CryptoBindingRequest, HashProtocol, HashProtocolBitmask, ServerBinding,
+};
 use crate::model::eku::Purpose;
 use crate::model::event::{Event, EventId};
 use crate::model::store::{EntryProblem, StoreError};
@@ -210,6 +212,27 @@ impl CryptoBindingValues {
                 f
             }
         })
+    }
+
+    /// The Crypto Binding Request to send with `nonce` (fresh and random for
+    /// each connection): the offered protocols and the nonce; its
+    /// [`encode`](CryptoBindingRequest::encode) is the 48-byte Call Connect
+    /// Acknowledge message.
+    ///
+    /// ```
+    /// use sstp_cert::adapters::tls::CryptoBindingValues;
+    /// use sstp_cert::model::crypto_binding::{CryptoBindingRequest, HashProtocols};
+    /// use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
+    /// let v = CryptoBindingValues {
+    ///     offered: HashProtocols::BOTH,
+    ///     sha1: Sha1Thumbprint::of_der(b"leaf"),
+    ///     sha256: Sha256Hash::of_der(b"leaf"),
+    /// };
+    /// let wire = v.request([3u8; 32]).encode();
+    /// assert_eq!(CryptoBindingRequest::parse(&wire).unwrap().protocols, HashProtocols::BOTH);
+    /// ```
+    pub fn request(&self, nonce: [u8; 32]) -> CryptoBindingRequest {
+        CryptoBindingRequest::new(self.offered, nonce)
     }
 
     /// What to check the client's Call Connected message against, for the

@@ -12,10 +12,14 @@
 //!
 //! | what | how |
 //! |---|---|
-//! | hash-protocol bitmask | 0x01 SHA-1, 0x02 SHA-256 ([`HashProtocolBitmask`]) |
+//! | hash-protocol bitmask | 0x01 SHA-1, 0x02 SHA-256 ([`HashProtocols`], the type the registry model uses too) |
+//! | Crypto Binding Request | the server's bitmask and nonce in its Call Connect Acknowledge, 48 bytes ([`CryptoBindingRequest`]) |
 //! | certificate hash field | SHA-1 or SHA-256 of the leaf DER the client received, in a 32-byte field, SHA-1 zero-padded ([`certificate_hash_field`]) |
 //! | CMK | HMAC(HLAK, `"SSTP inner method derived CMK"` ‖ digest length as 2 bytes little-endian ‖ 0x01) ([`compound_mac_key`]) |
-//! | Compound MAC | HMAC(CMK, the 112-byte Call Connected message with the MAC field zeroed), SHA-1 zero-padded ([`CallConnected::compute_mac`]) |
+//! | Compound MAC | HMAC(CMK, the 112-byte Call Connected message with the MAC field zeroed), SHA-1 zero-padded ([`CallConnected::compute_mac`]); checked in constant time ([`CallConnected::mac_is_valid`]) |
+//!
+//! The HLAK and the CMK are key material: [`Hlak`] and [`CompoundMacKey`]
+//! are wiped when dropped and have no `==`.
 //!
 //! # Example
 //!
@@ -34,7 +38,7 @@
 //!
 //! // the server checks it against its configuration
 //! let server = ServerBinding {
-//!     offered: HashProtocolBitmask::SHA256,
+//!     offered: HashProtocols::SHA256,
 //!     nonce,
 //!     sha256: Some(Sha256Hash::of_der(cert_der)),
 //!     sha1: None,
@@ -52,6 +56,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha1::Sha1;
 use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
@@ -103,22 +108,79 @@ impl HashProtocol {
     }
 }
 
-/// The hash-protocol bitmask a server advertises in its Crypto Binding
-/// Request.
+/// The hash-protocol bitmask of crypto binding (SPEC §4, §10; [MS-SSTP]
+/// 2.2.7): 0x01 `CERT_HASH_PROTOCOL_SHA1`, 0x02 `CERT_HASH_PROTOCOL_SHA256`.
+///
+/// One type for one concept: the registry model derives it from
+/// `SHA1Enabled`/`SHA256Enabled`
+/// ([`SstpParameters::hash_protocols`](crate::model::registry::SstpParameters::hash_protocols),
+/// re-exported as [`registry::HashProtocols`](crate::model::registry::HashProtocols)),
+/// the server advertises it in its [`CryptoBindingRequest`], and
+/// [`ServerBinding`] checks the client's choice against it. Only the two
+/// defined bits can be set. Serialises as the number.
+///
+/// ```
+/// use sstp_cert::model::crypto_binding::{HashProtocol, HashProtocols};
+/// let both = HashProtocols::new(true, true);
+/// assert_eq!(both, HashProtocols::BOTH);
+/// assert_eq!(both.bits(), 0x03);
+/// assert!(both.offers(HashProtocol::Sha1));
+/// assert_eq!(both.preferred(), Some(HashProtocol::Sha256));
+/// assert_eq!(HashProtocols::from_bits(0x04), None); // not a defined bit
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct HashProtocolBitmask(pub u8);
+#[serde(transparent)]
+pub struct HashProtocols(u8);
 
-impl HashProtocolBitmask {
-    /// Only SHA-256 (the default configuration).
-    pub const SHA256: HashProtocolBitmask = HashProtocolBitmask(0x02);
-    /// Only SHA-1.
-    pub const SHA1: HashProtocolBitmask = HashProtocolBitmask(0x01);
+/// The name this crate used for [`HashProtocols`] before the registry's
+/// and crypto binding's types were merged; the same type.
+pub type HashProtocolBitmask = HashProtocols;
+
+impl HashProtocols {
+    /// Only SHA-1 (`CERT_HASH_PROTOCOL_SHA1`).
+    pub const SHA1: HashProtocols = HashProtocols(0x01);
+    /// Only SHA-256 (`CERT_HASH_PROTOCOL_SHA256`; the default configuration).
+    pub const SHA256: HashProtocols = HashProtocols(0x02);
     /// Both.
-    pub const BOTH: HashProtocolBitmask = HashProtocolBitmask(0x03);
+    pub const BOTH: HashProtocols = HashProtocols(0x03);
+    /// Neither (crypto binding cannot succeed).
+    pub const NONE: HashProtocols = HashProtocols(0);
+    /// The bits that have a meaning.
+    const DEFINED: u8 = 0x03;
 
     /// From the registry switches `SHA1Enabled` and `SHA256Enabled`.
+    pub const fn new(sha1: bool, sha256: bool) -> Self {
+        HashProtocols((sha1 as u8) | ((sha256 as u8) << 1))
+    }
+
+    /// From the registry switches; the same as [`HashProtocols::new`].
     pub const fn from_enabled(sha1: bool, sha256: bool) -> Self {
-        HashProtocolBitmask((sha1 as u8) | ((sha256 as u8) << 1))
+        Self::new(sha1, sha256)
+    }
+
+    /// From a bitmask as carried on the wire; `None` when a bit other than
+    /// 0x01 and 0x02 is set.
+    pub const fn from_bits(bits: u8) -> Option<Self> {
+        if bits & !Self::DEFINED == 0 {
+            Some(HashProtocols(bits))
+        } else {
+            None
+        }
+    }
+
+    /// The bitmask.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether every bit of `other` is set.
+    pub const fn contains(self, other: HashProtocols) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether no protocol is offered (crypto binding cannot succeed).
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
     }
 
     /// Whether the protocol is offered.
@@ -157,8 +219,35 @@ fn pad(b: &[u8]) -> [u8; 32] {
 /// The Higher-Layer Authentication Key: 32 bytes derived from the PPP
 /// authentication (for MS-CHAPv2, the client's MPPE send key followed by its
 /// receive key; for EAP-TLS, the first 32 bytes of the MSK).
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Key material: the bytes are wiped when the value is dropped, `Debug`
+/// does not show them, and there is no `==` (a comparison that stops at the
+/// first differing byte would leak how much of a key matched; the Compound
+/// MAC check uses a constant-time comparison instead).
+///
+/// ```
+/// use sstp_cert::model::crypto_binding::Hlak;
+/// let hlak = Hlak::from_bytes([7u8; 32]);
+/// assert_eq!(format!("{hlak:?}"), "Hlak(..)");
+/// ```
+///
+/// Keys are not compared with `==`:
+///
+/// ```compile_fail
+/// use sstp_cert::model::crypto_binding::Hlak;
+/// let (a, b) = (Hlak::from_bytes([1; 32]), Hlak::from_bytes([2; 32]));
+/// let _ = a == b;
+/// ```
+#[derive(Clone)]
 pub struct Hlak([u8; 32]);
+
+impl Drop for Hlak {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Hlak {}
 
 impl Hlak {
     /// Wraps 32 key bytes.
@@ -172,7 +261,9 @@ impl Hlak {
         let mut b = [0u8; 32];
         b[..16].copy_from_slice(send);
         b[16..].copy_from_slice(recv);
-        Hlak(b)
+        let hlak = Hlak(b);
+        b.zeroize();
+        hlak
     }
 
     /// The key bytes.
@@ -187,33 +278,105 @@ impl fmt::Debug for Hlak {
     }
 }
 
-fn hmac(protocol: HashProtocol, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-    match protocol {
-        HashProtocol::Sha1 => {
-            // HMAC accepts keys of any length.
-            let mut m = <Hmac<Sha1> as KeyInit>::new_from_slice(key)
-                .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-            for p in parts {
-                m.update(p);
+/// The Compound MAC Key derived from an [`Hlak`]: 20 bytes for SHA-1, 32
+/// for SHA-256. Wiped when dropped; no `==`, redacted `Debug`.
+#[derive(Clone)]
+pub struct CompoundMacKey {
+    bytes: [u8; 32],
+    protocol: HashProtocol,
+}
+
+impl Drop for CompoundMacKey {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for CompoundMacKey {}
+
+impl CompoundMacKey {
+    /// The key bytes (the digest length of its protocol).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.protocol.digest_len()]
+    }
+
+    /// The hash protocol it was derived for.
+    pub fn protocol(&self) -> HashProtocol {
+        self.protocol
+    }
+}
+
+impl fmt::Debug for CompoundMacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CompoundMacKey({:?}, ..)", self.protocol)
+    }
+}
+
+/// An HMAC under `key` with the protocol's hash, fed `parts`. The HMAC
+/// state (which holds the key's pads) is wiped on drop (`hmac`'s `zeroize`
+/// feature).
+enum Hmacer {
+    Sha1(Hmac<Sha1>),
+    Sha256(Hmac<Sha256>),
+}
+
+impl Hmacer {
+    fn new(protocol: HashProtocol, key: &[u8], parts: &[&[u8]]) -> Self {
+        // HMAC accepts keys of any length.
+        let mut m = match protocol {
+            HashProtocol::Sha1 => Hmacer::Sha1(
+                <Hmac<Sha1> as KeyInit>::new_from_slice(key)
+                    .unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
+            ),
+            HashProtocol::Sha256 => Hmacer::Sha256(
+                <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+                    .unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
+            ),
+        };
+        for p in parts {
+            match &mut m {
+                Hmacer::Sha1(h) => h.update(p),
+                Hmacer::Sha256(h) => h.update(p),
             }
-            m.finalize().into_bytes().to_vec()
         }
-        HashProtocol::Sha256 => {
-            let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
-                .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-            for p in parts {
-                m.update(p);
+        m
+    }
+
+    /// The MAC, zero-padded to 32 bytes.
+    fn finalize_padded(self) -> [u8; 32] {
+        match self {
+            Hmacer::Sha1(h) => {
+                let mut out = h.finalize().into_bytes();
+                let padded = pad(&out);
+                out.zeroize();
+                padded
             }
-            m.finalize().into_bytes().to_vec()
+            Hmacer::Sha256(h) => {
+                let mut out = h.finalize().into_bytes();
+                let padded = pad(&out);
+                out.zeroize();
+                padded
+            }
+        }
+    }
+
+    /// Compares the MAC with `tag` in constant time (`verify_slice`).
+    fn verify(self, tag: &[u8]) -> bool {
+        match self {
+            Hmacer::Sha1(h) => h.verify_slice(tag).is_ok(),
+            Hmacer::Sha256(h) => h.verify_slice(tag).is_ok(),
         }
     }
 }
 
 /// The Compound MAC Key: T1 = HMAC(HLAK, seed ‖ LEN ‖ 0x01), LEN the digest
 /// length as 2 bytes little-endian. 20 bytes for SHA-1, 32 for SHA-256.
-pub fn compound_mac_key(hlak: &Hlak, protocol: HashProtocol) -> Vec<u8> {
+pub fn compound_mac_key(hlak: &Hlak, protocol: HashProtocol) -> CompoundMacKey {
     let len = (protocol.digest_len() as u16).to_le_bytes();
-    hmac(protocol, &hlak.0, &[CMK_SEED, &len, &[0x01]])
+    CompoundMacKey {
+        bytes: Hmacer::new(protocol, &hlak.0, &[CMK_SEED, &len, &[0x01]]).finalize_padded(),
+        protocol,
+    }
 }
 
 /// A Call Connected message carrying the Crypto Binding attribute.
@@ -315,10 +478,25 @@ impl CallConnected {
     /// The Compound MAC of this message under `hlak`: HMAC(CMK, message with
     /// the MAC field zeroed), SHA-1 zero-padded to 32 bytes.
     pub fn compute_mac(&self, hlak: &Hlak) -> [u8; 32] {
+        self.mac_state(hlak).finalize_padded()
+    }
+
+    /// Whether this message's Compound MAC is right under `hlak`, compared
+    /// in constant time (`hmac`'s `verify_slice`); for SHA-1 the 12 padding
+    /// bytes must be zero.
+    pub fn mac_is_valid(&self, hlak: &Hlak) -> bool {
+        let n = self.protocol.digest_len();
+        let (tag, padding) = self.compound_mac.split_at(n);
+        // Not secret: the padding is zero in every valid message.
+        let padding_ok = padding.iter().all(|&b| b == 0);
+        self.mac_state(hlak).verify(tag) & padding_ok
+    }
+
+    fn mac_state(&self, hlak: &Hlak) -> Hmacer {
         let cmk = compound_mac_key(hlak, self.protocol);
         let mut zeroed = self.encode();
         zeroed[MAC_OFFSET..].fill(0);
-        pad(&hmac(self.protocol, &cmk, &[&zeroed]))
+        Hmacer::new(self.protocol, cmk.as_bytes(), &[&zeroed])
     }
 
     /// This message with its Compound MAC filled in.
@@ -328,11 +506,186 @@ impl CallConnected {
     }
 }
 
+/// Length of an encoded Call Connect Acknowledge message with its Crypto
+/// Binding Request attribute.
+pub const CALL_CONNECT_ACK_LEN: usize = 48;
+
+/// Length of the Crypto Binding Request attribute (`SSTP_ATTRIB_CRYPTO_BINDING_REQ`).
+pub const CRYPTO_BINDING_REQUEST_LEN: usize = 40;
+
+const MSG_CALL_CONNECT_ACK: u16 = 0x0002;
+const ATTRIB_CRYPTO_BINDING_REQ: u8 = 0x04;
+
+/// The Crypto Binding Request a server sends in its Call Connect
+/// Acknowledge message (`SSTP_MSG_CALL_CONNECT_ACK`; [MS-SSTP] 2.2.7,
+/// 2.2.10; SPEC §10): the hash protocols it accepts and a 32-byte nonce the
+/// client must return in its Call Connected message.
+///
+/// On the wire the attribute is 40 bytes: reserved (1), attribute id 4 (1),
+/// length 40 (2, the low 12 bits), reserved (3), hash-protocol bitmask (1),
+/// nonce (32). The message is the 4-byte SSTP header (version 0x10, control
+/// bit, length 48), message type 0x0002, one attribute, and the attribute.
+///
+/// ```
+/// use sstp_cert::model::crypto_binding::*;
+/// use sstp_cert::model::thumbprint::Sha256Hash;
+///
+/// // the server sends its request ...
+/// let request = CryptoBindingRequest::new(HashProtocols::SHA256, [9u8; 32]);
+/// let wire = request.encode();
+/// assert_eq!(wire.len(), CALL_CONNECT_ACK_LEN);
+///
+/// // ... the client reads it and answers with a signed Call Connected
+/// let got = CryptoBindingRequest::parse(&wire)?;
+/// let protocol = got.protocols.preferred().unwrap();
+/// let der = b"the leaf certificate the client received";
+/// let hlak = Hlak::from_bytes([7u8; 32]);
+/// let answer = CallConnected::new(protocol, got.nonce, certificate_hash_field(der, protocol))
+///     .signed(&hlak)
+///     .encode();
+///
+/// // ... and the server checks it against what it sent
+/// let server = request.server_binding(Some(Sha256Hash::of_der(der)), None);
+/// assert_eq!(server.verify(&answer, &hlak), Ok(HashProtocol::Sha256));
+/// # Ok::<(), CryptoBindingError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CryptoBindingRequest {
+    /// The hash protocols the server accepts.
+    pub protocols: HashProtocols,
+    /// The nonce the client must return (fresh and random for each
+    /// connection).
+    pub nonce: [u8; 32],
+}
+
+impl CryptoBindingRequest {
+    /// A request offering `protocols` with `nonce`.
+    pub const fn new(protocols: HashProtocols, nonce: [u8; 32]) -> Self {
+        CryptoBindingRequest { protocols, nonce }
+    }
+
+    /// The 40-byte attribute alone.
+    pub fn encode_attribute(&self) -> [u8; CRYPTO_BINDING_REQUEST_LEN] {
+        let mut a = [0u8; CRYPTO_BINDING_REQUEST_LEN];
+        a[1] = ATTRIB_CRYPTO_BINDING_REQ;
+        a[2..4].copy_from_slice(&(CRYPTO_BINDING_REQUEST_LEN as u16).to_be_bytes());
+        a[7] = self.protocols.bits();
+        a[8..40].copy_from_slice(&self.nonce);
+        a
+    }
+
+    /// The 48-byte Call Connect Acknowledge message carrying the attribute.
+    pub fn encode(&self) -> [u8; CALL_CONNECT_ACK_LEN] {
+        let mut m = [0u8; CALL_CONNECT_ACK_LEN];
+        m[0] = 0x10; // version 1.0
+        m[1] = 0x01; // control packet
+        m[2..4].copy_from_slice(&(CALL_CONNECT_ACK_LEN as u16).to_be_bytes());
+        m[4..6].copy_from_slice(&MSG_CALL_CONNECT_ACK.to_be_bytes());
+        m[6..8].copy_from_slice(&1u16.to_be_bytes());
+        m[8..].copy_from_slice(&self.encode_attribute());
+        m
+    }
+
+    /// Parses the 40-byte attribute.
+    ///
+    /// # Errors
+    ///
+    /// [`CryptoBindingError::MalformedRequest`] naming the byte offset in
+    /// the attribute and what was expected there: a length other than 40,
+    /// another attribute id, a length field other than 40, a bitmask with
+    /// a bit other than 0x01 and 0x02. Reserved bytes are not checked (the
+    /// receiver ignores them).
+    pub fn parse_attribute(bytes: &[u8]) -> Result<Self, CryptoBindingError> {
+        Self::parse_attribute_at(bytes, 0)
+    }
+
+    fn parse_attribute_at(bytes: &[u8], base: usize) -> Result<Self, CryptoBindingError> {
+        let bad = |offset: usize, what: &str| CryptoBindingError::MalformedRequest {
+            offset: base + offset,
+            expected: what.to_owned(),
+        };
+        if bytes.len() != CRYPTO_BINDING_REQUEST_LEN {
+            return Err(bad(
+                bytes.len().min(CRYPTO_BINDING_REQUEST_LEN),
+                "a Crypto Binding Request attribute of exactly 40 bytes",
+            ));
+        }
+        if bytes[1] != ATTRIB_CRYPTO_BINDING_REQ {
+            return Err(bad(1, "attribute SSTP_ATTRIB_CRYPTO_BINDING_REQ (0x04)"));
+        }
+        if u16::from_be_bytes([bytes[2], bytes[3]]) & 0x0FFF != CRYPTO_BINDING_REQUEST_LEN as u16 {
+            return Err(bad(2, "attribute length 40"));
+        }
+        let protocols = HashProtocols::from_bits(bytes[7]).ok_or_else(|| {
+            bad(
+                7,
+                "a hash-protocol bitmask of 0x01 (SHA-1), 0x02 (SHA-256) or both",
+            )
+        })?;
+        let mut nonce = [0u8; 32];
+        nonce.copy_from_slice(&bytes[8..40]);
+        Ok(CryptoBindingRequest { protocols, nonce })
+    }
+
+    /// Parses a 48-byte Call Connect Acknowledge message.
+    ///
+    /// # Errors
+    ///
+    /// [`CryptoBindingError::MalformedRequest`] naming the byte offset in
+    /// the message and what was expected there (version, control bit,
+    /// length 48, message type 0x0002, one attribute, then the attribute's
+    /// own checks of [`CryptoBindingRequest::parse_attribute`]).
+    pub fn parse(bytes: &[u8]) -> Result<Self, CryptoBindingError> {
+        let bad = |offset: usize, what: &str| CryptoBindingError::MalformedRequest {
+            offset,
+            expected: what.to_owned(),
+        };
+        if bytes.len() != CALL_CONNECT_ACK_LEN {
+            return Err(bad(
+                bytes.len().min(CALL_CONNECT_ACK_LEN),
+                "a Call Connect Acknowledge message of exactly 48 bytes",
+            ));
+        }
+        if bytes[0] != 0x10 {
+            return Err(bad(0, "SSTP version 0x10"));
+        }
+        if bytes[1] & 0x01 != 0x01 {
+            return Err(bad(1, "the control-packet bit"));
+        }
+        if u16::from_be_bytes([bytes[2], bytes[3]]) & 0x0FFF != CALL_CONNECT_ACK_LEN as u16 {
+            return Err(bad(2, "length 48"));
+        }
+        if u16::from_be_bytes([bytes[4], bytes[5]]) != MSG_CALL_CONNECT_ACK {
+            return Err(bad(4, "message type SSTP_MSG_CALL_CONNECT_ACK (0x0002)"));
+        }
+        if u16::from_be_bytes([bytes[6], bytes[7]]) != 1 {
+            return Err(bad(6, "one attribute"));
+        }
+        Self::parse_attribute_at(&bytes[8..], 8)
+    }
+
+    /// What to check the client's Call Connected message against: this
+    /// request's protocols and nonce, and the server's configured hashes
+    /// (`SHA256CertificateHash`, `SHA1CertificateHash`).
+    pub fn server_binding(
+        &self,
+        sha256: Option<Sha256Hash>,
+        sha1: Option<Sha1Thumbprint>,
+    ) -> ServerBinding {
+        ServerBinding {
+            offered: self.protocols,
+            nonce: self.nonce,
+            sha256,
+            sha1,
+        }
+    }
+}
+
 /// What an SSTP server checks a Call Connected message against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerBinding {
     /// The protocols it offered.
-    pub offered: HashProtocolBitmask,
+    pub offered: HashProtocols,
     /// The nonce it sent.
     pub nonce: [u8; 32],
     /// Its configured SHA-256 hash (`SHA256CertificateHash`).
@@ -355,7 +708,7 @@ impl ServerBinding {
         if !self.offered.offers(m.protocol) {
             return Err(CryptoBindingError::ProtocolNotOffered {
                 protocol: m.protocol,
-                offered: self.offered.0,
+                offered: self.offered.bits(),
             });
         }
         if m.nonce != self.nonce {
@@ -376,7 +729,7 @@ impl ServerBinding {
                 received: hex::encode(&m.cert_hash[..n]),
             });
         }
-        if m.compute_mac(hlak) != m.compound_mac {
+        if !m.mac_is_valid(hlak) {
             return Err(CryptoBindingError::MacMismatch);
         }
         Ok(m.protocol)
@@ -390,6 +743,15 @@ pub enum CryptoBindingError {
     /// The bytes are not a Call Connected message with a crypto binding.
     #[error("malformed Call Connected message at byte {offset}: expected {expected}")]
     Malformed {
+        /// Byte offset.
+        offset: usize,
+        /// What was expected there.
+        expected: String,
+    },
+    /// The bytes are not a Call Connect Acknowledge message (or attribute)
+    /// with a Crypto Binding Request.
+    #[error("malformed Crypto Binding Request at byte {offset}: expected {expected}")]
+    MalformedRequest {
         /// Byte offset.
         offset: usize,
         /// What was expected there.
@@ -445,7 +807,10 @@ mod tests {
 
     // Known-answer vectors: the Call Connected messages, MS-CHAPv2 MPPE keys
     // and expected Compound MACs published with the open-source sstp-client
-    // (its unit tests of the CMAC computation).
+    // (Eivind Næss), in the unit tests of its CMAC computation:
+    // `src/sstp-cmac.c`, `sstp_test_sha1` and `sstp_test_sha256` under
+    // `__SSTP_UNIT_TEST_CMAC` (read in the copy at
+    // github.com/sctg-development/sstp-client, commit 8d708df7f179).
     #[test]
     fn known_answer_sha1() {
         let nonce = a32(&h(
@@ -524,7 +889,7 @@ mod tests {
         .signed(&hlak)
         .encode();
         let server = ServerBinding {
-            offered: HashProtocolBitmask::BOTH,
+            offered: HashProtocols::BOTH,
             nonce,
             sha256: None,
             sha1: Some(Sha1Thumbprint::of_der(der)),
@@ -532,7 +897,7 @@ mod tests {
         assert_eq!(server.verify(&wire, &hlak), Ok(HashProtocol::Sha1));
         assert!(matches!(
             ServerBinding {
-                offered: HashProtocolBitmask::SHA256,
+                offered: HashProtocols::SHA256,
                 ..server
             }
             .verify(&wire, &hlak),
@@ -579,19 +944,144 @@ mod tests {
     }
 
     #[test]
+    fn crypto_binding_request_layout() {
+        let mut nonce = [0u8; 32];
+        for (i, b) in nonce.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let r = CryptoBindingRequest::new(HashProtocols::BOTH, nonce);
+        let wire = r.encode();
+        // [MS-SSTP] 2.2.10 / 2.2.7: header, SSTP_MSG_CALL_CONNECT_ACK, one
+        // attribute: reserved, id 4, length 40, 3 reserved, bitmask, nonce.
+        assert_eq!(&wire[..16], &h("10010030000200010004002800000003")[..]);
+        assert_eq!(&wire[16..], &nonce[..]);
+        assert_eq!(&r.encode_attribute()[..], &wire[8..]);
+        assert_eq!(CryptoBindingRequest::parse(&wire), Ok(r));
+        assert_eq!(CryptoBindingRequest::parse_attribute(&wire[8..]), Ok(r));
+    }
+
+    #[test]
+    fn crypto_binding_request_errors_name_the_byte() {
+        let wire = CryptoBindingRequest::new(HashProtocols::SHA256, [1; 32]).encode();
+        let offset = |bytes: &[u8]| match CryptoBindingRequest::parse(bytes) {
+            Err(CryptoBindingError::MalformedRequest { offset, .. }) => offset,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(offset(&wire[..47]), 47);
+        assert_eq!(offset(&[wire.as_slice(), &[0]].concat()), 48);
+        for (at, value, expected) in [
+            (0, 0x20, 0),
+            (1, 0x00, 1),
+            (3, 0x31, 2),
+            (5, 0x04, 4),
+            (7, 0x02, 6),
+            (9, 0x03, 9),
+            (11, 0x29, 10),
+            (15, 0x04, 15),
+            (15, 0x82, 15),
+        ] {
+            let mut bad = wire;
+            bad[at] = value;
+            assert_eq!(offset(&bad), expected, "byte {at} = {value:#04x}");
+        }
+        // reserved bytes are ignored
+        let mut reserved = wire;
+        reserved[8] = 0xff;
+        reserved[12] = 0xff;
+        assert!(CryptoBindingRequest::parse(&reserved).is_ok());
+        // a Call Connected message is not a request
+        let cc = CallConnected::new(HashProtocol::Sha256, [1; 32], [2; 32]).encode();
+        assert!(CryptoBindingRequest::parse(&cc).is_err());
+        let msg = CryptoBindingRequest::parse(&wire[..10])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg,
+            "malformed Crypto Binding Request at byte 10: expected a Call Connect Acknowledge message of exactly 48 bytes"
+        );
+    }
+
+    #[test]
+    fn request_nonce_is_what_the_server_checks() {
+        let der = b"leaf";
+        let hlak = Hlak::from_bytes([5; 32]);
+        let request = CryptoBindingRequest::new(HashProtocols::SHA256, [8; 32]);
+        let got = CryptoBindingRequest::parse(&request.encode()).unwrap();
+        let answer = CallConnected::new(
+            HashProtocol::Sha256,
+            got.nonce,
+            certificate_hash_field(der, HashProtocol::Sha256),
+        )
+        .signed(&hlak)
+        .encode();
+        let server = request.server_binding(Some(Sha256Hash::of_der(der)), None);
+        assert_eq!(server.verify(&answer, &hlak), Ok(HashProtocol::Sha256));
+        let other = CryptoBindingRequest::new(HashProtocols::SHA256, [9; 32])
+            .server_binding(Some(Sha256Hash::of_der(der)), None);
+        assert_eq!(
+            other.verify(&answer, &hlak),
+            Err(CryptoBindingError::NonceMismatch)
+        );
+    }
+
+    #[test]
+    fn mac_check_covers_the_sha1_padding() {
+        let hlak = Hlak::from_bytes([5; 32]);
+        let mut m = CallConnected::new(HashProtocol::Sha1, [1; 32], [2; 32]).signed(&hlak);
+        assert!(m.mac_is_valid(&hlak));
+        m.compound_mac[31] = 1;
+        assert!(!m.mac_is_valid(&hlak));
+        m.compound_mac[31] = 0;
+        m.compound_mac[0] ^= 1;
+        assert!(!m.mac_is_valid(&hlak));
+        assert!(!m.signed(&hlak).mac_is_valid(&Hlak::from_bytes([6; 32])));
+    }
+
+    #[test]
+    fn keys_are_wiped_on_drop() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<Hlak>();
+        wiped_on_drop::<CompoundMacKey>();
+        let cmk = compound_mac_key(&Hlak::from_bytes([1; 32]), HashProtocol::Sha1);
+        assert_eq!(cmk.as_bytes().len(), 20);
+        assert_eq!(format!("{cmk:?}"), "CompoundMacKey(Sha1, ..)");
+    }
+
+    proptest::proptest! {
+        /// Any bytes: no panic; what parses encodes back to itself.
+        #[test]
+        fn request_parsing_round_trips(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            if let Ok(r) = CryptoBindingRequest::parse(&bytes) {
+                proptest::prop_assert_eq!(CryptoBindingRequest::parse(&r.encode()), Ok(r));
+                proptest::prop_assert_eq!(&r.nonce[..], &bytes[16..48]);
+            }
+            if let Ok(r) = CryptoBindingRequest::parse_attribute(&bytes) {
+                proptest::prop_assert_eq!(CryptoBindingRequest::parse_attribute(&r.encode_attribute()), Ok(r));
+            }
+        }
+
+        /// A request with a valid bitmask always parses back.
+        #[test]
+        fn every_request_round_trips(bits in 0u8..4, nonce in proptest::prelude::any::<[u8; 32]>()) {
+            let r = CryptoBindingRequest::new(HashProtocols::from_bits(bits).unwrap(), nonce);
+            proptest::prop_assert_eq!(CryptoBindingRequest::parse(&r.encode()), Ok(r));
+        }
+    }
+
+    #[test]
     fn bitmask() {
         assert_eq!(
-            HashProtocolBitmask::from_enabled(false, true),
-            HashProtocolBitmask::SHA256
+            HashProtocols::from_enabled(false, true),
+            HashProtocols::SHA256
         );
         assert_eq!(
-            HashProtocolBitmask::from_enabled(true, true).preferred(),
+            HashProtocols::from_enabled(true, true).preferred(),
             Some(HashProtocol::Sha256)
         );
         assert_eq!(
-            HashProtocolBitmask::from_enabled(true, false).preferred(),
+            HashProtocols::from_enabled(true, false).preferred(),
             Some(HashProtocol::Sha1)
         );
-        assert_eq!(HashProtocolBitmask(0).preferred(), None);
+        assert_eq!(HashProtocols::NONE.preferred(), None);
     }
 }

@@ -26,4 +26,5 @@ pub mod script;
 pub mod state;
 pub mod store;
 pub mod thumbprint;
+pub mod transcript;
 pub mod warning;

@@ -72,6 +72,7 @@ use serde::ser::SerializeStruct;
 
 use crate::model::event::{Event, EventId};
 use crate::model::thumbprint::{CertHash, Sha1Thumbprint, Sha256Hash};
+use crate::model::transcript::{SkippedLine, Transcript};
 
 /// The key, spelled as `reg query` and regedit print it.
 pub const PARAMETERS_KEY: &str =
@@ -711,6 +712,9 @@ pub struct ParsedRegistry {
     /// afterwards, in the order first deleted: a sign that the file is an
     /// edit script, not an export.
     pub deleted: Vec<String>,
+    /// Console prompt, command-echo and PowerShell transcript-header lines
+    /// that were skipped (SPEC §12), in input order.
+    pub skipped: Vec<SkippedLine>,
 }
 
 impl ParsedRegistry {
@@ -1093,6 +1097,34 @@ impl<'a> Iterator for LineReader<'a> {
     }
 }
 
+/// The lines of the input with console transcript lines (prompts, command
+/// echoes, PowerShell transcript headers; SPEC §12) skipped and recorded.
+struct Lines<'a> {
+    inner: LineReader<'a>,
+    transcript: Transcript,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            inner: LineReader::new(text),
+            transcript: Transcript::new(),
+        }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a str);
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        loop {
+            let (n, line) = self.inner.next()?;
+            if !self.transcript.skip(n, line) {
+                return Some((n, line));
+            }
+        }
+    }
+}
+
 /// Whether a key path names `SstpSvc\Parameters` of the local machine
 /// (`HKEY_LOCAL_MACHINE` or `HKLM`; `CurrentControlSet` or `ControlSetNNN`;
 /// an optional `\\host\` prefix; any case).
@@ -1227,6 +1259,7 @@ impl Collector {
         self,
         format: RegistryFormat,
         encoding: TextEncoding,
+        skipped: Vec<SkippedLine>,
     ) -> Result<ParsedRegistry, RegistryParseError> {
         match self.found {
             Some(key) => Ok(ParsedRegistry {
@@ -1239,6 +1272,7 @@ impl Collector {
                     .into_iter()
                     .filter(|n| self.deleted_now.get(&fold_name(n)) == Some(&true))
                     .collect(),
+                skipped,
             }),
             None => Err(RegistryParseError::ParametersKeyAbsent {
                 keys: self.keys,
@@ -1256,7 +1290,10 @@ impl Collector {
 /// `@=` (the default value); `"string"` with `\\` and `\"` escapes,
 /// `dword:`, `hex:` and `hex(<type>):` lists with `\` continuation lines,
 /// `-` deletion markers; `[-key]` deletions; `;` comments and blank lines.
-/// Other keys in the file are checked for syntax and skipped.
+/// Other keys in the file are checked for syntax and skipped. Text pasted
+/// from a console (`C:\>type sstp.reg`, `PS C:\> Get-Content sstp.reg`,
+/// the next prompt, PowerShell transcript headers) is read too: those lines
+/// are skipped and returned in [`ParsedRegistry::skipped`] (SPEC §12).
 ///
 /// # Errors
 ///
@@ -1276,7 +1313,7 @@ fn parse_reg_text(
     text: &str,
     encoding: TextEncoding,
 ) -> Result<ParsedRegistry, RegistryParseError> {
-    let mut lines = LineReader::new(text);
+    let mut lines = Lines::new(text);
     let (header_line, header) = lines
         .by_ref()
         .find(|(_, l)| !l.trim().is_empty())
@@ -1342,7 +1379,7 @@ fn parse_reg_text(
         let value = parse_reg_data(data.trim(), &mut lines, n, &name, wide)?;
         collector.value(n, name, value)?;
     }
-    collector.finish(format, encoding)
+    collector.finish(format, encoding, lines.transcript.into_skipped())
 }
 
 /// Reads a quoted string after its opening quote: `\\` and `\"` are
@@ -1370,7 +1407,7 @@ fn parse_quoted(s: &str) -> Option<(String, &str)> {
 /// Reads the data after `=`; `None` is a deletion marker.
 fn parse_reg_data(
     data: &str,
-    lines: &mut LineReader<'_>,
+    lines: &mut Lines<'_>,
     line: usize,
     name: &str,
     wide: bool,
@@ -1444,7 +1481,7 @@ fn parse_reg_data(
 /// Reads `ab,cd,…` and its `\` continuation lines.
 fn parse_hex_list(
     first: &str,
-    lines: &mut LineReader<'_>,
+    lines: &mut Lines<'_>,
     first_line: usize,
     name: &str,
 ) -> Result<Vec<u8>, RegistryParseError> {
@@ -1515,7 +1552,25 @@ fn parse_hex_list(
 /// the type (`REG_DWORD`, …), four spaces, the data (`0x1bb`; binary as
 /// hex digits; multi-strings joined by `\0`). `(Default)    REG_SZ    (value
 /// not set)` is no value. Subkeys listed after the values (and their
-/// values, with `/s`) are skipped, as is `End of search: …`.
+/// values, with `/s`) are skipped, as is `End of search: …`. The prompt
+/// and command line a console shows before it (`C:\>reg query HKLM\...`,
+/// `PS C:\> reg query …`), the next prompt after it and PowerShell
+/// transcript headers are skipped and returned in
+/// [`ParsedRegistry::skipped`] (SPEC §12).
+///
+/// ```
+/// use sstp_cert::model::registry::{parse_reg_query, RegValue};
+/// use sstp_cert::model::transcript::SkipReason;
+/// let pasted = "C:\\Users\\Administrator>reg query HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\r\n\r\n\
+///     HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\r\n\
+///     \x20   ListenerPort    REG_DWORD    0x1bb\r\n\r\n\
+///     C:\\Users\\Administrator>";
+/// let parsed = parse_reg_query(pasted.as_bytes())?;
+/// assert_eq!(parsed.values.get("ListenerPort"), Some(&RegValue::Dword(443)));
+/// assert_eq!(parsed.skipped.len(), 2);
+/// assert_eq!(parsed.skipped[0].reason, SkipReason::CmdPrompt);
+/// # Ok::<(), sstp_cert::model::registry::RegistryParseError>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -1536,7 +1591,8 @@ fn parse_query_text(
 ) -> Result<ParsedRegistry, RegistryParseError> {
     let mut collector = Collector::default();
     let mut any = false;
-    for (n, line) in LineReader::new(text) {
+    let mut lines = Lines::new(text);
+    for (n, line) in lines.by_ref() {
         if line.trim().is_empty() {
             continue;
         }
@@ -1583,7 +1639,11 @@ fn parse_query_text(
     if !any {
         return Err(RegistryParseError::Empty);
     }
-    collector.finish(RegistryFormat::RegQuery, encoding)
+    collector.finish(
+        RegistryFormat::RegQuery,
+        encoding,
+        lines.transcript.into_skipped(),
+    )
 }
 
 /// One `    name    REG_TYPE    data` line; `None` for the `(value not
@@ -1720,7 +1780,7 @@ fn parse_query_data(code: u32, data: &str) -> Result<RegValue, SyntaxProblem> {
 /// ```
 pub fn parse_registry_text(input: &[u8]) -> Result<ParsedRegistry, RegistryParseError> {
     let (text, encoding) = decode_text(input)?;
-    let (line, first) = LineReader::new(&text)
+    let (line, first) = Lines::new(&text)
         .find(|(_, l)| !l.trim().is_empty())
         .ok_or(RegistryParseError::Empty)?;
     let first = first.trim();
@@ -1905,39 +1965,9 @@ impl Listener {
 }
 
 /// The crypto-binding hash-protocol bitmask the server offers in its
-/// Crypto Binding Request ([MS-SSTP] 2.2.7): 0x01 SHA-1, 0x02 SHA-256.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct HashProtocols(u8);
-
-impl HashProtocols {
-    /// `CERT_HASH_PROTOCOL_SHA1`.
-    pub const SHA1: HashProtocols = HashProtocols(0x01);
-    /// `CERT_HASH_PROTOCOL_SHA256`.
-    pub const SHA256: HashProtocols = HashProtocols(0x02);
-    /// Neither.
-    pub const NONE: HashProtocols = HashProtocols(0);
-
-    /// From the two enable flags.
-    pub const fn new(sha1: bool, sha256: bool) -> Self {
-        HashProtocols((sha1 as u8) | ((sha256 as u8) << 1))
-    }
-
-    /// The bitmask.
-    pub const fn bits(self) -> u8 {
-        self.0
-    }
-
-    /// Whether every bit of `other` is set.
-    pub const fn contains(self, other: HashProtocols) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Whether no protocol is offered (crypto binding cannot succeed).
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-}
+/// Crypto Binding Request ([MS-SSTP] 2.2.7): 0x01 SHA-1, 0x02 SHA-256. The
+/// same type crypto binding uses ([`crate::model::crypto_binding::HashProtocols`]).
+pub use crate::model::crypto_binding::HashProtocols;
 
 /// Who is responsible for the certificate hashes in the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -131,8 +131,7 @@ use time::OffsetDateTime;
 
 use super::certificate::Certificate;
 use super::crypto_binding::{
-    CallConnected, CryptoBindingError, HashProtocol, HashProtocolBitmask, Hlak, ServerBinding,
-    certificate_hash_field,
+    CallConnected, CryptoBindingError, HashProtocol, Hlak, ServerBinding, certificate_hash_field,
 };
 use super::event::{Event, EventId};
 use super::hostname::{EkuVerdict, Profile, ProfileVerdict, ReferenceId};
@@ -1813,7 +1812,7 @@ impl Machine {
         let in_force = self.in_force.clone().unwrap_or_else(|| self.parameters());
         let configured_sha256 = in_force.sha256_certificate_hash.hash().copied();
         let configured_sha1 = in_force.sha1_certificate_hash.hash().copied();
-        let offered = HashProtocolBitmask(in_force.hash_protocols().bits());
+        let offered = in_force.hash_protocols();
         self.connections = self.connections.wrapping_add(1);
         let nonce = *Sha256Hash::of_der(&self.connections.to_be_bytes()).as_bytes();
         let hlak = Hlak::from_bytes(MODEL_HLAK);
@@ -1836,7 +1835,7 @@ impl Machine {
             }
             None => Err(CryptoBindingError::ProtocolNotOffered {
                 protocol: HashProtocol::Sha256,
-                offered: offered.0,
+                offered: offered.bits(),
             }),
         };
         match verified {

@@ -23,6 +23,9 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     let bytes = read_limited(&a.file, MAX_NETSH_INPUT)?;
     let shown = a.file.display().to_string();
     let listing = parse_sslcert_show(&bytes).map_err(|e| CliError(format!("{shown}: {e}")))?;
+    for s in &listing.skipped {
+        eprintln!("sstp-cert: note: {shown}: {s}");
+    }
     for p in &listing.problems {
         eprintln!("sstp-cert: warning: {shown}: {p}");
     }

@@ -65,10 +65,15 @@ impl StateArgs {
         let listing = match &self.netsh {
             Some(p) => {
                 let bytes = read_limited(p, MAX_NETSH_INPUT)?;
-                Some(
-                    parse_sslcert_show(&bytes)
-                        .map_err(|e| CliError(format!("{}: {e}", p.display())))?,
-                )
+                let listing = parse_sslcert_show(&bytes)
+                    .map_err(|e| CliError(format!("{}: {e}", p.display())))?;
+                notes.extend(
+                    listing
+                        .skipped
+                        .iter()
+                        .map(|s| format!("{}: {s}", p.display())),
+                );
+                Some(listing)
             }
             None if live => {
                 let bindings = live::bindings()?;
@@ -85,11 +90,15 @@ impl StateArgs {
         let registry = match &self.registry {
             Some(p) => {
                 let bytes = read_limited(p, MAX_REGISTRY_INPUT)?;
-                Some(
-                    parse_registry_text(&bytes)
-                        .map_err(|e| CliError(format!("{}: {e}", p.display())))?
-                        .values,
-                )
+                let parsed = parse_registry_text(&bytes)
+                    .map_err(|e| CliError(format!("{}: {e}", p.display())))?;
+                notes.extend(
+                    parsed
+                        .skipped
+                        .iter()
+                        .map(|s| format!("{}: {s}", p.display())),
+                );
+                Some(parsed.values)
             }
             None if live => {
                 let registry = live::registry()?;

@@ -17,7 +17,7 @@
 //! let cert = Certificate::from_der(der)?; // SAN: *.example.com
 //!
 //! // 1. Parse what the person typed. Bad input is an error, not a non-match.
-//! let host = ReferenceId::parse("VPN.example.com.")?;
+//! let host = ReferenceId::parse("VPN.example.com")?;
 //!
 //! // 2. Ask every profile (or `check_profiles` for some).
 //! let verdicts = HostVerdicts::check(&cert, &host);
@@ -31,6 +31,11 @@
 //! let v = Profile::Rfc9525.check(&cert, &deep);
 //! assert!(!v.matched());
 //! assert_eq!(v.reasons()[0].rule.code(), "wildcard-label-count");
+//!
+//! // 4. The Windows client compares the name as given: a trailing dot fails.
+//! let absolute = ReferenceId::parse("vpn.example.com.")?;
+//! assert!(!Profile::WindowsClient.check(&cert, &absolute).matched());
+//! assert!(Profile::Rfc9525.check(&cert, &absolute).matched());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -49,8 +54,9 @@
 //! | `*.com` for `example.com` | ✓ (no label count in SPEC §9) | ✗ `wildcard-too-broad` | – |
 //! | `*.example.com` for `example.com` / `a.b.example.com` | ✗ `wildcard-label-count` | ✗ | – |
 //! | `f*.example.com`, `foo.*.example.com`, `*` | ✗ | ✗ | – |
-//! | EKU accepted | none, serverAuth, anyEKU | none, serverAuth | none, serverAuth |
-//! | EKU refused | anything else (client Event 16) | anyEKU-only, empty, others | anyEKU-only, empty, others |
+//! | reference `vpn.example.com.` (trailing dot) | ✗ `reference-trailing-dot` (CERT_E_CN_NO_MATCH) | dot ignored | – |
+//! | EKU accepted | none, serverAuth, anyEKU | none, serverAuth (rustls, OpenSSL) | none, serverAuth |
+//! | EKU refused | anything else (client Event 16) | anyEKU-only (rustls, OpenSSL; **Go accepts it**), empty, others | anyEKU-only, empty, others |
 //!
 //! # Decisions
 //!
@@ -58,8 +64,11 @@
 //! decision has a test.
 //!
 //! * **Reference names** ([`reference`](mod@reference)): ASCII case-insensitive; one
-//!   trailing dot ignored (`example.com.` matches `example.com`; OpenSSL's
-//!   `X509_check_host` does not); U-labels become A-labels with the `idna`
+//!   trailing dot is kept as a fact of the reference: the RFC 9525 profile
+//!   ignores it (`example.com.` matches `example.com`, as Go and
+//!   rustls-webpki do; OpenSSL's `X509_check_host` does not), the Windows
+//!   profile does not (CryptoAPI compares the name as given:
+//!   [`Rule::ReferenceTrailingDot`], SPEC §9); U-labels become A-labels with the `idna`
 //!   feature (default), and are an error without it. Invalid input — empty
 //!   labels, NUL, spaces, `*`, a port, a zone index, names over 253 octets
 //!   or labels over 63, input over [`MAX_HOST_LEN`] bytes — is a
@@ -110,13 +119,16 @@
 //! | [`wildcard`] | [`WildcardRule`]: the one wildcard form that matches |
 //! | [`profile`] | [`Profile`]: the three clients' rules |
 //! | [`verdict`] | [`ProfileVerdict`], [`HostVerdicts`], [`Rule`], [`EkuRule`] |
+//! | [`policy`] | [`windows_ssl_policy`]: which one error the Windows client reports (chain before name) |
 
+pub mod policy;
 pub mod presented;
 pub mod profile;
 pub mod reference;
 pub mod verdict;
 pub mod wildcard;
 
+pub use policy::{ChainStatus, SslPolicyError, windows_ssl_policy};
 pub use presented::PresentedId;
 pub use profile::{Profile, ProfileParseError};
 pub use reference::{

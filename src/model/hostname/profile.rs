@@ -3,9 +3,10 @@
 //! Each [`Profile`] variant documents its rules as a table. What all three
 //! share:
 //!
-//! * the reference is a parsed [`ReferenceId`]: ASCII lowercase, one
-//!   trailing dot removed, U-labels converted to A-labels, anything invalid
-//!   refused before matching;
+//! * the reference is a parsed [`ReferenceId`]: ASCII lowercase, U-labels
+//!   converted to A-labels, anything invalid refused before matching; a
+//!   trailing dot is kept (the Windows client fails on it, RFC 9525 ignores
+//!   it);
 //! * a presented name with a NUL, non-ASCII characters, a trailing dot, a
 //!   partial or misplaced wildcard, or invalid syntax never matches (see
 //!   [`presented`](super::presented));
@@ -78,10 +79,18 @@ pub enum Profile {
     /// | IP reference | iPAddress entries only, by octets; a dNSName or CN spelling the address is not compared |
     /// | DNS reference vs iPAddress entries | never compared |
     /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
+    /// | reference with a trailing dot (`vpn.example.com.`) | **never matches** ([`Rule::ReferenceTrailingDot`]): CryptoAPI compares the server name as given (SPEC §9; reported from Windows by rustls-platform-verifier, Go, .NET and curl) |
     /// | EKU (the certificate's extension) | accepted: no extension, Server Authentication, or anyExtendedKeyUsage; otherwise refused — client **Event 16**, "server certificate EKU is neither Server Authentication nor Any Purpose" |
+    /// | several errors | one is reported, chain errors first: see [`windows_ssl_policy`](super::windows_ssl_policy) (Wine's crypt32 SSL-policy tests, checked on Windows: `tests/data/wine-ssl-policy.json`) |
     /// | no match | the client fails with **CERT_E_CN_NO_MATCH (0x800B010F)**; there is no "continue anyway" |
     WindowsClient,
-    /// RFC 9525 strict, as rustls, Go and modern OpenSSL apply it, SPEC §9.
+    /// RFC 9525 strict, SPEC §9: the name rules rustls, Go and modern
+    /// OpenSSL apply; the EKU rule of rustls-webpki and OpenSSL's
+    /// `sslserver` purpose. **Go differs on one EKU case**: its
+    /// `crypto/x509` accepts a certificate whose only EKU is
+    /// anyExtendedKeyUsage (it is "good for any usage"), which rustls and
+    /// OpenSSL refuse; the profile refuses it, so for that certificate it
+    /// speaks for rustls and OpenSSL clients, not for Go.
     ///
     /// | question | rule |
     /// |---|---|
@@ -91,7 +100,8 @@ pub enum Profile {
     /// | IP reference | iPAddress entries only, by octets |
     /// | DNS reference vs iPAddress entries | never compared |
     /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
-    /// | EKU (the certificate's extension) | accepted: no extension, or Server Authentication listed; refused: anyExtendedKeyUsage without Server Authentication (as rustls-webpki and OpenSSL's `sslserver` purpose do), an empty list, anything else |
+    /// | reference with a trailing dot | the dot is ignored (`example.com.` matches `example.com`), as Go and rustls-webpki do |
+    /// | EKU (the certificate's extension) | accepted: no extension, or Server Authentication listed; refused: anyExtendedKeyUsage without Server Authentication (as rustls-webpki and OpenSSL's `sslserver` purpose do; Go accepts it), an empty list, anything else |
     Rfc9525,
     /// `sstpc` 1.0.18 on Linux (Debian 12 package), SPEC §9.
     ///
@@ -240,7 +250,7 @@ impl Profile {
                 "the Windows SSTP client refuses the server certificate's EKU (client Event 16)"
             }
             Profile::Rfc9525 => {
-                "RFC 9525 clients abort the handshake: the certificate is not for TLS server authentication"
+                "rustls and OpenSSL clients abort the handshake: the certificate is not for TLS server authentication"
             }
             Profile::SstpcLinux => {
                 "sstpc's chain verification fails: unsuitable certificate purpose"
@@ -286,7 +296,15 @@ impl Profile {
             };
         };
         let cn_allowed = self == Profile::WindowsClient && names.dns.is_empty();
+        // CryptoAPI compares the server name as given: an absolute name
+        // matches nothing (SPEC §9).
+        let dot_refused =
+            self == Profile::WindowsClient && host.as_dns().is_some_and(DnsName::has_trailing_dot);
         let mut rule_for = |i: usize, id: Presented<'n>| match (id, host) {
+            (Presented::Dns(_), ReferenceId::Dns(_)) if dot_refused => Rule::ReferenceTrailingDot,
+            (Presented::Cn(_), ReferenceId::Dns(_)) if cn_allowed && dot_refused => {
+                Rule::ReferenceTrailingDot
+            }
             (Presented::Dns(p), ReferenceId::Dns(r)) => {
                 match_dns(classified.get(i, p), r, wildcard)
             }
@@ -372,6 +390,9 @@ impl Profile {
             (EkuRule::ServerAuth, _) => "Server Authentication is listed".into(),
             (EkuRule::AnyPurpose, _) => {
                 "anyExtendedKeyUsage is listed; the Windows client accepts Any Purpose".into()
+            }
+            (EkuRule::AnyPurposeNotServerAuth, Profile::Rfc9525) => {
+                "anyExtendedKeyUsage without Server Authentication: rustls and OpenSSL require serverAuth itself and refuse it (Go's crypto/x509 accepts anyExtendedKeyUsage alone)".into()
             }
             (EkuRule::AnyPurposeNotServerAuth, _) => format!(
                 "anyExtendedKeyUsage without Server Authentication: {} requires serverAuth itself",
@@ -561,15 +582,67 @@ mod tests {
     use Profile::*;
     use Rule::*;
 
+    /// Issue 14 point 8: the RFC 9525 profile's EKU verdict for an
+    /// anyExtendedKeyUsage-only certificate names the clients that refuse
+    /// it (rustls, OpenSSL) and does not claim Go does.
+    #[test]
+    fn any_eku_only_names_the_clients_that_refuse_it() {
+        let any_only = EkuExtension::Present {
+            purposes: vec![KeyPurpose::Any],
+            critical: false,
+        };
+        let v = Rfc9525.check_eku(&any_only);
+        assert!(!v.accepted);
+        assert_eq!(v.rule, EkuRule::AnyPurposeNotServerAuth);
+        assert!(
+            v.explanation.contains("rustls and OpenSSL"),
+            "{}",
+            v.explanation
+        );
+        assert!(
+            v.explanation.contains("Go's crypto/x509 accepts"),
+            "{}",
+            v.explanation
+        );
+        let consequence = Rfc9525.consequence(true, false).unwrap();
+        assert!(!consequence.contains("Go"), "{consequence}");
+        assert!(consequence.contains("rustls and OpenSSL"), "{consequence}");
+    }
+
     #[test]
     fn exact_and_case() {
         let n = names(&["Vpn.Example.com"], &[], &["other"]);
         for p in [WindowsClient, Rfc9525] {
             assert_eq!(
-                run(p, &n, "VPN.example.COM."),
+                run(p, &n, "VPN.example.COM"),
                 (Some("dns:Vpn.Example.com".into()), vec![ExactMatch])
             );
         }
+        // A trailing dot: RFC 9525 ignores it, the Windows client does not
+        // (SPEC §9: `vpn.example.com.` fails with CERT_E_CN_NO_MATCH).
+        assert_eq!(
+            run(Rfc9525, &n, "VPN.example.COM."),
+            (Some("dns:Vpn.Example.com".into()), vec![ExactMatch])
+        );
+        assert_eq!(
+            run(WindowsClient, &n, "VPN.example.COM."),
+            (None, vec![ReferenceTrailingDot, CnIgnoredDnsSanPresent])
+        );
+        // also for a wildcard and for the CN fallback
+        let wild = names(&["*.example.com"], &[], &[]);
+        assert_eq!(
+            run(WindowsClient, &wild, "vpn.example.com."),
+            (None, vec![ReferenceTrailingDot])
+        );
+        let cn_only = names(&[], &[], &["vpn.example.com"]);
+        assert_eq!(
+            run(WindowsClient, &cn_only, "vpn.example.com."),
+            (None, vec![ReferenceTrailingDot])
+        );
+        assert_eq!(
+            run(WindowsClient, &cn_only, "vpn.example.com"),
+            (Some("cn:vpn.example.com".into()), vec![ExactMatch])
+        );
         assert_eq!(
             run(WindowsClient, &n, "x.example.com"),
             (None, vec![NameMismatch, CnIgnoredDnsSanPresent])

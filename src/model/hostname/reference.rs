@@ -9,7 +9,8 @@
 //!
 //! | input | result |
 //! |---|---|
-//! | `vpn.example.com`, `VPN.Example.COM`, `vpn.example.com.` | DNS name `vpn.example.com` (ASCII lowercase, one trailing dot removed) |
+//! | `vpn.example.com`, `VPN.Example.COM` | DNS name `vpn.example.com` (ASCII lowercase) |
+//! | `vpn.example.com.` | DNS name `vpn.example.com` with a trailing dot ([`DnsName::has_trailing_dot`]): the RFC 9525 profile ignores the dot, the Windows client does not (SPEC §9) |
 //! | `bücher.example` (with the default `idna` feature) | DNS name `xn--bcher-kva.example` (U-labels become A-labels, UTS #46) |
 //! | `bücher.example` (without the `idna` feature) | [`HostError::NonAscii`] |
 //! | `foo_bar.example.com` | DNS name (underscores occur in real Windows host names and are kept) |
@@ -30,7 +31,8 @@
 //! use sstp_cert::model::hostname::{ReferenceId, HostError};
 //!
 //! let host: ReferenceId = "VPN.Example.COM.".parse()?;
-//! assert_eq!(host.to_string(), "vpn.example.com");
+//! assert_eq!(host.to_string(), "vpn.example.com.");
+//! assert_eq!(host.as_dns().unwrap().as_str(), "vpn.example.com");
 //! assert!(host.as_dns().is_some());
 //!
 //! let ip = ReferenceId::parse("[2001:db8::1]")?;
@@ -226,17 +228,28 @@ pub enum HostError {
 }
 
 /// A validated DNS host name in its canonical form: ASCII, lowercase,
-/// A-labels, no trailing dot.
+/// A-labels; [`as_str`](DnsName::as_str) is without the trailing dot, and
+/// whether the name was given with one (an absolute name,
+/// `vpn.example.com.`) is kept: the Windows client compares the name as
+/// given and fails on it (SPEC §9), so `vpn.example.com.` and
+/// `vpn.example.com` are different references. [`Display`](fmt::Display)
+/// and serialisation show the dot.
 ///
 /// ```
 /// use sstp_cert::model::hostname::DnsName;
 /// let n = DnsName::parse("Vpn.Example.COM.")?;
 /// assert_eq!(n.as_str(), "vpn.example.com");
+/// assert!(n.has_trailing_dot());
+/// assert_eq!(n.to_string(), "vpn.example.com.");
 /// assert_eq!(n.labels().collect::<Vec<_>>(), ["vpn", "example", "com"]);
+/// assert_ne!(n, DnsName::parse("vpn.example.com")?);
 /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DnsName(String);
+pub struct DnsName {
+    name: String,
+    trailing_dot: bool,
+}
 
 impl DnsName {
     /// Parses a DNS host name as typed (see the [module table](self)).
@@ -268,7 +281,19 @@ impl DnsName {
     /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
     /// ```
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.name
+    }
+
+    /// Whether the name was given with a trailing dot (`vpn.example.com.`).
+    ///
+    /// ```
+    /// # use sstp_cert::model::hostname::DnsName;
+    /// assert!(DnsName::parse("vpn.example.com.")?.has_trailing_dot());
+    /// assert!(!DnsName::parse("vpn.example.com")?.has_trailing_dot());
+    /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
+    /// ```
+    pub fn has_trailing_dot(&self) -> bool {
+        self.trailing_dot
     }
 
     /// The labels, left to right.
@@ -280,7 +305,7 @@ impl DnsName {
     /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
     /// ```
     pub fn labels(&self) -> impl Iterator<Item = &str> {
-        self.0.split('.')
+        self.name.split('.')
     }
 
     /// The number of labels.
@@ -297,13 +322,18 @@ impl DnsName {
 
 impl fmt::Display for DnsName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.name)?;
+        if self.trailing_dot {
+            f.write_str(".")?;
+        }
+        Ok(())
     }
 }
 
 impl AsRef<str> for DnsName {
+    /// As [`DnsName::as_str`]: without the trailing dot.
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.name
     }
 }
 
@@ -322,7 +352,7 @@ impl FromStr for DnsName {
 
 impl Serialize for DnsName {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.collect_str(self)
     }
 }
 
@@ -553,9 +583,15 @@ fn parse_dns(input: &str) -> Result<DnsName, HostError> {
         }
     }
     let ascii = to_ascii(input)?;
-    let name = ascii.strip_suffix('.').unwrap_or(&ascii);
+    let (name, trailing_dot) = match ascii.strip_suffix('.') {
+        Some(name) => (name, true),
+        None => (ascii.as_ref(), false),
+    };
     validate_labels(name)?;
-    Ok(DnsName(name.to_ascii_lowercase()))
+    Ok(DnsName {
+        name: name.to_ascii_lowercase(),
+        trailing_dot,
+    })
 }
 
 #[cfg(feature = "idna")]
@@ -639,7 +675,7 @@ mod tests {
 
     fn dns(s: &str) -> String {
         match ReferenceId::parse(s) {
-            Ok(ReferenceId::Dns(d)) => d.0,
+            Ok(ReferenceId::Dns(d)) => d.as_str().to_owned(),
             other => panic!("{s:?} gave {other:?}"),
         }
     }

@@ -92,6 +92,10 @@ pub enum Rule {
     CnIgnoredDnsSanPresent,
     /// The certificate presents no identifier at all.
     NoIdentifiers,
+    /// The host name was given with a trailing dot (`vpn.example.com.`):
+    /// the Windows client compares the name as given and matches no
+    /// certificate name (SPEC §9).
+    ReferenceTrailingDot,
 }
 
 impl Rule {
@@ -125,6 +129,7 @@ impl Rule {
             Rule::CnNotUsed => "cn-not-used",
             Rule::CnIgnoredDnsSanPresent => "cn-ignored-dns-san-present",
             Rule::NoIdentifiers => "no-identifiers",
+            Rule::ReferenceTrailingDot => "reference-trailing-dot",
         }
     }
 
@@ -179,6 +184,9 @@ impl Rule {
             }
             Rule::NoIdentifiers => {
                 "the certificate presents no dNSName, iPAddress or common name to compare"
+            }
+            Rule::ReferenceTrailingDot => {
+                "the host name ends with a dot: the Windows client compares the name as given, so vpn.example.com. matches no certificate name (dial it without the dot)"
             }
         }
     }
@@ -286,7 +294,8 @@ pub enum EkuRule {
     /// Windows client.
     AnyPurpose,
     /// anyExtendedKeyUsage without Server Authentication: rejected by
-    /// RFC 9525 / OpenSSL-based clients, which need serverAuth itself.
+    /// rustls and OpenSSL-based clients, which need serverAuth itself (Go's
+    /// `crypto/x509` accepts it).
     AnyPurposeNotServerAuth,
     /// An EKU extension with no purposes: no valid uses.
     EmptyEku,

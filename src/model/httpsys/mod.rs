@@ -89,6 +89,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize};
 
 use crate::model::thumbprint::Sha1Thumbprint;
+use crate::model::transcript::SkippedLine;
 
 mod command;
 mod parse;
@@ -1079,6 +1080,10 @@ pub struct SslCertListing {
     pub bindings: Vec<SslBinding>,
     /// Things worth telling the user that did not stop the parse.
     pub problems: Vec<ListingProblem>,
+    /// Console prompt, command-echo and transcript-header lines that were
+    /// skipped (SPEC §12), in input order; empty for a listing not parsed
+    /// from text.
+    pub skipped: Vec<SkippedLine>,
     /// 1-based line number of each binding's first line.
     #[serde(skip)]
     pub(crate) lines: Vec<usize>,
@@ -1094,6 +1099,7 @@ impl SslCertListing {
             encoding: TextEncoding::Utf8,
             bindings,
             problems: Vec::new(),
+            skipped: Vec::new(),
             lines: Vec::new(),
         }
     }

@@ -9,6 +9,7 @@ use super::{
     ListingProblem, ProblemKind, SslBinding, SslCertListing, TextEncoding, shorten,
 };
 use crate::model::thumbprint::Sha1Thumbprint;
+use crate::model::transcript::Transcript;
 
 /// The largest input [`parse_sslcert_show`] accepts, in bytes (64 MiB).
 ///
@@ -178,8 +179,29 @@ pub enum NetshParseError {
 /// the store name; every further line is kept. A blank-valued line followed
 /// by more-indented lines is an `Extended Properties:` group.
 ///
+/// Text pasted from a console is read too: cmd.exe and PowerShell prompt
+/// and command-echo lines and PowerShell transcript headers, before, after
+/// or between the output, are skipped and returned in
+/// [`SslCertListing::skipped`] (see [`crate::model::transcript`]; SPEC §12).
+///
 /// Work and memory are linear in the input; the input is borrowed, not
 /// copied, when it is UTF-8.
+///
+/// ```
+/// use sstp_cert::model::httpsys::parse_sslcert_show;
+/// let pasted = "C:\\Users\\Administrator>netsh http show sslcert\r\n\r\n\
+///     SSL Certificate bindings:\r\n-------------------------\r\n\r\n\
+///     \x20   IP:port                      : 0.0.0.0:443\r\n\
+///     \x20   Certificate Hash             : 0123456789abcdef0123456789abcdef01234567\r\n\
+///     \x20   Application ID               : {ba195980-cd49-458b-9e23-c84ee0adcd75}\r\n\
+///     \x20   Certificate Store Name       : MY\r\n\r\n\
+///     C:\\Users\\Administrator>";
+/// let listing = parse_sslcert_show(pasted.as_bytes())?;
+/// assert_eq!(listing.bindings.len(), 1);
+/// assert_eq!(listing.skipped.len(), 2);
+/// assert_eq!(listing.skipped[0].line, 1);
+/// # Ok::<(), sstp_cert::model::httpsys::NetshParseError>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -218,6 +240,7 @@ pub(crate) fn parse_with_limits(
         return Err(NetshParseError::Empty);
     }
     let mut parser = Parser {
+        transcript: Transcript::new(),
         title: None,
         bindings: Vec::new(),
         lines: Vec::new(),
@@ -233,6 +256,7 @@ pub(crate) fn parse_with_limits(
         encoding: decoded.encoding,
         bindings: parser.bindings,
         problems: parser.problems,
+        skipped: parser.transcript.into_skipped(),
         lines: parser.lines,
     })
 }
@@ -441,6 +465,9 @@ fn parse_hash(v: &str) -> Option<Sha1Thumbprint> {
 // ---------------------------------------------------------------------------
 
 struct Parser {
+    /// Console prompts, command echoes and transcript headers around (or
+    /// between) the output: skipped and kept (SPEC §12).
+    transcript: Transcript,
     title: Option<String>,
     bindings: Vec<SslBinding>,
     lines: Vec<usize>,
@@ -494,6 +521,13 @@ impl Parser {
         let mut block: Option<Block> = None;
         let mut seen_any = false;
         while let Some((no, line)) = lines.next() {
+            if self.transcript.skip(no, line) {
+                // A prompt ends the output before it, as a blank line does.
+                if let Some(b) = block.take() {
+                    self.finish(b);
+                }
+                continue;
+            }
             if is_blank(line) {
                 if let Some(b) = block.take() {
                     self.finish(b);
