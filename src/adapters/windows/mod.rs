@@ -8,6 +8,7 @@
 //! | [`records`] | all | the plain records the readers return ([`RawStoreEntry`], [`RawRegistryValue`], [`RawSslBinding`]) and store names ([`SystemStoreName`], parsed from `LocalMachine\MY`) |
 //! | [`typed`] | all | the mapping of those records onto the model: store entries, registry values, bindings — no `unsafe`, no I/O |
 //! | `store`, `registry`, `httpsys` | Windows | the *raw* readers: the only code here that calls the OS (and the only `unsafe`) |
+//! | [`collect`] | all (the reading on Windows) | `sstp-cert collect`: the live machine written as a [bundle](crate::adapters::bundle), each part that cannot be read recorded as not collected |
 //! | `live` | Windows | the typed adapters: `WindowsStore` (a [`CertStore`](crate::model::store::CertStore) over `LocalMachine\MY`), the live `SstpSvc\Parameters` key and the live HTTP.sys bindings, each a raw reader followed by [`typed`] |
 //!
 //! The raw readers:
@@ -29,6 +30,7 @@
 //! [`RawSslBinding`]: records::RawSslBinding
 //! [`SystemStoreName`]: records::SystemStoreName
 
+pub mod collect;
 pub mod records;
 pub mod typed;
 

@@ -10,8 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bindings;
+mod bundle_arg;
 mod check_host;
+mod collect;
 mod diagnose;
+mod fleet;
 mod input;
 mod inspect;
 mod live;
@@ -49,6 +52,10 @@ enum Command {
     PlanChange(plan_change::Args),
     /// Replay administrator commands, reboots and client connections on the model.
     Simulate(simulate::Args),
+    /// Save this Windows machine's store, bindings and SSTP registry key as a bundle (read-only).
+    Collect(collect::Args),
+    /// Diagnose every bundle under a directory: one line per server.
+    Fleet(fleet::Args),
 }
 
 /// What a command decided.
@@ -80,6 +87,8 @@ fn main() -> ExitCode {
         Command::Diagnose(a) => diagnose::run(a),
         Command::PlanChange(a) => plan_change::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Collect(a) => collect::run(a),
+        Command::Fleet(a) => fleet::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,
