@@ -67,7 +67,7 @@ fn sample_properties(cert: &sample_machine::SampleCert) -> Properties {
 
 #[test]
 fn collect_then_the_bundle_decides_as_the_live_machine() {
-    use sample_machine::*;
+    use sample_machine::{path, raw_registry, sample_certs, sample_registry};
 
     if key_exists(SSTP_PARAMETERS_SUBKEY) {
         report!(

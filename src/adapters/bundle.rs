@@ -695,8 +695,7 @@ fn create_file(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
         .create_new(true)
         .open(path)
         .map_err(error)?;
-    file.write_all(bytes).map_err(error)?;
-    file.sync_all().map_err(error)
+    file.write_all(bytes).map_err(error)
 }
 
 #[cfg(test)]
