@@ -104,3 +104,36 @@ fn human(r: &Report<'_>) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_each_part_and_why_one_is_missing() {
+        let mut info = MachineInfo::named("VPN1");
+        info.os_version = Some("Windows Server 2022".into());
+        info.not_collected_part(BundlePart::Bindings, "HTTP.sys: error 2");
+        info.notes.push("registry key does not exist".into());
+        let report = Report {
+            bundle: "C:\\Temp\\vpn1".into(),
+            certificates: Some(3),
+            certificates_with_key: Some(2),
+            bindings: None,
+            registry_values: Some(0),
+            info: &info,
+        };
+        assert_eq!(
+            human(&report),
+            "wrote bundle C:\\Temp\\vpn1 (machine VPN1, Windows Server 2022)\n\
+             \x20 store    LocalMachine\\MY: 3 certificate(s), 2 with a linked private key\n\
+             \x20 bindings NOT COLLECTED (HTTP.sys: error 2); unknown to whoever reads the bundle\n\
+             \x20 registry SstpSvc\\Parameters: 0 value(s)\n\
+             note: registry key does not exist\n"
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["bindings"], serde_json::Value::Null);
+        assert_eq!(json["machine"], "VPN1");
+        assert_eq!(json["not_collected"][0]["part"], "bindings");
+    }
+}
