@@ -1,7 +1,7 @@
 //! `sstp-cert collect`: a machine bundle written from the live machine
 //! (SPEC §12), read-only.
 //!
-//! [`collect`] (Windows only) reads what the SSTP service reads — the
+//! `collect` (Windows only) reads what the SSTP service reads — the
 //! `LocalMachine\MY` store in enumeration order (key links, never the keys
 //! themselves; EKU property; friendly name), every HTTP.sys SSL binding, the
 //! `SstpSvc\Parameters` key — plus the computer name and the OS version,
