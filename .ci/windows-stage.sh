@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Windows stage: cross-compiles the crate for x86_64-pc-windows-gnu, lints it,
-# and runs its tests under Wine, headless. Run from the repository root:
+# builds the standalone release sstp-cert.exe (and checks that it imports
+# only DLLs a plain Windows has), and runs the tests under Wine, headless —
+# among them the collect round trip (tests/windows_collect.rs with the
+# release exe, then tests/bundle_roundtrip.rs on Linux on the bundle it
+# wrote). Run from the repository root:
 #
 #   bash .ci/windows-stage.sh
 #
@@ -119,7 +123,42 @@ log "$("$wine_loader" --version 2>/dev/null || echo 'wine (unknown version)'), p
 log "cargo clippy --target $target --all-targets ${features[*]} -- -D warnings"
 cargo clippy --target "$target" --all-targets "${features[@]}" -- -D warnings
 
+# --- the standalone sstp-cert.exe -----------------------------------------
+# Release build, as the README tells administrators to make it. It must run
+# on a plain Windows: every DLL it imports must be one Windows ships.
+log "cargo build --release --features cli --target $target --bin sstp-cert"
+cargo build --release --features cli --target "$target" --bin sstp-cert
+exe="$root/target/$target/release/sstp-cert.exe"
+objdump_bin=$(command -v x86_64-w64-mingw32-objdump || command -v objdump || true)
+[[ -n "$objdump_bin" ]] || { echo "windows stage: no objdump to check the imports of $exe" >&2; exit 1; }
+# Windows 10 / Server 2016 and later ship all of these in System32.
+system_dlls='^(kernel32|advapi32|ntdll|bcrypt|bcryptprimitives|crypt32|httpapi|ws2_32|userenv|msvcrt|ucrtbase|secur32|shell32|ole32|oleaut32|user32|iphlpapi|api-ms-win-[a-z0-9-]+)\.dll$'
+mapfile -t dlls < <("$objdump_bin" -p "$exe" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+[[ ${#dlls[@]} -gt 0 ]] || { echo "windows stage: objdump found no imports in $exe" >&2; exit 1; }
+for dll in "${dlls[@]}"; do
+    if ! [[ "$dll" =~ $system_dlls ]]; then
+        echo "windows stage: $exe imports $dll, which a plain Windows does not have" >&2
+        exit 1
+    fi
+done
+log "sstp-cert.exe: $(stat -c %s "$exe") bytes, imports only system DLLs: ${dlls[*]}"
+log "wine sstp-cert.exe --version: $("$wine_loader" "$exe" --version)"
+
+# The Windows tests; windows_collect.rs runs `collect` (and live select and
+# diagnose) with the release exe and keeps its output for the Linux half.
+roundtrip="$root/target/wine-roundtrip"
 log "cargo test --target $target ${features[*]} (runner: $wine_loader)"
-cargo test --target "$target" "${features[@]}"
+SSTP_CERT_EXE="$exe" SSTP_CERT_ROUNDTRIP_OUT="$roundtrip" \
+    cargo test --target "$target" "${features[@]}"
+
+# The Linux half of the round trip: the bundle collected under Wine, read by
+# the Linux build, decides as the live machine did.
+[[ -f "$roundtrip/live-select.json" ]] || {
+    echo "windows stage: the collect round trip wrote nothing to $roundtrip (skipped under Wine?)" >&2
+    exit 1
+}
+log "round trip: Linux select/diagnose --bundle on the bundle collected under Wine"
+SSTP_CERT_ROUNDTRIP_DIR="$roundtrip" \
+    cargo test --all-features --test bundle_roundtrip -- --ignored --nocapture
 
 log "done in $(($(date +%s) - started)) s"

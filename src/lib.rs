@@ -83,7 +83,9 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`adapters::bundle`] | a machine bundle: a server's whole saved state in one directory (store, bindings, registry, `machine.json`), read into a [`MachineState`](model::state::MachineState) and written by `collect` |
 //! | [`adapters::dir_store`] | a directory of certificate and key files as a store |
+//! | [`adapters::fleet`] | every bundle under a directory, diagnosed in parallel: one summary per server |
 //! | [`adapters::port_probe`] | tries to bind `0.0.0.0:<port>` and `[::]:<port>` |
 //! | [`adapters::windows`] | the Windows certificate store, registry and HTTP.sys, read-only: `WindowsStore` and the live readers on Windows; their records and the mapping onto the model on every platform |
 //!

@@ -132,8 +132,10 @@ proptest! {
     fn entry_properties_round_trip(
         eku in prop::option::of(prop::collection::vec(purpose(), 0..6)),
         name in prop::option::of("\\PC{0,20}"),
+        has_key in prop::option::of(Just(true)),
     ) {
-        let props = EntryProperties { eku_property: eku, friendly_name: name };
+        // `true` with the matching key file beside it stays Paired.
+        let props = EntryProperties { has_private_key: has_key, eku_property: eku, friendly_name: name };
         let json = serde_json::to_vec(&props).expect("serialises");
         prop_assert_eq!(EntryProperties::from_json(&json).expect("reads back"), props.clone());
         let made = assemble_entry(

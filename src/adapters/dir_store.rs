@@ -23,9 +23,14 @@
 //!   and a sibling `.key` exist, the one in the PEM file is used and the
 //!   sibling is reported as `ambiguous-key`. Certificate files sharing a stem
 //!   (`vpn.pem`, `vpn.crt`) share the sibling `.key` and `.json`.
-//! * **Properties.** `<stem>.json` holds
-//!   `{"eku_property": [...] | null, "friendly_name": "..."}`; both fields are
-//!   optional, unknown fields are refused.
+//! * **Properties.** `<stem>.json` holds what Windows keeps next to the
+//!   certificate:
+//!   `{"has_private_key": true, "eku_property": [...] | null, "friendly_name": "..."}`;
+//!   every field is optional, unknown fields are refused. The table of
+//!   fields is at [`EntryProperties`]. `"has_private_key": true` makes the
+//!   entry [`KeyState::Linked`] without any key file: a certificate exported
+//!   from a server (`Export-Certificate`, no key) loads as the service sees
+//!   it.
 //! * **Subdirectories** are never entered (so no symlink loop is possible).
 //!   Symbolic links to regular files are followed. A directory, device, FIFO
 //!   or socket with a certificate, `.key` or `.json` name is reported as
@@ -152,26 +157,66 @@ pub mod codes {
     pub const ORPHAN_KEY: &str = "orphan-key";
     /// A `.json` file with no certificate file of the same stem.
     pub const ORPHAN_PROPERTIES: &str = "orphan-properties";
+    /// `has_private_key` in the properties file contradicts a key file
+    /// beside the certificate (`false` with a usable key file, `true` with a
+    /// key file of another certificate).
+    pub const CONTRADICTORY_KEY: &str = "contradictory-key";
 }
 
-/// The Windows-only properties of a store entry, from `<stem>.json`.
+/// The Windows-only properties of a store entry, from `<stem>.json`: what
+/// Windows keeps *next to* the certificate in the store (SPEC §2, §12).
 ///
 /// ```json
-/// { "eku_property": ["1.3.6.1.5.5.7.3.1", "clientAuth"], "friendly_name": "VPN 2025" }
+/// { "has_private_key": true, "eku_property": ["1.3.6.1.5.5.7.3.1", "clientAuth"], "friendly_name": "VPN 2025" }
 /// ```
 ///
-/// Both fields are optional; `null` is the same as missing. Unknown fields
-/// are refused.
+/// | field | JSON | missing or `null` | meaning |
+/// |---|---|---|---|
+/// | `has_private_key` | `true` / `false` | the key state comes from key files alone | `true`: Windows links a private key to the certificate (`CERT_KEY_PROV_INFO_PROP_ID`, the only thing the service checks): [`KeyState::Linked`], no key file needed (a key file beside it that pairs keeps [`KeyState::Paired`]). `false`: no key is linked, [`KeyState::Absent`] even when a key file is beside it |
+/// | `eku_property` | list of dotted OIDs or names (`"serverAuth"`) | not set | the EKU property ("Enable only the following purposes"); `[]` disables the certificate |
+/// | `friendly_name` | string | none | the friendly name |
+///
+/// Every field is optional. Unknown fields are refused (a misspelt field
+/// must not be silently ignored). A contradiction between `has_private_key`
+/// and a key file (`false` with a usable key file, `true` with a key file of
+/// another certificate) is reported as [`codes::CONTRADICTORY_KEY`]; the
+/// entry then has no key (`false`) or the mismatched key (`true`).
+///
+/// ```
+/// use sstp_cert::adapters::dir_store::EntryProperties;
+/// let p = EntryProperties::from_json(br#"{"has_private_key": true}"#)?;
+/// assert_eq!(p.has_private_key, Some(true));
+/// let e = EntryProperties::from_json(br#"{"has_key": true}"#).unwrap_err();
+/// assert!(e.to_string().contains("unknown field `has_key`"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryProperties {
+    /// Whether Windows links a private key to the certificate: `Some(true)`
+    /// [`KeyState::Linked`], `Some(false)` no key, `None` not said (the key
+    /// files decide).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "has_private_key_field"
+    )]
+    pub has_private_key: Option<bool>,
     /// The EKU property ("Enable only the following purposes"): dotted OIDs
     /// or names such as `serverAuth`. `None`: not set; an empty list: set to
     /// no purposes, which disables the certificate.
-    #[serde(default, deserialize_with = "eku_property_field")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "eku_property_field"
+    )]
     pub eku_property: Option<Vec<KeyPurpose>>,
     /// The friendly name.
-    #[serde(default, deserialize_with = "friendly_name_field")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "friendly_name_field"
+    )]
     pub friendly_name: Option<String>,
 }
 
@@ -216,6 +261,15 @@ fn eku_property_field<'de, D: Deserializer<'de>>(
         out.push(p);
     }
     Ok(Some(out))
+}
+
+fn has_private_key_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::de::Error;
+    Option::<bool>::deserialize(d).map_err(|e| {
+        D::Error::custom(format!(
+            "field `has_private_key`: {e}; expected true, false or null"
+        ))
+    })
 }
 
 fn friendly_name_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -592,6 +646,7 @@ fn assemble<F: SiblingFiles>(
     {
         match EntryProperties::from_json(text.as_ref()) {
             Ok(p) => {
+                entry.key = key_with_property(&json_name, entry.key, p.has_private_key, problems);
                 entry.eku_property = p.eku_property;
                 entry.friendly_name = p.friendly_name;
             }
@@ -600,12 +655,48 @@ fn assemble<F: SiblingFiles>(
                 &json_name,
                 codes::MALFORMED_PROPERTIES,
                 format!(
-                    "invalid entry properties, ignored: {e}; expected {{\"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
+                    "invalid entry properties, ignored: {e}; expected {{\"has_private_key\": true | false, \"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
                 ),
             ),
         }
     }
     Some(entry)
+}
+
+/// The key state once the properties file's `has_private_key` is taken
+/// into account (see [`EntryProperties`]).
+fn key_with_property(
+    json_name: &str,
+    from_files: KeyState,
+    has_private_key: Option<bool>,
+    problems: &mut Vec<EntryProblem>,
+) -> KeyState {
+    match (has_private_key, from_files) {
+        (None, state) => state,
+        (Some(true), KeyState::Paired) => KeyState::Paired,
+        (Some(true), KeyState::Mismatched) => {
+            push_problem(
+                problems,
+                json_name,
+                codes::CONTRADICTORY_KEY,
+                "\"has_private_key\": true, but the key file beside the certificate belongs to another certificate; the entry is taken to have that mismatched key (remove the key file if Windows links the right one)",
+            );
+            KeyState::Mismatched
+        }
+        (Some(true), _) => KeyState::Linked,
+        (Some(false), state @ (KeyState::Paired | KeyState::Mismatched)) => {
+            push_problem(
+                problems,
+                json_name,
+                codes::CONTRADICTORY_KEY,
+                format!(
+                    "\"has_private_key\": false, but a key file is beside the certificate ({state}); the entry is taken to have no key, as Windows links none"
+                ),
+            );
+            KeyState::Absent
+        }
+        (Some(false), _) => KeyState::Absent,
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -5,12 +5,16 @@
 //!
 //! | module | reads |
 //! |---|---|
+//! | [`bundle`] | a machine bundle: a whole saved state of one server (store, bindings, registry, `machine.json`), and writing one |
 //! | [`dir_store`] | a directory of certificate files, as a store |
+//! | [`fleet`] | every bundle under a directory, diagnosed in parallel: one summary per server |
 //! | [`key_export`] | a private key exported with a certificate, for the TLS adapters |
 //! | [`port_probe`] | whether the listener port is free on this machine |
 //! | [`served_cert`] | which certificate a TLS listener serves (a TLS 1.2 handshake up to the server's `Certificate` message) |
 //! | [`windows`] | the Windows certificate store, the `SstpSvc\Parameters` key and the HTTP.sys bindings (the readers on Windows only; their records and the mapping onto the model everywhere) |
+pub mod bundle;
 pub mod dir_store;
+pub mod fleet;
 pub mod key_export;
 #[cfg(feature = "listener")]
 pub mod listener;

@@ -9,6 +9,7 @@
 //! | [`typed`] | all | the mapping of those records onto the model: store entries, registry values, bindings — no `unsafe`, no I/O |
 //! | `store`, `registry`, `httpsys` | Windows | the *raw* readers: the only code here that calls the OS (and the only `unsafe`) |
 //! | `write`, `rotation_host` | Windows | the writers a rotation needs (HTTP.sys bindings, `SstpSvc\\Parameters` values, the services) and `LiveHost`, this machine as a [`Host`](crate::model::rotation::Host) |
+//! | [`collect`] | all (the reading on Windows) | `sstp-cert collect`: the live machine written as a [bundle](crate::adapters::bundle), each part that cannot be read recorded as not collected |
 //! | `live` | Windows | the typed adapters: `WindowsStore` (a [`CertStore`](crate::model::store::CertStore) over `LocalMachine\MY`), the live `SstpSvc\Parameters` key and the live HTTP.sys bindings, each a raw reader followed by [`typed`] |
 //!
 //! The raw readers:
@@ -30,6 +31,7 @@
 //! [`RawSslBinding`]: records::RawSslBinding
 //! [`SystemStoreName`]: records::SystemStoreName
 
+pub mod collect;
 pub mod records;
 pub mod typed;
 

@@ -10,8 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bindings;
+mod bundle_arg;
 mod check_host;
+mod collect;
 mod diagnose;
+mod fleet;
 mod input;
 mod inspect;
 mod live;
@@ -79,6 +82,16 @@ enum Command {
         after_help = "Runs on the simulated machine built from the saved state; dry run unless --apply.\n\nExample:\n  sstp-cert rotate --store examples/store --netsh examples/machine/netsh-sslcert.txt \\\n      --registry examples/machine/sstpsvc.reg --to 2deaa3dbe6eeaec89371fb1283a80984fc834531 --apply\n  sstp-cert rotate --store examples/store --to-newest --host vpn.example.com --json\n\nExit status: 0 the rotation is verified (or planned, or already in place); 1 it was refused or failed (the machine was restored, or the report says what differs); 2 bad input."
     )]
     Rotate(rotate::Args),
+    /// Save this Windows machine's store, bindings and SSTP registry key as a bundle (read-only).
+    #[command(
+        after_help = "Runs on the Windows server itself, elevated; reads only.\n\nExample:\n  sstp-cert.exe collect C:\\sstp-bundle\n\nExit status: 0 the bundle was written (parts that could not be read are recorded in machine.json); 2 OUT_DIR is not empty or cannot be written, or this is not Windows."
+    )]
+    Collect(collect::Args),
+    /// Diagnose every bundle under a directory: one line per server.
+    #[command(
+        after_help = "Example:\n  sstp-cert fleet bundles/ --json\n\nExit status: 0 no server has an error finding; 1 one has (or its bundle is damaged); 2 bad input."
+    )]
+    Fleet(fleet::Args),
 }
 
 /// What a command decided.
@@ -120,6 +133,8 @@ fn main() -> ExitCode {
         Command::PlanChange(a) => plan_change::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Rotate(a) => rotate::run(a),
+        Command::Collect(a) => collect::run(a),
+        Command::Fleet(a) => fleet::run(a),
     };
     match result {
         Ok(Outcome::Positive) => ExitCode::SUCCESS,

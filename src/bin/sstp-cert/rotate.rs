@@ -188,10 +188,10 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         assumptions.splice(0..0, state.notes.iter().cloned());
         // Unknown is not empty (SPEC §11): what the simulation could not
         // include must not read as "nothing to do" on the real server.
-        if a.state.netsh.is_none() {
+        if state.machine.bindings.is_none() {
             assumptions.push("the bindings were not given, so the simulated steps delete none; on the server, delete both wildcard bindings too (netsh http delete sslcert ipport=0.0.0.0:<port> and ipport=[::]:<port>) — or give --netsh".to_owned());
         }
-        if a.state.registry.is_none() {
+        if state.machine.registry.is_none() {
             assumptions.push("the registry was not given, so the simulated steps delete no recorded hash; on the server, delete SHA256CertificateHash too (reg delete \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\" /v SHA256CertificateHash /f) unless isHashConfiguredByAdmin is 1 — or give --registry".to_owned());
         }
         let mut sim = SimulatedHost::new(machine);

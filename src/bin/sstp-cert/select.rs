@@ -1,9 +1,9 @@
-//! `sstp-cert select [--store DIR | --store windows:LocalMachine\MY]`
+//! `sstp-cert select [--store DIR | --store windows:LocalMachine\MY | --bundle DIR]`
 
 use serde::Serialize;
 use sstp_cert::model::choice::{Choice, ChoiceOptions, Policy, choose};
 use sstp_cert::model::hostname::ReferenceId;
-use sstp_cert::model::store::EntryProblem;
+use sstp_cert::model::store::{EntryProblem, StoreSnapshot};
 
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
 use crate::store_arg::{StoreArg, open_store, store_or_default};
@@ -16,6 +16,10 @@ pub struct Args {
     /// order), or windows:LocalMachine\MY (Windows only; the default there).
     #[arg(long)]
     store: Option<StoreArg>,
+    /// A machine bundle (written by `sstp-cert collect`): its store, in
+    /// place of --store.
+    #[arg(long, value_name = "DIR", conflicts_with = "store")]
+    bundle: Option<std::path::PathBuf>,
     /// Judge validity at this RFC 3339 time instead of now.
     #[arg(long)]
     at: Option<String>,
@@ -42,8 +46,21 @@ struct Report<'a> {
 
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
-    let store = open_store(&store_or_default(a.store)?)?;
-    let snapshot = store.load()?;
+    let (store_name, snapshot) = match &a.bundle {
+        Some(dir) => {
+            let bundle = crate::bundle_arg::load(dir)?;
+            let name = crate::bundle_arg::store_name(&bundle);
+            let snapshot = StoreSnapshot {
+                entries: bundle.state.store,
+                problems: bundle.store_problems,
+            };
+            (name, snapshot)
+        }
+        None => {
+            let store = open_store(&store_or_default(a.store)?)?;
+            (store.describe(), store.load()?)
+        }
+    };
     let policy = if a.strict {
         Policy::STRICT
     } else {
@@ -56,7 +73,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     }
     let choice = choose(&snapshot.entries, &options);
     let report = Report {
-        store: store.describe(),
+        store: store_name,
         at: rfc3339(at),
         windows_rules: policy.is_windows(),
         choice: &choice,

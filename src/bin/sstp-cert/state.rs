@@ -33,6 +33,11 @@ pub struct StateArgs {
     /// otherwise the key is unknown (not empty).
     #[arg(long)]
     pub registry: Option<PathBuf>,
+    /// A machine bundle (written by `sstp-cert collect`) in place of
+    /// --store, --netsh and --registry; a part missing from it is unknown,
+    /// not empty.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["store", "netsh", "registry"])]
+    pub bundle: Option<PathBuf>,
 }
 
 /// A machine's state, as read.
@@ -53,6 +58,9 @@ pub struct State {
 impl StateArgs {
     /// Reads the store and the files.
     pub fn load(&self) -> Result<State, CliError> {
+        if let Some(dir) = &self.bundle {
+            return crate::bundle_arg::load_state(dir);
+        }
         let store_arg = store_or_default(self.store.clone())?;
         // The machine itself is asked only when its own store is read: a
         // directory store is someone's saved state, not this machine's.
