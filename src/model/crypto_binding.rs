@@ -852,6 +852,33 @@ mod tests {
         );
     }
 
+    // The third published vector: `sstp_test_tls` in the same file, "copied
+    // from capture-1-decrypted.txt (Working Win 8.1 to Win2K19 RAS server
+    // w/EAP-TLS)" — a Windows 8.1 client against a Windows Server 2019 RAS
+    // server. With EAP-TLS the HLAK is the first 32 bytes of the 64-byte
+    // MSK ([MS-SSTP] 3.2.5.2.4), which the test passes as the client's
+    // 32-byte send key; the MAC field of the 112-byte message is zero
+    // (read in the copy at github.com/deepin-community/sstp-client, commit
+    // 2a4c9a4d493adfae8b53267a4bcd64ffa9575adf).
+    #[test]
+    fn known_answer_eap_tls_windows_8_1_to_server_2019() {
+        let nonce = a32(&h(
+            "388a1ecbf302ba02f9f372ce37488ec36b71a28b5e1b19fbe44d5465a631c463",
+        ));
+        let cert_hash = a32(&h(
+            "7ff150176fa8e38a1f402d11ff89ff11b66505ad7f9ae81205277ba4a6b9ef9d",
+        ));
+        let hlak = Hlak::from_bytes(a32(&h(
+            "bb2c17edbaa643b3d511eb9848792b7cab5f5d709fe9bdf89b5deaf5a8c17db7",
+        )));
+        let m = CallConnected::new(HashProtocol::Sha256, nonce, cert_hash);
+        assert_eq!(&m.encode()[..16], &h("10010070000400010003006800000002")[..]);
+        assert_eq!(
+            m.compute_mac(&hlak).to_vec(),
+            h("fe6473c7d183914e483fea1b12a6e760a4da16b62fab12a0a1e54e0ec325b24e")
+        );
+    }
+
     #[test]
     fn parse_round_trip_and_errors() {
         let m = CallConnected::new(HashProtocol::Sha256, [1; 32], [2; 32])

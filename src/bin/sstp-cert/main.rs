@@ -84,7 +84,7 @@ enum Command {
     Rotate(rotate::Args),
     /// Save this Windows machine's store, bindings and SSTP registry key as a bundle (read-only).
     #[command(
-        after_help = "Runs on the Windows server itself, elevated; reads only.\n\nExample:\n  sstp-cert.exe collect C:\\sstp-bundle\n\nExit status: 0 the bundle was written (parts that could not be read are recorded in machine.json); 2 OUT_DIR is not empty or cannot be written, or this is not Windows."
+        after_help = "Runs on the Windows server itself, elevated; reads only.\n\nExample:\n  sstp-cert collect C:\\sstp-bundle\n\nExit status: 0 the bundle was written (parts that could not be read are recorded in machine.json); 2 OUT_DIR is not empty or cannot be written, or this is not Windows."
     )]
     Collect(collect::Args),
     /// Diagnose every bundle under a directory: one line per server.
