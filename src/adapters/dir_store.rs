@@ -34,6 +34,18 @@
 //!   [`StoreError::TooManyEntries`]); each file at most [`MAX_FILE_SIZE`]
 //!   bytes, checked from the metadata *before* reading and enforced again by a
 //!   bounded read (`file-too-large`).
+//! * **Files that change under the reader.** Every file is opened with
+//!   `O_NONBLOCK` (Unix) and the type of the *opened* file is checked
+//!   again: a FIFO or device swapped in after the directory was listed is
+//!   reported as `not-a-regular-file`, never waited on, in
+//!   [`load`](CertStore::load) and in key export alike.
+//! * **Key files readable by others** (Unix: any group or other read bit
+//!   on a `.key` file, or on a certificate file with a key block) are
+//!   reported as `key-readable-by-others`, a warning: the key is still
+//!   used.
+//! * **Keys in memory.** Every buffer that held key bytes is wiped when
+//!   dropped, and exported keys come back as a [`SecretKeyDer`] that wipes
+//!   itself too.
 //! * **Key export.** A program that serves the chosen certificate itself gets
 //!   the entry's key as DER from [`DirectoryStore::private_key_der`] (the
 //!   [`KeyExport`] capability), and the rest of the PEM file's certificates
@@ -85,16 +97,17 @@
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
+use std::fmt;
 use std::fs::{self, File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use pkcs8::der::zeroize::Zeroizing;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde::{Deserialize, Deserializer, Serialize};
+use zeroize::Zeroizing;
 
-use crate::adapters::key_export::{KeyExport, KeyExportError};
+use crate::adapters::key_export::{KeyExport, KeyExportError, SecretKeyDer};
 use crate::model::certificate::{Certificate, looks_like_pem, pem_certificates};
 use crate::model::eku::KeyPurpose;
 use crate::model::key::{KeyError, KeyFormat, PrivateKey, pair};
@@ -102,14 +115,9 @@ use crate::model::store::{
     CertStore, EntryProblem, KeyState, StoreEntry, StoreError, StoreSnapshot,
 };
 
-/// The largest file read, in bytes (1 MiB). Larger files are reported as
-/// `file-too-large` without being read.
-pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
-
-/// The most directory entries (files of any kind, subdirectories included)
-/// a store directory may hold (100,000); more is
-/// [`StoreError::TooManyEntries`].
-pub const MAX_DIRECTORY_ENTRIES: usize = 100_000;
+/// The largest file read (1 MiB) and the most directory entries (100,000),
+/// defined with every other limit in [`model::limits`](crate::model::limits).
+pub use crate::model::limits::{MAX_DIRECTORY_ENTRIES, MAX_FILE_SIZE};
 
 /// Extensions of certificate files (compared case-insensitively).
 pub const CERTIFICATE_EXTENSIONS: [&str; 4] = ["pem", "crt", "cer", "der"];
@@ -152,6 +160,11 @@ pub mod codes {
     pub const ORPHAN_KEY: &str = "orphan-key";
     /// A `.json` file with no certificate file of the same stem.
     pub const ORPHAN_PROPERTIES: &str = "orphan-properties";
+    /// A file holding a private key (a `.key` file, or a certificate file
+    /// with a key block) that group or others may read (Unix permissions).
+    /// A warning: the key is still used; restrict the file to its owner
+    /// (`chmod 600`).
+    pub const KEY_READABLE_BY_OTHERS: &str = "key-readable-by-others";
 }
 
 /// The Windows-only properties of a store entry, from `<stem>.json`.
@@ -324,8 +337,47 @@ fn describe_kind(meta: &Metadata) -> &'static str {
     "not a regular file"
 }
 
+/// Opens a file for reading without ever blocking in `open` (`O_NONBLOCK`
+/// on Unix: a FIFO with no writer would otherwise block the load for
+/// ever), and checks the type of what was opened: the name may have been
+/// replaced since it was looked at.
+fn open_regular(path: &Path) -> Result<(File, Metadata), FileProblem> {
+    let unreadable = |what: &str, e: std::io::Error| FileProblem {
+        code: codes::UNREADABLE_FILE,
+        message: format!("cannot {what}: {e}"),
+    };
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Reads of a regular file do not heed O_NONBLOCK; only the open of
+        // a FIFO or device does, and those are refused below.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| unreadable("open it", e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| unreadable("read its metadata", e))?;
+    if !meta.is_file() {
+        return Err(FileProblem {
+            code: codes::NOT_A_REGULAR_FILE,
+            message: format!(
+                "{}, not a regular file (replaced after it was listed); not read",
+                describe_kind(&meta)
+            ),
+        });
+    }
+    Ok((file, meta))
+}
+
 /// Reads a regular file (following symbolic links) of at most `max` bytes.
 fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem> {
+    read_bounded_meta(path, max).map(|(bytes, _)| bytes)
+}
+
+/// [`read_bounded`], with the metadata of the file that was read.
+fn read_bounded_meta(path: &Path, max: u64) -> Result<(Zeroizing<Vec<u8>>, Metadata), FileProblem> {
     let unreadable = |what: &str, e: std::io::Error| FileProblem {
         code: codes::UNREADABLE_FILE,
         message: format!("cannot {what}: {e}"),
@@ -345,13 +397,10 @@ fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem
     if meta.len() > max {
         return Err(too_large(meta.len()));
     }
-    let file = File::open(path).map_err(|e| unreadable("open it", e))?;
     // The file may have been replaced since: check what was opened.
-    let meta = file
-        .metadata()
-        .map_err(|e| unreadable("read its metadata", e))?;
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
     }
     let capacity = usize::try_from(meta.len().min(max)).unwrap_or(0);
     let mut buf = Zeroizing::new(Vec::with_capacity(capacity));
@@ -365,7 +414,44 @@ fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem
             message: format!("grew beyond the {max} bytes read from one file while being read"),
         });
     }
-    Ok(buf)
+    Ok((buf, meta))
+}
+
+/// The warning for a key file that group or others may read, if it is one
+/// (Unix permissions; nothing elsewhere).
+fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o044 != 0 {
+            return Some(FileProblem {
+                code: codes::KEY_READABLE_BY_OTHERS,
+                message: format!(
+                    "holds a private key but is readable by {} (mode {mode:04o}); the key is used, but restrict the file to its owner (chmod 600)",
+                    match (mode & 0o040 != 0, mode & 0o004 != 0) {
+                        (true, true) => "group and others",
+                        (true, false) => "its group",
+                        _ => "others",
+                    }
+                ),
+            });
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// Whether PEM text holds a private key block (of any supported label).
+fn has_key_block(bytes: &[u8]) -> bool {
+    looks_like_pem(bytes)
+        && bytes
+            .windows(b"PRIVATE KEY-----".len())
+            .any(|w| w == b"PRIVATE KEY-----")
 }
 
 fn key_problem_code(e: &KeyError) -> &'static str {
@@ -386,12 +472,30 @@ type Siblings = BTreeMap<OsString, Vec<OsString>>;
 
 /// One file of a store entry, already read: its name as reported in
 /// [`EntryProblem::source`] and its bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its `Debug` output shows the name and the length, never the bytes (a
+/// key file's bytes are the private key):
+///
+/// ```
+/// use sstp_cert::adapters::dir_store::EntryFile;
+/// let f = EntryFile::new("vpn.key", b"secret");
+/// assert_eq!(format!("{f:?}"), r#"EntryFile { name: "vpn.key", len: 6, .. }"#);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EntryFile<'a> {
     /// The file name (e.g. `10-vpn.pem`).
     pub name: &'a str,
     /// The file's content.
     pub bytes: &'a [u8],
+}
+
+impl fmt::Debug for EntryFile<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntryFile")
+            .field("name", &self.name)
+            .field("len", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> EntryFile<'a> {
@@ -621,12 +725,8 @@ impl Loader<'_> {
         push_problem(&mut self.problems, &display(source), code, message);
     }
 
-    fn read(&mut self, name: &OsStr) -> Option<Zeroizing<Vec<u8>>> {
-        read_file(self.store, name, &mut self.problems)
-    }
-
     fn entry(&mut self, name: &OsStr, keys: &Siblings, props: &Siblings) -> Option<StoreEntry> {
-        let bytes = self.read(name)?;
+        let bytes = read_file(self.store, name, FileRole::Certificate, &mut self.problems)?;
         let mut files = OnDisk {
             store: self.store,
             stem: stem(name),
@@ -639,13 +739,35 @@ impl Loader<'_> {
     }
 }
 
+/// What a file is read as, for the warnings about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileRole {
+    /// A certificate file (a key block in it makes it a key file too).
+    Certificate,
+    /// A sibling `.key` file.
+    Key,
+    /// A sibling `.json` file.
+    Properties,
+}
+
 fn read_file(
     store: &DirectoryStore,
     name: &OsStr,
+    role: FileRole,
     problems: &mut Vec<EntryProblem>,
 ) -> Option<Zeroizing<Vec<u8>>> {
-    match read_bounded(&store.path.join(name), store.max_file_size) {
-        Ok(b) => Some(b),
+    match read_bounded_meta(&store.path.join(name), store.max_file_size) {
+        Ok((bytes, meta)) => {
+            let holds_key = match role {
+                FileRole::Key => true,
+                FileRole::Certificate => has_key_block(&bytes),
+                FileRole::Properties => false,
+            };
+            if holds_key && let Some(p) = key_permission_problem(&meta) {
+                push_problem(problems, &display(name), p.code, p.message);
+            }
+            Some(bytes)
+        }
         Err(p) => {
             push_problem(problems, &display(name), p.code, p.message);
             None
@@ -708,11 +830,11 @@ impl SiblingFiles for OnDisk<'_> {
         which: Sibling,
         problems: &mut Vec<EntryProblem>,
     ) -> Option<Zeroizing<Vec<u8>>> {
-        let name = match which {
-            Sibling::Key => self.key.as_ref(),
-            Sibling::Properties => self.properties.as_ref(),
-        }?;
-        read_file(self.store, name, problems)
+        let (name, role) = match which {
+            Sibling::Key => (self.key.as_ref()?, FileRole::Key),
+            Sibling::Properties => (self.properties.as_ref()?, FileRole::Properties),
+        };
+        read_file(self.store, name, role, problems)
     }
 }
 
@@ -889,10 +1011,7 @@ impl DirectoryStore {
     /// (`AmbiguousKeyFiles`), an unusable key (`Key`: encrypted,
     /// unsupported, malformed, several keys in one file), or a key of
     /// another certificate (`Mismatched`).
-    pub fn private_key_der(
-        &self,
-        entry: &StoreEntry,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+    pub fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
         let name = self.entry_file(entry)?;
         let bytes = self.entry_bytes(entry)?;
         let key_error = |file: &OsStr, error: KeyError| KeyExportError::Key {
@@ -984,7 +1103,7 @@ impl DirectoryStore {
         file: &OsStr,
         bytes: &[u8],
         key: &PrivateKey,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+    ) -> Result<SecretKeyDer, KeyExportError> {
         if !key.matches(&entry.certificate) {
             return Err(KeyExportError::Mismatched {
                 store: self.describe(),
@@ -992,18 +1111,21 @@ impl DirectoryStore {
                 file: display(file),
             });
         }
+        // The one copy of the key made here goes straight into `Zeroizing`.
         let der = if looks_like_pem(bytes) {
             // The key was validated above: exactly one unencrypted key block.
-            PrivateKeyDer::from_pem_slice(bytes).map_err(|e| KeyError::Pem {
-                reason: e.to_string(),
-            })
+            PrivateKeyDer::from_pem_slice(bytes)
+                .map(Zeroizing::new)
+                .map_err(|e| KeyError::Pem {
+                    reason: e.to_string(),
+                })
         } else {
             let owned = bytes.to_vec();
-            Ok(match key.format() {
+            Ok(Zeroizing::new(match key.format() {
                 KeyFormat::Pkcs8 => PrivateKeyDer::Pkcs8(owned.into()),
                 KeyFormat::Pkcs1 => PrivateKeyDer::Pkcs1(owned.into()),
                 KeyFormat::Sec1 => PrivateKeyDer::Sec1(owned.into()),
-            })
+            }))
         };
         der.map_err(|error| KeyExportError::Key {
             store: self.describe(),
@@ -1014,10 +1136,7 @@ impl DirectoryStore {
 }
 
 impl KeyExport for DirectoryStore {
-    fn private_key_der(
-        &self,
-        entry: &StoreEntry,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+    fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
         DirectoryStore::private_key_der(self, entry)
     }
 

@@ -42,6 +42,8 @@ pub mod registry;
 pub mod store;
 
 #[cfg(windows)]
+pub(crate) mod socket;
+#[cfg(windows)]
 mod win32;
 
 #[cfg(windows)]
