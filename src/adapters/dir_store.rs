@@ -1165,6 +1165,39 @@ mod tests {
         assert_eq!(stem(OsStr::new("a.b.pem")), OsString::from("a.b"));
     }
 
+    /// A FIFO that takes a file's place after the directory was listed
+    /// (so after the metadata check) is refused when opened, at once: the
+    /// open does not wait for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn an_opened_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("swapped.key");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("NOTICE: mkfifo not available; FIFO open not exercised");
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(
+                open_regular(&path)
+                    .map(|_| ())
+                    .map_err(|p| (p.code, p.message)),
+            );
+        });
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("opening a FIFO must not block");
+        let (code, message) = r.expect_err("a FIFO is not a regular file");
+        assert_eq!(code, codes::NOT_A_REGULAR_FILE);
+        assert!(message.contains("a FIFO"), "{message}");
+    }
+
     #[test]
     fn properties_json() {
         let p = EntryProperties::from_json(

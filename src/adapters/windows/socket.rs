@@ -41,7 +41,8 @@ pub(crate) fn set_exclusive_address_use(socket: &impl AsRawSocket) -> io::Result
     Ok(())
 }
 
-/// Whether `SO_EXCLUSIVEADDRUSE` is set on a socket.
+/// Whether `SO_EXCLUSIVEADDRUSE` is set on a socket (for the tests).
+#[cfg(test)]
 pub(crate) fn exclusive_address_use(socket: &impl AsRawSocket) -> io::Result<bool> {
     let mut value: i32 = 0;
     let mut len = size_of::<i32>() as i32;
