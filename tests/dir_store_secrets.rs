@@ -2,22 +2,18 @@
 //! files, keys wiped when dropped.
 
 use sstp_cert::adapters::dir_store::{DirectoryStore, codes};
+use sstp_cert::adapters::key_export::KeyExport;
+#[cfg(feature = "rustls")]
+use sstp_cert::adapters::tls::TlsSelection;
+#[cfg(feature = "rustls")]
+use sstp_cert::model::choice::ChoiceOptions;
 use sstp_cert::model::store::{CertStore, KeyState};
 
 fn wiped_when_dropped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
 
-fn problems_with(code: &str, snapshot: &sstp_cert::model::store::StoreSnapshot) -> Vec<String> {
-    snapshot
-        .problems
-        .iter()
-        .filter(|p| p.code == code)
-        .map(|p| format!("{}: {}", p.source, p.message))
-        .collect()
-}
-
 /// A key file readable by group or others is a warning, not a failure:
 /// the key is still paired and exported.
-#[cfg(unix)]
+#[cfg(all(unix, feature = "rustls"))]
 #[test]
 fn key_files_readable_by_others_are_a_warning() {
     use std::os::unix::fs::PermissionsExt;
@@ -48,7 +44,19 @@ fn key_files_readable_by_others_are_a_warning() {
 
     let store = DirectoryStore::new(d);
     let snapshot = store.load().unwrap();
-    let warned = problems_with(codes::KEY_READABLE_BY_OTHERS, &snapshot);
+    // loading needs no key bytes and does not look at permissions
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+    let mut warned = Vec::new();
+    for e in &snapshot.entries {
+        assert_eq!(e.key, KeyState::Paired);
+        // still exported
+        let (key, warnings) = store.export_key(e).unwrap();
+        wiped_when_dropped(&key);
+        warned.extend(warnings.iter().map(|p| {
+            assert_eq!(p.code, codes::KEY_READABLE_BY_OTHERS);
+            format!("{}: {}", p.source, p.message)
+        }));
+    }
     assert_eq!(warned.len(), 2, "{warned:?}");
     assert!(
         warned[0].starts_with(
@@ -62,10 +70,22 @@ fn key_files_readable_by_others_are_a_warning() {
             .starts_with("b.pem: holds a private key but is readable by its group (mode 0640)"),
         "{warned:?}"
     );
-    // still used
-    assert!(snapshot.entries.iter().all(|e| e.key == KeyState::Paired));
-    for e in &snapshot.entries {
-        let key = store.private_key_der(e).unwrap();
-        wiped_when_dropped(&key);
-    }
+
+    // the TLS selection carries the warning with the store's problems
+    let only_a = tempfile::tempdir().unwrap();
+    std::fs::copy(d.join("a.pem"), only_a.path().join("a.pem")).unwrap();
+    std::fs::copy(d.join("a.key"), only_a.path().join("a.key")).unwrap();
+    set(&only_a.path().join("a.key"), 0o604);
+    let selection = TlsSelection::from_store(
+        &DirectoryStore::new(only_a.path()),
+        &ChoiceOptions::windows(),
+    )
+    .unwrap();
+    let codes: Vec<&str> = selection.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, [codes::KEY_READABLE_BY_OTHERS]);
+    assert!(
+        selection.problems[0]
+            .message
+            .contains("readable by others (mode 0604)")
+    );
 }

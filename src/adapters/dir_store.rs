@@ -40,9 +40,11 @@
 //!   reported as `not-a-regular-file`, never waited on, in
 //!   [`load`](CertStore::load) and in key export alike.
 //! * **Key files readable by others** (Unix: any group or other read bit
-//!   on a `.key` file, or on a certificate file with a key block) are
-//!   reported as `key-readable-by-others`, a warning: the key is still
-//!   used.
+//!   on the file the key is exported from — a `.key` file, or a
+//!   certificate file with a key block) are reported by
+//!   [`KeyExport::export_key`] as `key-readable-by-others`, a warning: the
+//!   key is still exported. Loading the store does not look at
+//!   permissions (the model needs no key bytes).
 //! * **Keys in memory.** Every buffer that held key bytes is wiped when
 //!   dropped, and exported keys come back as a [`SecretKeyDer`] that wipes
 //!   itself too.
@@ -160,10 +162,10 @@ pub mod codes {
     pub const ORPHAN_KEY: &str = "orphan-key";
     /// A `.json` file with no certificate file of the same stem.
     pub const ORPHAN_PROPERTIES: &str = "orphan-properties";
-    /// A file holding a private key (a `.key` file, or a certificate file
-    /// with a key block) that group or others may read (Unix permissions).
-    /// A warning: the key is still used; restrict the file to its owner
-    /// (`chmod 600`).
+    /// A file a private key is exported from (a `.key` file, or a
+    /// certificate file with a key block) that group or others may read
+    /// (Unix permissions), reported by key export. A warning: the key is
+    /// still used; restrict the file to its owner (`chmod 600`).
     pub const KEY_READABLE_BY_OTHERS: &str = "key-readable-by-others";
 }
 
@@ -446,14 +448,6 @@ fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
     }
 }
 
-/// Whether PEM text holds a private key block (of any supported label).
-fn has_key_block(bytes: &[u8]) -> bool {
-    looks_like_pem(bytes)
-        && bytes
-            .windows(b"PRIVATE KEY-----".len())
-            .any(|w| w == b"PRIVATE KEY-----")
-}
-
 fn key_problem_code(e: &KeyError) -> &'static str {
     match e {
         KeyError::Encrypted { .. } => codes::ENCRYPTED_KEY,
@@ -726,7 +720,7 @@ impl Loader<'_> {
     }
 
     fn entry(&mut self, name: &OsStr, keys: &Siblings, props: &Siblings) -> Option<StoreEntry> {
-        let bytes = read_file(self.store, name, FileRole::Certificate, &mut self.problems)?;
+        let bytes = read_file(self.store, name, &mut self.problems)?;
         let mut files = OnDisk {
             store: self.store,
             stem: stem(name),
@@ -739,35 +733,13 @@ impl Loader<'_> {
     }
 }
 
-/// What a file is read as, for the warnings about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileRole {
-    /// A certificate file (a key block in it makes it a key file too).
-    Certificate,
-    /// A sibling `.key` file.
-    Key,
-    /// A sibling `.json` file.
-    Properties,
-}
-
 fn read_file(
     store: &DirectoryStore,
     name: &OsStr,
-    role: FileRole,
     problems: &mut Vec<EntryProblem>,
 ) -> Option<Zeroizing<Vec<u8>>> {
-    match read_bounded_meta(&store.path.join(name), store.max_file_size) {
-        Ok((bytes, meta)) => {
-            let holds_key = match role {
-                FileRole::Key => true,
-                FileRole::Certificate => has_key_block(&bytes),
-                FileRole::Properties => false,
-            };
-            if holds_key && let Some(p) = key_permission_problem(&meta) {
-                push_problem(problems, &display(name), p.code, p.message);
-            }
-            Some(bytes)
-        }
+    match read_bounded(&store.path.join(name), store.max_file_size) {
+        Ok(b) => Some(b),
         Err(p) => {
             push_problem(problems, &display(name), p.code, p.message);
             None
@@ -830,11 +802,11 @@ impl SiblingFiles for OnDisk<'_> {
         which: Sibling,
         problems: &mut Vec<EntryProblem>,
     ) -> Option<Zeroizing<Vec<u8>>> {
-        let (name, role) = match which {
-            Sibling::Key => (self.key.as_ref()?, FileRole::Key),
-            Sibling::Properties => (self.properties.as_ref()?, FileRole::Properties),
-        };
-        read_file(self.store, name, role, problems)
+        let name = match which {
+            Sibling::Key => self.key.as_ref(),
+            Sibling::Properties => self.properties.as_ref(),
+        }?;
+        read_file(self.store, name, problems)
     }
 }
 
@@ -955,6 +927,14 @@ impl DirectoryStore {
     /// Reads the entry's file and checks it still holds the entry's
     /// certificate first.
     fn entry_bytes(&self, entry: &StoreEntry) -> Result<Zeroizing<Vec<u8>>, KeyExportError> {
+        self.entry_bytes_meta(entry).map(|(bytes, _)| bytes)
+    }
+
+    /// [`DirectoryStore::entry_bytes`], with the file's metadata.
+    fn entry_bytes_meta(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<(Zeroizing<Vec<u8>>, Metadata), KeyExportError> {
         let name = self.entry_file(entry)?;
         let path = self.path.join(&name);
         if !path.exists() {
@@ -963,8 +943,8 @@ impl DirectoryStore {
                 entry: entry.source.clone(),
             });
         }
-        let bytes =
-            read_bounded(&path, self.max_file_size).map_err(|p| self.export_error(p, &name))?;
+        let (bytes, meta) = read_bounded_meta(&path, self.max_file_size)
+            .map_err(|p| self.export_error(p, &name))?;
         let same = Certificate::from_pem_or_der(&bytes)
             .ok()
             .and_then(|c| c.into_iter().next())
@@ -975,7 +955,7 @@ impl DirectoryStore {
                 entry: entry.source.clone(),
             });
         }
-        Ok(bytes)
+        Ok((bytes, meta))
     }
 
     /// The private key of `entry` as DER, for a program that serves the
@@ -1012,8 +992,53 @@ impl DirectoryStore {
     /// unsupported, malformed, several keys in one file), or a key of
     /// another certificate (`Mismatched`).
     pub fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
+        self.export_key(entry).map(|(key, _)| key)
+    }
+
+    /// [`DirectoryStore::private_key_der`], and a `key-readable-by-others`
+    /// warning when group or others may read the file the key comes from
+    /// (Unix permissions; see [`KeyExport::export_key`]).
+    ///
+    /// ```
+    /// use sstp_cert::adapters::dir_store::{codes, DirectoryStore};
+    /// use sstp_cert::model::store::CertStore;
+    /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem())?;
+    /// std::fs::write(dir.path().join("vpn.key"), ck.signing_key.serialize_pem())?;
+    /// # #[cfg(unix)] {
+    /// use std::os::unix::fs::PermissionsExt;
+    /// let key_file = dir.path().join("vpn.key");
+    /// std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644))?;
+    /// let store = DirectoryStore::new(dir.path());
+    /// let entry = &store.load()?.entries[0];
+    /// let (_key, warnings) = store.export_key(entry)?;
+    /// assert_eq!(warnings[0].code, codes::KEY_READABLE_BY_OTHERS);
+    /// std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))?;
+    /// assert!(store.export_key(entry)?.1.is_empty());
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`DirectoryStore::private_key_der`].
+    pub fn export_key(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<(SecretKeyDer, Vec<EntryProblem>), KeyExportError> {
         let name = self.entry_file(entry)?;
-        let bytes = self.entry_bytes(entry)?;
+        let (bytes, meta) = self.entry_bytes_meta(entry)?;
+        let warn = |file: &OsStr, meta: &Metadata| -> Vec<EntryProblem> {
+            key_permission_problem(meta)
+                .map(|p| EntryProblem {
+                    source: display(file),
+                    code: p.code.to_owned(),
+                    message: p.message,
+                })
+                .into_iter()
+                .collect()
+        };
         let key_error = |file: &OsStr, error: KeyError| KeyExportError::Key {
             store: self.describe(),
             file: display(file),
@@ -1021,16 +1046,20 @@ impl DirectoryStore {
         };
         if looks_like_pem(&bytes) {
             match PrivateKey::find_in_pem(&bytes) {
-                Ok(Some(k)) => return self.checked_der(entry, &name, &bytes, &k),
+                Ok(Some(k)) => {
+                    let key = self.checked_der(entry, &name, &bytes, &k)?;
+                    return Ok((key, warn(&name, &meta)));
+                }
                 Ok(None) => {}
                 Err(e) => return Err(key_error(&name, e)),
             }
         }
         let key_name = self.sibling_key(entry, &name)?;
-        let kb = read_bounded(&self.path.join(&key_name), self.max_file_size)
+        let (kb, key_meta) = read_bounded_meta(&self.path.join(&key_name), self.max_file_size)
             .map_err(|p| self.export_error(p, &key_name))?;
         let k = PrivateKey::from_pem_or_der(&kb).map_err(|e| key_error(&key_name, e))?;
-        self.checked_der(entry, &key_name, &kb, &k)
+        let key = self.checked_der(entry, &key_name, &kb, &k)?;
+        Ok((key, warn(&key_name, &key_meta)))
     }
 
     /// The certificates after the first one in the entry's PEM file (its
@@ -1138,6 +1167,13 @@ impl DirectoryStore {
 impl KeyExport for DirectoryStore {
     fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
         DirectoryStore::private_key_der(self, entry)
+    }
+
+    fn export_key(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<(SecretKeyDer, Vec<EntryProblem>), KeyExportError> {
+        DirectoryStore::export_key(self, entry)
     }
 
     fn intermediates_der(

@@ -68,7 +68,7 @@ pub use zeroize::Zeroizing;
 pub type SecretKeyDer = Zeroizing<PrivateKeyDer<'static>>;
 
 use crate::model::key::KeyError;
-use crate::model::store::{CertStore, MemoryStore, StoreEntry};
+use crate::model::store::{CertStore, EntryProblem, MemoryStore, StoreEntry};
 
 /// A store that can hand out the private key (and the chain) of one of its
 /// entries, for a program that serves the certificate itself.
@@ -95,6 +95,21 @@ pub trait KeyExport: CertStore {
     /// [`KeyExportError`]; [`KeyExportError::NotExportable`] for stores that
     /// never export keys.
     fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError>;
+
+    /// The private key of `entry`, as [`KeyExport::private_key_der`], and
+    /// warnings about how it is kept that do not stop its use — for the
+    /// directory store, `key-readable-by-others` when group or others may
+    /// read the key's file. The default: the key and no warnings.
+    ///
+    /// # Errors
+    ///
+    /// As [`KeyExport::private_key_der`].
+    fn export_key(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<(SecretKeyDer, Vec<EntryProblem>), KeyExportError> {
+        Ok((self.private_key_der(entry)?, Vec::new()))
+    }
 
     /// The certificates to send after the entry's certificate (intermediate
     /// CAs), in order. The default is none.

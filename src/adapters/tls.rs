@@ -311,7 +311,8 @@ impl fmt::Display for ServedCertificate {
 pub struct TlsSelection {
     /// The full outcome of the automatic choice (verdicts, warnings).
     pub choice: Choice,
-    /// Problems met while loading the store.
+    /// Problems met while loading the store, then the warnings of the key
+    /// export (such as `key-readable-by-others`).
     pub problems: Vec<EntryProblem>,
     /// Which certificate, and its hashes.
     pub served: ServedCertificate,
@@ -378,7 +379,7 @@ impl TlsSelection {
             entry: entry.source.clone(),
             error,
         };
-        let key = store.private_key_der(entry).map_err(export)?;
+        let (key, key_warnings) = store.export_key(entry).map_err(export)?;
         let mut chain = vec![certificate_der(&entry.certificate)];
         chain.extend(store.intermediates_der(entry).map_err(export)?);
         let served = ServedCertificate {
@@ -392,9 +393,11 @@ impl TlsSelection {
             certificate: entry.certificate.clone(),
             generation: 0,
         };
+        let mut problems = snapshot.problems;
+        problems.extend(key_warnings);
         Ok(TlsSelection {
             choice,
-            problems: snapshot.problems,
+            problems,
             served,
             chain,
             key,
