@@ -548,7 +548,10 @@ async fn real_client(from: &str, to: SocketAddr, ca_der: &[u8]) -> Duration {
 async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !done() {
-        assert!(std::time::Instant::now() < deadline, "waited 10 s for {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 10 s for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
@@ -584,7 +587,10 @@ fn a_busy_source_is_held_to_its_share_and_others_are_served() {
                 }
             }
         }
-        wait_for("the front to accept the 10", || listener.stats().accepted == 10).await;
+        wait_for("the front to accept the 10", || {
+            listener.stats().accepted == 10
+        })
+        .await;
         let s = listener.stats();
         assert_eq!((s.in_progress, s.busiest_source), (4, 4), "{s:?}");
         assert_eq!(s.shed_per_source, 6, "{s:?}");
@@ -641,7 +647,11 @@ fn over_the_total_limit_the_newest_of_the_busiest_source_is_shed() {
         for _ in 0..2 {
             match tokio::time::timeout(Duration::from_secs(5), outcomes.recv()).await {
                 Ok(Some(Ok(peer))) => served = Some(peer),
-                Ok(Some(Err(ConnectionError::Shed { peer, source_key, max }))) => {
+                Ok(Some(Err(ConnectionError::Shed {
+                    peer,
+                    source_key,
+                    max,
+                }))) => {
                     assert_eq!(source_key.to_string(), "127.0.0.1");
                     assert_eq!(max, 8);
                     shed = Some(peer);
@@ -657,7 +667,10 @@ fn over_the_total_limit_the_newest_of_the_busiest_source_is_shed() {
             source_key: sstp_cert::adapters::listener::SourceKey::of(shed.ip()),
             max: 8,
         };
-        assert!(e.to_string().contains("limit of 8 connections in progress"), "{e}");
+        assert!(
+            e.to_string().contains("limit of 8 connections in progress"),
+            "{e}"
+        );
         // that client sees its connection closed at once
         let mut b = [0u8; 1];
         let r = tokio::time::timeout(Duration::from_secs(2), idle[7].read(&mut b))
