@@ -1366,13 +1366,12 @@ async fn handshake(
             Ok(Ok(s)) => s,
         };
 
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
     let read = tokio::time::timeout(
         limits.request_timeout,
-        read_head(&mut tls, &mut buf, max_head),
+        read_request(&mut tls, max_head, limits.max_headers),
     )
     .await;
-    let head_end = match read {
+    let ReceivedRequest { request, pending } = match read {
         Err(_) => {
             let refusal = Refusal::new(408, "the request head did not arrive in time");
             send_refusal(&mut tls, &refusal, &config).await;
@@ -1381,24 +1380,13 @@ async fn handshake(
                 after: limits.request_timeout,
             });
         }
-        Ok(Err(source)) => return Err(ConnectionError::Io { peer, source }),
-        Ok(Ok(HeadRead::Closed)) => return Err(ConnectionError::Closed { peer }),
-        Ok(Ok(HeadRead::TooLarge)) => {
-            let refusal = Refusal::new(
-                400,
-                format!("the request head is larger than {max_head} bytes"),
-            );
+        Ok(Err(RequestReadError::Io(source))) => return Err(ConnectionError::Io { peer, source }),
+        Ok(Err(RequestReadError::Closed)) => return Err(ConnectionError::Closed { peer }),
+        Ok(Err(RequestReadError::Refused(refusal))) => {
             send_refusal(&mut tls, &refusal, &config).await;
             return Err(ConnectionError::Refused { peer, refusal });
         }
-        Ok(Ok(HeadRead::Complete(end))) => end,
-    };
-    let request = match parse_request(&buf[..head_end], limits.max_headers) {
-        Ok(r) => r,
-        Err(refusal) => {
-            send_refusal(&mut tls, &refusal, &config).await;
-            return Err(ConnectionError::Refused { peer, refusal });
-        }
+        Ok(Ok(received)) => received,
     };
     let answer = ok_response(config.server_header(), OffsetDateTime::now_utc());
     match write_answer(&mut tls, answer.as_bytes(), limits.write_timeout).await {
@@ -1427,12 +1415,91 @@ async fn handshake(
         served: served.certificate().clone(),
         request,
     };
-    buf.drain(..head_end);
     Ok(SstpConnection {
         stream: tls,
-        pending: buf,
+        pending,
         pos: 0,
         info,
+    })
+}
+
+/// What [`read_request`] received: the SSTP request, and the bytes the
+/// client sent after its head (a pipelined Call Connect Request; read them
+/// before anything else from the stream).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedRequest {
+    /// The request.
+    pub request: SstpRequest,
+    /// The bytes after the head, already read from the stream.
+    pub pending: Vec<u8>,
+}
+
+/// Why [`read_request`] did not return a request.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestReadError {
+    /// The request is not an acceptable SSTP request, or its head is too
+    /// large; send [`Refusal::response`] and close.
+    #[error("refused: {0}")]
+    Refused(#[source] Refusal),
+    /// The stream ended before the head was complete.
+    #[error("the client closed the connection before completing the SSTP request")]
+    Closed,
+    /// Reading failed.
+    #[error("reading the SSTP request: {0}")]
+    Io(#[source] io::Error),
+}
+
+/// Reads an SSTP HTTP request head from a stream, as the front does after
+/// the TLS handshake, for programs that terminate TLS themselves: reads
+/// until the blank line (never holding more than `max_head` bytes plus one
+/// read of 2 KiB; `max_head` is taken as at most
+/// [`MAX_REQUEST_HEAD_LEN`](crate::model::limits::MAX_REQUEST_HEAD_LEN)),
+/// then checks it with [`parse_request`]. Whatever way the bytes are split
+/// into reads, the outcome is the same.
+///
+/// It sets no deadline: wrap it in `tokio::time::timeout` (the front
+/// allows [`Limits::request_timeout`]).
+///
+/// ```
+/// use sstp_cert::adapters::listener::read_request;
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let mut stream: &[u8] = b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
+///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\r\n\x10\x01";
+/// let got = read_request(&mut stream, 8192, 32).await?;
+/// assert_eq!(got.request.host, "vpn.example.com");
+/// assert_eq!(got.pending, [0x10, 0x01]); // the start of the first SSTP packet
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// ```
+///
+/// # Errors
+///
+/// [`RequestReadError`]: refused (the [`Refusal`] to answer: a head over
+/// `max_head` is a 400), closed early, or an I/O error.
+pub async fn read_request<R: AsyncRead + Unpin>(
+    r: &mut R,
+    max_head: usize,
+    max_headers: usize,
+) -> Result<ReceivedRequest, RequestReadError> {
+    let max_head = max_head.min(limits::MAX_REQUEST_HEAD_LEN);
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    let end = match read_head(r, &mut buf, max_head)
+        .await
+        .map_err(RequestReadError::Io)?
+    {
+        HeadRead::Closed => return Err(RequestReadError::Closed),
+        HeadRead::TooLarge => {
+            return Err(RequestReadError::Refused(Refusal::new(
+                400,
+                format!("the request head is larger than {max_head} bytes"),
+            )));
+        }
+        HeadRead::Complete(end) => end,
+    };
+    let request = parse_request(&buf[..end], max_headers).map_err(RequestReadError::Refused)?;
+    buf.drain(..end);
+    Ok(ReceivedRequest {
+        request,
+        pending: buf,
     })
 }
 
@@ -2219,6 +2286,56 @@ mod tests {
             classify_accept_error(&Error::from(ErrorKind::OutOfMemory)),
             AcceptErrorKind::Resource
         );
+    }
+
+    /// The request reader gives the same outcome for input written in
+    /// pieces of any size, and keeps the bytes after the head (the fuzz
+    /// target `sstp_request_reader` feeds it one byte per read).
+    #[test]
+    fn read_request_does_not_depend_on_how_bytes_arrive() {
+        block_on(async {
+            let mut input = GOOD.as_bytes().to_vec();
+            input.extend_from_slice(&[0x10, 0x01, 0x00, 0x0e]);
+            for piece in [1usize, 3, 7, 64, 4096] {
+                let (mut a, mut b) = tokio::io::duplex(64 * 1024);
+                for chunk in input.chunks(piece) {
+                    a.write_all(chunk).await.unwrap();
+                }
+                drop(a);
+                let got = read_request(&mut b, 8192, 32).await.unwrap();
+                assert_eq!(got.request.host, "localhost", "pieces of {piece}");
+                // all of the rest when it came with the head, else a prefix
+                assert!(
+                    [0x10, 0x01, 0x00, 0x0e].starts_with(&got.pending),
+                    "{piece}"
+                );
+            }
+            // too large, whatever the pieces
+            let big = format!("{}X: {}\r\n\r\n", &GOOD[..GOOD.len() - 2], "a".repeat(9000));
+            for piece in [1usize, 2048] {
+                let (mut a, mut b) = tokio::io::duplex(64 * 1024);
+                for chunk in big.as_bytes().chunks(piece) {
+                    a.write_all(chunk).await.unwrap();
+                }
+                drop(a);
+                match read_request(&mut b, 8192, 32).await {
+                    Err(RequestReadError::Refused(refusal)) => {
+                        assert_eq!(refusal.status, 400);
+                        assert!(
+                            refusal.detail.contains("larger than 8192 bytes"),
+                            "{refusal}"
+                        );
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            // cut short
+            let mut short: &[u8] = &GOOD.as_bytes()[..30];
+            assert!(matches!(
+                read_request(&mut short, 8192, 32).await,
+                Err(RequestReadError::Closed)
+            ));
+        });
     }
 
     #[test]
