@@ -410,6 +410,11 @@ fn hint(e: &io::Error) -> &'static str {
     match e.kind() {
         io::ErrorKind::AddrInUse => "the port is in use by another listener: ",
         io::ErrorKind::AddrNotAvailable => "the address is not one of this machine's: ",
+        #[cfg(windows)]
+        io::ErrorKind::PermissionDenied => {
+            "access denied (another program holds the port exclusively, or it is reserved): "
+        }
+        #[cfg(not(windows))]
         io::ErrorKind::PermissionDenied => "permission denied (ports below 1024 need privileges): ",
         _ => "",
     }
@@ -1875,15 +1880,23 @@ pub struct ConnectionInfo {
 /// Reading returns first any bytes the client sent right after its request
 /// head, then the TLS stream.
 ///
+/// The front's deadlines and connection limits end at hand-over: this
+/// stream has no timeout of its own. Wrap every read in
+/// `tokio::time::timeout` (see "After hand-over" in the module
+/// documentation), or a client that goes silent holds the connection for
+/// ever.
+///
 /// ```no_run
 /// # async fn demo(mut conn: sstp_cert::adapters::listener::SstpConnection) -> std::io::Result<()> {
 /// use tokio::io::AsyncReadExt;
 /// // the first SSTP packet: 4-byte header, then the rest of its length
+/// use std::time::Duration;
+/// let deadline = Duration::from_secs(60);
 /// let mut header = [0u8; 4];
-/// conn.read_exact(&mut header).await?;
+/// tokio::time::timeout(deadline, conn.read_exact(&mut header)).await??;
 /// let len = usize::from(u16::from_be_bytes([header[2], header[3]]) & 0x0fff);
 /// let mut rest = vec![0u8; len.saturating_sub(4)];
-/// conn.read_exact(&mut rest).await?;
+/// tokio::time::timeout(deadline, conn.read_exact(&mut rest)).await??;
 /// # Ok(()) }
 /// ```
 pub struct SstpConnection {
@@ -2118,7 +2131,29 @@ mod tests {
         let thief = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
         thief.set_reuse_address(true).unwrap();
         let e = thief.bind(&addr.into()).unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::AddrInUse, "{e}");
+        // Windows answers WSAEACCES here ("Using SO_REUSEADDR and
+        // SO_EXCLUSIVEADDRUSE"); Wine does the same.
+        assert!(
+            matches!(
+                e.kind(),
+                io::ErrorKind::PermissionDenied | io::ErrorKind::AddrInUse
+            ),
+            "{e}"
+        );
+        // The control: a socket bound without the option can be taken over
+        // by one with SO_REUSEADDR on Windows (Wine may refuse it as Linux
+        // would; then only the first half is shown here).
+        let plain = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        plain
+            .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        plain.listen(8).unwrap();
+        let thief = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        thief.set_reuse_address(true).unwrap();
+        match thief.bind(&plain.local_addr().unwrap()) {
+            Ok(()) => eprintln!("control: without SO_EXCLUSIVEADDRUSE the port was taken over"),
+            Err(e) => eprintln!("NOTICE: this Windows (Wine?) refused the takeover anyway: {e}"),
+        }
     }
 
     #[test]
