@@ -1,8 +1,8 @@
 //! The directory store and the private keys it holds: permissions of key
 //! files, keys wiped when dropped.
+#![cfg(unix)]
 
 use sstp_cert::adapters::dir_store::{DirectoryStore, codes};
-use sstp_cert::adapters::key_export::KeyExport;
 #[cfg(feature = "rustls")]
 use sstp_cert::adapters::tls::TlsSelection;
 #[cfg(feature = "rustls")]
@@ -13,7 +13,6 @@ fn wiped_when_dropped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
 
 /// A key file readable by group or others is a warning, not a failure:
 /// the key is still paired and exported.
-#[cfg(all(unix, feature = "rustls"))]
 #[test]
 fn key_files_readable_by_others_are_a_warning() {
     use std::os::unix::fs::PermissionsExt;
@@ -72,6 +71,12 @@ fn key_files_readable_by_others_are_a_warning() {
     );
 
     // the TLS selection carries the warning with the store's problems
+    #[cfg(feature = "rustls")]
+    selection_carries_the_warning(d, set);
+}
+
+#[cfg(feature = "rustls")]
+fn selection_carries_the_warning(d: &std::path::Path, set: impl Fn(&std::path::Path, u32)) {
     let only_a = tempfile::tempdir().unwrap();
     std::fs::copy(d.join("a.pem"), only_a.path().join("a.pem")).unwrap();
     std::fs::copy(d.join("a.key"), only_a.path().join("a.key")).unwrap();
