@@ -152,7 +152,7 @@ pub enum KeyError {
     #[error("empty input: expected a PEM or DER private key")]
     Empty,
     /// PEM text larger than
-    /// [`MAX_PEM_INPUT_LEN`](super::certificate::MAX_PEM_INPUT_LEN).
+    /// [`MAX_PEM_INPUT_LEN`].
     #[error("PEM text is {len} bytes, more than the {max} accepted")]
     PemTooLarge {
         /// Size in bytes.
