@@ -85,7 +85,10 @@ fuzz_target!(|input: &[u8]| {
     let (sizes, data) = rest.split_at(k);
 
     let mut whole: &[u8] = data;
-    let at_once = run(read_request(&mut whole, MAX_HEAD, MAX_HEADERS), 1 + data.len());
+    let at_once = run(
+        read_request(&mut whole, MAX_HEAD, MAX_HEADERS),
+        1 + data.len(),
+    );
     let mut pieces = Pieces {
         data,
         sizes,
@@ -105,7 +108,10 @@ fuzz_target!(|input: &[u8]| {
             .expect("an accepted head ends with a blank line")
             + 4;
         assert!(end <= MAX_HEAD);
-        assert_eq!(parse_request(&data[..end], MAX_HEADERS).as_ref(), Ok(&got.request));
+        assert_eq!(
+            parse_request(&data[..end], MAX_HEADERS).as_ref(),
+            Ok(&got.request)
+        );
         // what was read beyond the head is what followed it
         assert_eq!(got.pending[..], data[end..end + got.pending.len()]);
     }

@@ -4,6 +4,12 @@
 //! ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE", Winsock documentation):
 //! without it, another process that sets `SO_REUSEADDR` can bind the same
 //! address and port and take connections meant for the service.
+//!
+//! Tested by `adapters::listener::tests::windows_sockets_are_bound_exclusively`
+//! in the Windows stage: under Wine 8.0 the option reads back as set and a
+//! second bind with `SO_REUSEADDR` fails with `WSAEACCES`, as on Windows.
+//! Wine also refuses that second bind when the first socket lacks the
+//! option, so there only the read-back tells a front without it apart.
 #![allow(unsafe_code)]
 
 use std::io;
