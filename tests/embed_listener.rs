@@ -494,6 +494,7 @@ fn binding_outside_a_runtime_is_an_error_not_a_panic() {
     }
 }
 
+#[cfg(target_os = "linux")]
 /// Connects from a given loopback address (127.0.0.2 is another source than
 /// 127.0.0.1 on Linux; elsewhere the system may refuse to bind it).
 async fn connect_from(from: &str, to: SocketAddr) -> io::Result<TcpStream> {
@@ -502,6 +503,7 @@ async fn connect_from(from: &str, to: SocketAddr) -> io::Result<TcpStream> {
     socket.connect(to).await
 }
 
+#[cfg(target_os = "linux")]
 /// The front's accept loop as an embedder writes it: one task per
 /// connection; every outcome reported on the channel.
 fn serve(
@@ -527,6 +529,7 @@ fn serve(
     (task, rx)
 }
 
+#[cfg(target_os = "linux")]
 /// A real client from `from`: TLS, the SSTP request, the `200 OK`; bounded.
 async fn real_client(from: &str, to: SocketAddr, ca_der: &[u8]) -> Duration {
     let started = std::time::Instant::now();
@@ -545,6 +548,7 @@ async fn real_client(from: &str, to: SocketAddr, ca_der: &[u8]) -> Duration {
     started.elapsed()
 }
 
+#[cfg(target_os = "linux")]
 async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !done() {

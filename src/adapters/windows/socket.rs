@@ -16,7 +16,7 @@ use std::io;
 use std::os::windows::io::AsRawSocket;
 
 use windows_sys::Win32::Networking::WinSock::{
-    SO_EXCLUSIVEADDRUSE, SOCKET, SOCKET_ERROR, SOL_SOCKET, WSAGetLastError, getsockopt, setsockopt,
+    SO_EXCLUSIVEADDRUSE, SOCKET, SOCKET_ERROR, SOL_SOCKET, WSAGetLastError, setsockopt,
 };
 
 /// The calling thread's last Winsock error.
@@ -56,7 +56,7 @@ pub(crate) fn exclusive_address_use(socket: &impl AsRawSocket) -> io::Result<boo
     // `optval` points to a writable i32 and `optlen` to its size, both
     // valid for the call; getsockopt writes at most `len` bytes.
     let r = unsafe {
-        getsockopt(
+        windows_sys::Win32::Networking::WinSock::getsockopt(
             socket.as_raw_socket() as SOCKET,
             SOL_SOCKET,
             SO_EXCLUSIVEADDRUSE,
