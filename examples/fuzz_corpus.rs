@@ -581,6 +581,39 @@ fn main() {
         w.put("sstp_request", name, head);
     }
 
+    // --- sstp_request_reader: a count byte, that many piece sizes, then
+    // the bytes as they arrive (a head and what follows it)
+    let head = format!(
+        "SSTP_DUPLEX_POST {uri} HTTP/1.1\r\nHost: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\r\n"
+    );
+    let call_connect: &[u8] = &[
+        0x10, 0x01, 0x00, 0x0e, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00, 0x06, 0x00, 0x01,
+    ];
+    for (name, sizes, body) in [
+        ("bytewise.bin", &[][..], head.clone().into_bytes()),
+        ("pieces.bin", &[2, 7, 0, 30][..], head.clone().into_bytes()),
+        (
+            "pipelined.bin",
+            &[60, 1][..],
+            [head.as_bytes(), call_connect].concat(),
+        ),
+        (
+            "too-large.bin",
+            &[255][..],
+            format!(
+                "SSTP_DUPLEX_POST {uri} HTTP/1.1\r\nX: {}\r\n\r\n",
+                "a".repeat(1100)
+            )
+            .into_bytes(),
+        ),
+        ("cut-short.bin", &[5][..], head.as_bytes()[..40].to_vec()),
+    ] {
+        let mut input = vec![u8::try_from(sizes.len()).unwrap_or(0)];
+        input.extend_from_slice(sizes);
+        input.extend_from_slice(&body);
+        w.put("sstp_request_reader", name, input);
+    }
+
     // --- structured: any bytes are a scenario
     for (i, len) in [16usize, 64, 256, 1024].iter().enumerate() {
         w.put(

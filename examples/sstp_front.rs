@@ -11,6 +11,12 @@
 //! answers the SSTP HTTP request, prints the first SSTP control message the
 //! client sends (a Call Connect Request) and closes the connection. No PPP
 //! is spoken. `--once` exits after the first client.
+//!
+//! The front's limits (connections per source and in total, deadlines
+//! until hand-over) are the library's defaults. After hand-over the stream
+//! is the program's: every read gets a deadline of its own here
+//! ([`FIRST_PACKET_TIMEOUT`]), or a client that goes silent after its
+//! `200 OK` would hold its connection for ever.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +28,11 @@ use sstp_cert::adapters::listener::{ListenerConfig, SstpConnection, SstpListener
 use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
 use sstp_cert::model::crypto_binding::HashProtocolBitmask;
 use tokio::io::AsyncReadExt;
+
+/// How long a client has, after its `200 OK`, to send its first SSTP
+/// packet (the Call Connect Request). The front's own deadlines end at
+/// hand-over.
+const FIRST_PACKET_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Args {
     port: u16,
@@ -114,11 +125,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         println!("skipped:     {skipped}");
     }
     loop {
+        // Errors of one connection and shortages of file handles
+        // (ECONNABORTED, EMFILE, ...) are retried inside `accept`; an error
+        // here means the listening socket itself failed.
         let incoming = match listener.accept().await {
             Ok(i) => i,
             Err(e) => {
                 eprintln!("accept: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
         };
@@ -135,12 +149,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                         info.request.correlation_id,
                         info.served.sha1
                     );
-                    match tokio::time::timeout(Duration::from_secs(10), first_packet(&mut conn))
-                        .await
+                    match tokio::time::timeout(FIRST_PACKET_TIMEOUT, first_packet(&mut conn)).await
                     {
                         Ok(Ok(p)) => println!("{peer}: first SSTP packet: {p}"),
                         Ok(Err(e)) => println!("{peer}: no SSTP packet: {e}"),
-                        Err(_) => println!("{peer}: no SSTP packet within 10 s"),
+                        Err(_) => println!(
+                            "{peer}: no SSTP packet within {} s",
+                            FIRST_PACKET_TIMEOUT.as_secs()
+                        ),
                     }
                 }
                 Err(e) => println!("{peer}: {e}"),

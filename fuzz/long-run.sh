@@ -26,7 +26,7 @@ sanitizer="${SANITIZER:-none}"
 scratch="${SCRATCH:-/tmp/sstp-cert-fuzz-long}"
 # shellcheck source=../fuzz/targets.sh
 source fuzz/targets.sh
-targets="${*:-$FUZZ_ALL_TARGETS sstp_request}"
+targets="${*:-$FUZZ_ALL_TARGETS}"
 
 toolchain=()
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
@@ -39,13 +39,8 @@ fi
 mkdir -p "$scratch"
 target_dir="$scratch/target-$sanitizer"
 echo "building ($sanitizer) into $target_dir" >&2
-cargo "${toolchain[@]}" fuzz build -s "$sanitizer" --target-dir "$target_dir" >&2
-case " $targets " in
-  *" sstp_request "*)
-    cargo "${toolchain[@]}" fuzz build -s "$sanitizer" --target-dir "$target_dir" \
-      --features listener sstp_request >&2
-    ;;
-esac
+cargo "${toolchain[@]}" fuzz build -s "$sanitizer" --target-dir "$target_dir" \
+  --features "$FUZZ_FEATURES" >&2
 bin="$target_dir/x86_64-unknown-linux-gnu/release"
 
 echo "| target | executions | seconds | result |"

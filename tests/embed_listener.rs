@@ -510,3 +510,197 @@ fn binding_outside_a_runtime_is_an_error_not_a_panic() {
         other => panic!("{:?}", other.map(|r| r.map(|_| ()))),
     }
 }
+
+#[cfg(target_os = "linux")]
+/// Connects from a given loopback address (127.0.0.2 is another source than
+/// 127.0.0.1 on Linux; elsewhere the system may refuse to bind it).
+async fn connect_from(from: &str, to: SocketAddr) -> io::Result<TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(from.parse().unwrap(), 0))?;
+    socket.connect(to).await
+}
+
+#[cfg(target_os = "linux")]
+/// The front's accept loop as an embedder writes it: one task per
+/// connection; every outcome reported on the channel.
+fn serve(
+    listener: Arc<SstpListener>,
+) -> (
+    tokio::task::JoinHandle<io::Error>,
+    tokio::sync::mpsc::UnboundedReceiver<Result<SocketAddr, ConnectionError>>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        loop {
+            let incoming = match listener.accept().await {
+                Ok(i) => i,
+                Err(e) => return e, // only a broken listening socket
+            };
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let r = incoming.handshake().await.map(|c| c.info().peer);
+                let _ = tx.send(r);
+            });
+        }
+    });
+    (task, rx)
+}
+
+#[cfg(target_os = "linux")]
+/// A real client from `from`: TLS, the SSTP request, the `200 OK`; bounded.
+async fn real_client(from: &str, to: SocketAddr, ca_der: &[u8]) -> Duration {
+    let started = std::time::Instant::now();
+    let tcp = connect_from(from, to).await.expect("connect");
+    let name = ServerName::try_from(NAME.to_owned()).unwrap();
+    let mut tls = tokio::time::timeout(
+        Duration::from_secs(15),
+        TlsConnector::from(client_config(ca_der)).connect(name, tcp),
+    )
+    .await
+    .expect("TLS within 15 s")
+    .expect("TLS");
+    tls.write_all(sstp_request(NAME).as_bytes()).await.unwrap();
+    let answer = read_answer(&mut tls).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer:?}");
+    started.elapsed()
+}
+
+#[cfg(target_os = "linux")]
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 10 s for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// One source opening many idle connections is held to its share: the
+/// connections over the per-source limit are closed at once, and a client
+/// from another address is served at once.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_busy_source_is_held_to_its_share_and_others_are_served() {
+    let ca = TestCa::new("Share CA");
+    let dir = tempfile::tempdir().unwrap();
+    write_entry(dir.path(), "vpn", &ca.leaf(NAME, &[NAME]));
+    runtime().block_on(async {
+        let limits = Limits {
+            max_connections_per_source: 4,
+            max_connections: 8,
+            ..Limits::default()
+        };
+        let listener = Arc::new(front(dir.path(), limits).await);
+        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let (server, _outcomes) = serve(listener.clone());
+        let mut idle = Vec::new();
+        // the 6 over the limit are closed (reset), not queued: a connect
+        // may already see the reset, the others read EOF or a reset at once
+        let mut closed = 0;
+        for _ in 0..10 {
+            match connect_from("127.0.0.1", addr).await {
+                Ok(c) => idle.push(c),
+                Err(e) => {
+                    assert_eq!(e.kind(), io::ErrorKind::ConnectionReset, "{e}");
+                    closed += 1;
+                }
+            }
+        }
+        wait_for("the front to accept the 10", || {
+            listener.stats().accepted == 10
+        })
+        .await;
+        let s = listener.stats();
+        assert_eq!((s.in_progress, s.busiest_source), (4, 4), "{s:?}");
+        assert_eq!(s.shed_per_source, 6, "{s:?}");
+        for c in &mut idle {
+            let mut b = [0u8; 1];
+            if let Ok(r) = tokio::time::timeout(Duration::from_millis(200), c.read(&mut b)).await {
+                assert!(matches!(r, Ok(0) | Err(_)), "{r:?}");
+                closed += 1;
+            }
+        }
+        assert_eq!(closed, 6);
+
+        let took = real_client("127.0.0.2", addr, &ca.der()).await;
+        assert!(took < Duration::from_secs(1), "{took:?}");
+        // its place was given back at hand-over
+        wait_for("the hand-over", || listener.stats().in_progress == 4).await;
+        drop(idle);
+        wait_for("the idle ones to end", || listener.stats().in_progress == 0).await;
+        assert!(!server.is_finished(), "the accept loop is still running");
+        server.abort();
+    });
+}
+
+/// Over the total limit, the newest connection of the busiest source is
+/// closed — one still in its handshake — and the newcomer from another
+/// source is served.
+#[cfg(target_os = "linux")]
+#[test]
+fn over_the_total_limit_the_newest_of_the_busiest_source_is_shed() {
+    let ca = TestCa::new("Total CA");
+    let dir = tempfile::tempdir().unwrap();
+    write_entry(dir.path(), "vpn", &ca.leaf(NAME, &[NAME]));
+    runtime().block_on(async {
+        let limits = Limits {
+            max_connections_per_source: 8,
+            max_connections: 8,
+            ..Limits::default()
+        };
+        let listener = Arc::new(front(dir.path(), limits).await);
+        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let (server, mut outcomes) = serve(listener.clone());
+        let mut idle = Vec::new();
+        for _ in 0..8 {
+            idle.push(connect_from("127.0.0.1", addr).await.unwrap());
+        }
+        wait_for("8 in progress", || listener.stats().in_progress == 8).await;
+        let newest_port = idle[7].local_addr().unwrap().port();
+
+        let took = real_client("127.0.0.2", addr, &ca.der()).await;
+        assert!(took < Duration::from_secs(1), "{took:?}");
+        // one outcome is the shed connection, one the served client
+        let mut shed = None;
+        let mut served = None;
+        for _ in 0..2 {
+            match tokio::time::timeout(Duration::from_secs(5), outcomes.recv()).await {
+                Ok(Some(Ok(peer))) => served = Some(peer),
+                Ok(Some(Err(ConnectionError::Shed {
+                    peer,
+                    source_key,
+                    max,
+                }))) => {
+                    assert_eq!(source_key.to_string(), "127.0.0.1");
+                    assert_eq!(max, 8);
+                    shed = Some(peer);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(served.unwrap().ip().to_string(), "127.0.0.2");
+        let shed = shed.expect("a connection was shed");
+        assert_eq!(shed.port(), newest_port, "the newest of the busiest source");
+        let e = ConnectionError::Shed {
+            peer: shed,
+            source_key: sstp_cert::adapters::listener::SourceKey::of(shed.ip()),
+            max: 8,
+        };
+        assert!(
+            e.to_string().contains("limit of 8 connections in progress"),
+            "{e}"
+        );
+        // that client sees its connection closed at once
+        let mut b = [0u8; 1];
+        let r = tokio::time::timeout(Duration::from_secs(2), idle[7].read(&mut b))
+            .await
+            .expect("closed, not left hanging");
+        assert!(matches!(r, Ok(0) | Err(_)), "{r:?}");
+        assert_eq!(listener.stats().shed_total, 1);
+        drop(idle);
+        wait_for("the idle ones to end", || listener.stats().in_progress == 0).await;
+        server.abort();
+    });
+}

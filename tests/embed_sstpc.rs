@@ -71,17 +71,21 @@ fn sstpc() -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_file())
 }
 
+/// Whether to skip: no `sstpc` here. The notice is written to the process's
+/// stderr directly, past libtest's output capture, so that a skipped test
+/// shows as SKIPPED in every run instead of passing silently.
 fn skip_notice() -> bool {
+    use std::io::Write;
     if sstpc().is_some() {
         return false;
     }
-    if cfg!(windows) {
-        eprintln!("SKIPPED sstpc tests: sstpc is a Linux program; this is a Windows build");
-        return true;
-    }
-    eprintln!(
-        "SKIPPED sstpc tests: sstpc is not installed (Debian package sstp-client; run .ci/embed-stage.sh) or $SSTPC names no file"
-    );
+    let why = if cfg!(windows) {
+        "sstpc is a Linux program; this is a Windows build"
+    } else {
+        "sstpc is not installed (Debian package sstp-client; run .ci/embed-stage.sh) or $SSTPC names no file"
+    };
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
     true
 }
 

@@ -52,6 +52,25 @@ fn sample_store_selection_is_ready_for_rustls() {
     assert!(ck.keys_match().is_ok());
 }
 
+/// Compiles only for types that wipe their bytes when dropped.
+fn wiped_when_dropped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+
+/// The key a selection holds, and the one `into_parts` gives out, wipe
+/// themselves; `into_certified_key` moves the key into rustls.
+#[test]
+fn selected_keys_are_wiped_when_dropped() {
+    let store = sample_store();
+    let selection = TlsSelection::from_store(&store, &ChoiceOptions::windows()).unwrap();
+    let source = selection.served.source.clone();
+    let (certified, served, _, _) = selection.into_certified_key(&default_provider()).unwrap();
+    assert!(certified.keys_match().is_ok());
+    assert_eq!(served.source, source);
+    let selection = TlsSelection::from_store(&store, &ChoiceOptions::windows()).unwrap();
+    assert!(!format!("{selection:?}").contains("secret"));
+    let (_chain, key) = selection.into_parts();
+    wiped_when_dropped(&key);
+}
+
 #[test]
 fn every_sample_key_form_is_exported_and_pairs() {
     let store = sample_store();
@@ -63,7 +82,9 @@ fn every_sample_key_form_is_exported_and_pairs() {
                 assert_eq!(entry.key, KeyState::Paired, "{}", entry.source);
                 let key = PrivateKey::from_der(der.secret_der()).unwrap();
                 assert!(key.matches(&entry.certificate), "{}", entry.source);
-                let form = match der {
+                wiped_when_dropped(&der);
+                assert!(!format!("{der:?}").contains(&format!("{:?}", der.secret_der())));
+                let form = match *der {
                     rustls::pki_types::PrivateKeyDer::Pkcs8(_) => "pkcs8",
                     rustls::pki_types::PrivateKeyDer::Pkcs1(_) => "pkcs1",
                     rustls::pki_types::PrivateKeyDer::Sec1(_) => "sec1",

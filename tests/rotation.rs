@@ -60,7 +60,10 @@ fn an_expired_target_is_refused_and_nothing_changes() {
     assert_eq!(r.outcome, Outcome::Refused);
     let refusal = r.refusal.expect("refusal");
     assert_eq!(refusal.code(), "target-refused");
-    assert!(refusal.to_string().contains("expired on 2026-01-01"), "{refusal}");
+    assert!(
+        refusal.to_string().contains("expired on 2026-01-01"),
+        "{refusal}"
+    );
     assert!(r.steps.is_empty());
     assert_eq!(h.machine(), &m);
 }

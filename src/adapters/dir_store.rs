@@ -39,6 +39,20 @@
 //!   [`StoreError::TooManyEntries`]); each file at most [`MAX_FILE_SIZE`]
 //!   bytes, checked from the metadata *before* reading and enforced again by a
 //!   bounded read (`file-too-large`).
+//! * **Files that change under the reader.** Every file is opened with
+//!   `O_NONBLOCK` (Unix) and the type of the *opened* file is checked
+//!   again: a FIFO or device swapped in after the directory was listed is
+//!   reported as `not-a-regular-file`, never waited on, in
+//!   [`load`](CertStore::load) and in key export alike.
+//! * **Key files readable by others** (Unix: any group or other read bit
+//!   on the file the key is exported from — a `.key` file, or a
+//!   certificate file with a key block) are reported by
+//!   [`KeyExport::export_key`] as `key-readable-by-others`, a warning: the
+//!   key is still exported. Loading the store does not look at
+//!   permissions (the model needs no key bytes).
+//! * **Keys in memory.** Every buffer that held key bytes is wiped when
+//!   dropped, and exported keys come back as a [`SecretKeyDer`] that wipes
+//!   itself too.
 //! * **Key export.** A program that serves the chosen certificate itself gets
 //!   the entry's key as DER from [`DirectoryStore::private_key_der`] (the
 //!   [`KeyExport`] capability), and the rest of the PEM file's certificates
@@ -90,16 +104,17 @@
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
+use std::fmt;
 use std::fs::{self, File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use pkcs8::der::zeroize::Zeroizing;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde::{Deserialize, Deserializer, Serialize};
+use zeroize::Zeroizing;
 
-use crate::adapters::key_export::{KeyExport, KeyExportError};
+use crate::adapters::key_export::{KeyExport, KeyExportError, SecretKeyDer};
 use crate::model::certificate::{Certificate, looks_like_pem, pem_certificates};
 use crate::model::eku::KeyPurpose;
 use crate::model::key::{KeyError, KeyFormat, PrivateKey, pair};
@@ -107,14 +122,9 @@ use crate::model::store::{
     CertStore, EntryProblem, KeyState, StoreEntry, StoreError, StoreSnapshot,
 };
 
-/// The largest file read, in bytes (1 MiB). Larger files are reported as
-/// `file-too-large` without being read.
-pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
-
-/// The most directory entries (files of any kind, subdirectories included)
-/// a store directory may hold (100,000); more is
-/// [`StoreError::TooManyEntries`].
-pub const MAX_DIRECTORY_ENTRIES: usize = 100_000;
+/// The largest file read (1 MiB) and the most directory entries (100,000),
+/// defined with every other limit in [`model::limits`](crate::model::limits).
+pub use crate::model::limits::{MAX_DIRECTORY_ENTRIES, MAX_FILE_SIZE};
 
 /// Extensions of certificate files (compared case-insensitively).
 pub const CERTIFICATE_EXTENSIONS: [&str; 4] = ["pem", "crt", "cer", "der"];
@@ -161,6 +171,11 @@ pub mod codes {
     /// beside the certificate (`false` with a usable key file, `true` with a
     /// key file of another certificate).
     pub const CONTRADICTORY_KEY: &str = "contradictory-key";
+    /// A file a private key is exported from (a `.key` file, or a
+    /// certificate file with a key block) that group or others may read
+    /// (Unix permissions), reported by key export. A warning: the key is
+    /// still used; restrict the file to its owner (`chmod 600`).
+    pub const KEY_READABLE_BY_OTHERS: &str = "key-readable-by-others";
 }
 
 /// The Windows-only properties of a store entry, from `<stem>.json`: what
@@ -378,8 +393,47 @@ fn describe_kind(meta: &Metadata) -> &'static str {
     "not a regular file"
 }
 
+/// Opens a file for reading without ever blocking in `open` (`O_NONBLOCK`
+/// on Unix: a FIFO with no writer would otherwise block the load for
+/// ever), and checks the type of what was opened: the name may have been
+/// replaced since it was looked at.
+fn open_regular(path: &Path) -> Result<(File, Metadata), FileProblem> {
+    let unreadable = |what: &str, e: std::io::Error| FileProblem {
+        code: codes::UNREADABLE_FILE,
+        message: format!("cannot {what}: {e}"),
+    };
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Reads of a regular file do not heed O_NONBLOCK; only the open of
+        // a FIFO or device does, and those are refused below.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| unreadable("open it", e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| unreadable("read its metadata", e))?;
+    if !meta.is_file() {
+        return Err(FileProblem {
+            code: codes::NOT_A_REGULAR_FILE,
+            message: format!(
+                "{}, not a regular file (replaced after it was listed); not read",
+                describe_kind(&meta)
+            ),
+        });
+    }
+    Ok((file, meta))
+}
+
 /// Reads a regular file (following symbolic links) of at most `max` bytes.
 fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem> {
+    read_bounded_meta(path, max).map(|(bytes, _)| bytes)
+}
+
+/// [`read_bounded`], with the metadata of the file that was read.
+fn read_bounded_meta(path: &Path, max: u64) -> Result<(Zeroizing<Vec<u8>>, Metadata), FileProblem> {
     let unreadable = |what: &str, e: std::io::Error| FileProblem {
         code: codes::UNREADABLE_FILE,
         message: format!("cannot {what}: {e}"),
@@ -399,13 +453,10 @@ fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem
     if meta.len() > max {
         return Err(too_large(meta.len()));
     }
-    let file = File::open(path).map_err(|e| unreadable("open it", e))?;
     // The file may have been replaced since: check what was opened.
-    let meta = file
-        .metadata()
-        .map_err(|e| unreadable("read its metadata", e))?;
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
     }
     let capacity = usize::try_from(meta.len().min(max)).unwrap_or(0);
     let mut buf = Zeroizing::new(Vec::with_capacity(capacity));
@@ -419,7 +470,36 @@ fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem
             message: format!("grew beyond the {max} bytes read from one file while being read"),
         });
     }
-    Ok(buf)
+    Ok((buf, meta))
+}
+
+/// The warning for a key file that group or others may read, if it is one
+/// (Unix permissions; nothing elsewhere).
+fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o044 != 0 {
+            return Some(FileProblem {
+                code: codes::KEY_READABLE_BY_OTHERS,
+                message: format!(
+                    "holds a private key but is readable by {} (mode {mode:04o}); the key is used, but restrict the file to its owner (chmod 600)",
+                    match (mode & 0o040 != 0, mode & 0o004 != 0) {
+                        (true, true) => "group and others",
+                        (true, false) => "its group",
+                        _ => "others",
+                    }
+                ),
+            });
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 fn key_problem_code(e: &KeyError) -> &'static str {
@@ -440,12 +520,30 @@ type Siblings = BTreeMap<OsString, Vec<OsString>>;
 
 /// One file of a store entry, already read: its name as reported in
 /// [`EntryProblem::source`] and its bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its `Debug` output shows the name and the length, never the bytes (a
+/// key file's bytes are the private key):
+///
+/// ```
+/// use sstp_cert::adapters::dir_store::EntryFile;
+/// let f = EntryFile::new("vpn.key", b"secret");
+/// assert_eq!(format!("{f:?}"), r#"EntryFile { name: "vpn.key", len: 6, .. }"#);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EntryFile<'a> {
     /// The file name (e.g. `10-vpn.pem`).
     pub name: &'a str,
     /// The file's content.
     pub bytes: &'a [u8],
+}
+
+impl fmt::Debug for EntryFile<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntryFile")
+            .field("name", &self.name)
+            .field("len", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> EntryFile<'a> {
@@ -712,12 +810,8 @@ impl Loader<'_> {
         push_problem(&mut self.problems, &display(source), code, message);
     }
 
-    fn read(&mut self, name: &OsStr) -> Option<Zeroizing<Vec<u8>>> {
-        read_file(self.store, name, &mut self.problems)
-    }
-
     fn entry(&mut self, name: &OsStr, keys: &Siblings, props: &Siblings) -> Option<StoreEntry> {
-        let bytes = self.read(name)?;
+        let bytes = read_file(self.store, name, &mut self.problems)?;
         let mut files = OnDisk {
             store: self.store,
             stem: stem(name),
@@ -924,6 +1018,14 @@ impl DirectoryStore {
     /// Reads the entry's file and checks it still holds the entry's
     /// certificate first.
     fn entry_bytes(&self, entry: &StoreEntry) -> Result<Zeroizing<Vec<u8>>, KeyExportError> {
+        self.entry_bytes_meta(entry).map(|(bytes, _)| bytes)
+    }
+
+    /// [`DirectoryStore::entry_bytes`], with the file's metadata.
+    fn entry_bytes_meta(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<(Zeroizing<Vec<u8>>, Metadata), KeyExportError> {
         let name = self.entry_file(entry)?;
         let path = self.path.join(&name);
         if !path.exists() {
@@ -932,8 +1034,8 @@ impl DirectoryStore {
                 entry: entry.source.clone(),
             });
         }
-        let bytes =
-            read_bounded(&path, self.max_file_size).map_err(|p| self.export_error(p, &name))?;
+        let (bytes, meta) = read_bounded_meta(&path, self.max_file_size)
+            .map_err(|p| self.export_error(p, &name))?;
         let same = Certificate::from_pem_or_der(&bytes)
             .ok()
             .and_then(|c| c.into_iter().next())
@@ -944,7 +1046,7 @@ impl DirectoryStore {
                 entry: entry.source.clone(),
             });
         }
-        Ok(bytes)
+        Ok((bytes, meta))
     }
 
     /// The private key of `entry` as DER, for a program that serves the
@@ -980,12 +1082,54 @@ impl DirectoryStore {
     /// (`AmbiguousKeyFiles`), an unusable key (`Key`: encrypted,
     /// unsupported, malformed, several keys in one file), or a key of
     /// another certificate (`Mismatched`).
-    pub fn private_key_der(
+    pub fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
+        self.export_key(entry).map(|(key, _)| key)
+    }
+
+    /// [`DirectoryStore::private_key_der`], and a `key-readable-by-others`
+    /// warning when group or others may read the file the key comes from
+    /// (Unix permissions; see [`KeyExport::export_key`]).
+    ///
+    /// ```
+    /// use sstp_cert::adapters::dir_store::{codes, DirectoryStore};
+    /// use sstp_cert::model::store::CertStore;
+    /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem())?;
+    /// std::fs::write(dir.path().join("vpn.key"), ck.signing_key.serialize_pem())?;
+    /// # #[cfg(unix)] {
+    /// use std::os::unix::fs::PermissionsExt;
+    /// let key_file = dir.path().join("vpn.key");
+    /// std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644))?;
+    /// let store = DirectoryStore::new(dir.path());
+    /// let entry = &store.load()?.entries[0];
+    /// let (_key, warnings) = store.export_key(entry)?;
+    /// assert_eq!(warnings[0].code, codes::KEY_READABLE_BY_OTHERS);
+    /// std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))?;
+    /// assert!(store.export_key(entry)?.1.is_empty());
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`DirectoryStore::private_key_der`].
+    pub fn export_key(
         &self,
         entry: &StoreEntry,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+    ) -> Result<(SecretKeyDer, Vec<EntryProblem>), KeyExportError> {
         let name = self.entry_file(entry)?;
-        let bytes = self.entry_bytes(entry)?;
+        let (bytes, meta) = self.entry_bytes_meta(entry)?;
+        let warn = |file: &OsStr, meta: &Metadata| -> Vec<EntryProblem> {
+            key_permission_problem(meta)
+                .map(|p| EntryProblem {
+                    source: display(file),
+                    code: p.code.to_owned(),
+                    message: p.message,
+                })
+                .into_iter()
+                .collect()
+        };
         let key_error = |file: &OsStr, error: KeyError| KeyExportError::Key {
             store: self.describe(),
             file: display(file),
@@ -993,16 +1137,20 @@ impl DirectoryStore {
         };
         if looks_like_pem(&bytes) {
             match PrivateKey::find_in_pem(&bytes) {
-                Ok(Some(k)) => return self.checked_der(entry, &name, &bytes, &k),
+                Ok(Some(k)) => {
+                    let key = self.checked_der(entry, &name, &bytes, &k)?;
+                    return Ok((key, warn(&name, &meta)));
+                }
                 Ok(None) => {}
                 Err(e) => return Err(key_error(&name, e)),
             }
         }
         let key_name = self.sibling_key(entry, &name)?;
-        let kb = read_bounded(&self.path.join(&key_name), self.max_file_size)
+        let (kb, key_meta) = read_bounded_meta(&self.path.join(&key_name), self.max_file_size)
             .map_err(|p| self.export_error(p, &key_name))?;
         let k = PrivateKey::from_pem_or_der(&kb).map_err(|e| key_error(&key_name, e))?;
-        self.checked_der(entry, &key_name, &kb, &k)
+        let key = self.checked_der(entry, &key_name, &kb, &k)?;
+        Ok((key, warn(&key_name, &key_meta)))
     }
 
     /// The certificates after the first one in the entry's PEM file (its
@@ -1075,7 +1223,7 @@ impl DirectoryStore {
         file: &OsStr,
         bytes: &[u8],
         key: &PrivateKey,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+    ) -> Result<SecretKeyDer, KeyExportError> {
         if !key.matches(&entry.certificate) {
             return Err(KeyExportError::Mismatched {
                 store: self.describe(),
@@ -1083,18 +1231,21 @@ impl DirectoryStore {
                 file: display(file),
             });
         }
+        // The one copy of the key made here goes straight into `Zeroizing`.
         let der = if looks_like_pem(bytes) {
             // The key was validated above: exactly one unencrypted key block.
-            PrivateKeyDer::from_pem_slice(bytes).map_err(|e| KeyError::Pem {
-                reason: e.to_string(),
-            })
+            PrivateKeyDer::from_pem_slice(bytes)
+                .map(Zeroizing::new)
+                .map_err(|e| KeyError::Pem {
+                    reason: e.to_string(),
+                })
         } else {
             let owned = bytes.to_vec();
-            Ok(match key.format() {
+            Ok(Zeroizing::new(match key.format() {
                 KeyFormat::Pkcs8 => PrivateKeyDer::Pkcs8(owned.into()),
                 KeyFormat::Pkcs1 => PrivateKeyDer::Pkcs1(owned.into()),
                 KeyFormat::Sec1 => PrivateKeyDer::Sec1(owned.into()),
-            })
+            }))
         };
         der.map_err(|error| KeyExportError::Key {
             store: self.describe(),
@@ -1105,11 +1256,15 @@ impl DirectoryStore {
 }
 
 impl KeyExport for DirectoryStore {
-    fn private_key_der(
+    fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
+        DirectoryStore::private_key_der(self, entry)
+    }
+
+    fn export_key(
         &self,
         entry: &StoreEntry,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
-        DirectoryStore::private_key_der(self, entry)
+    ) -> Result<(SecretKeyDer, Vec<EntryProblem>), KeyExportError> {
+        DirectoryStore::export_key(self, entry)
     }
 
     fn intermediates_der(
@@ -1135,6 +1290,39 @@ mod tests {
         assert_eq!(classify(OsStr::new(".pem")), FileKind::Other);
         assert_eq!(classify(OsStr::new("README")), FileKind::Other);
         assert_eq!(stem(OsStr::new("a.b.pem")), OsString::from("a.b"));
+    }
+
+    /// A FIFO that takes a file's place after the directory was listed
+    /// (so after the metadata check) is refused when opened, at once: the
+    /// open does not wait for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn an_opened_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("swapped.key");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("NOTICE: mkfifo not available; FIFO open not exercised");
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(
+                open_regular(&path)
+                    .map(|_| ())
+                    .map_err(|p| (p.code, p.message)),
+            );
+        });
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("opening a FIFO must not block");
+        let (code, message) = r.expect_err("a FIFO is not a regular file");
+        assert_eq!(code, codes::NOT_A_REGULAR_FILE);
+        assert!(message.contains("a FIFO"), "{message}");
     }
 
     #[test]

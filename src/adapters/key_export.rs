@@ -12,8 +12,11 @@
 //! | [`MemoryStore`] | [`KeyExportError::NotExportable`]: it holds certificates only |
 //! | the Windows store | not exportable (CNG/CAPI keys stay in the provider; HTTP.sys signs with them in place) — such a store answers [`KeyExportError::NotExportable`] or does not implement the trait |
 //!
-//! The key comes back as [`PrivateKeyDer`] (PKCS#8, PKCS#1 or SEC1, in the
-//! form the file holds), the type rustls and other TLS stacks take. With the
+//! The key comes back as a [`SecretKeyDer`]: a [`PrivateKeyDer`] (PKCS#8,
+//! PKCS#1 or SEC1, in the form the file holds), the type rustls and other
+//! TLS stacks take, inside [`Zeroizing`], so that its bytes are wiped when it
+//! is dropped — on success and on every error path alike. Move the key out
+//! (`std::mem::replace`) only into a TLS stack that keeps it. With the
 //! `rustls` feature, `sstp_cert::adapters::tls` turns it into a signing key.
 //!
 //! # Example
@@ -32,7 +35,7 @@
 //! let snapshot = store.load()?;
 //! let choice = choose(&snapshot.entries, &ChoiceOptions::windows());
 //! let chosen = &snapshot.entries[choice.selected.as_ref().unwrap().index];
-//! let key = store.private_key_der(chosen)?; // PrivateKeyDer<'static>
+//! let key = store.private_key_der(chosen)?; // Zeroizing<PrivateKeyDer<'static>>
 //! assert!(!key.secret_der().is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -48,9 +51,24 @@
 //! [`DirectoryStore`]: crate::adapters::dir_store::DirectoryStore
 
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+pub use zeroize::Zeroizing;
+
+/// A private key as DER that wipes its bytes when dropped: what
+/// [`KeyExport::private_key_der`] returns. It dereferences to the
+/// [`PrivateKeyDer`] inside; its `Debug` output never shows the key.
+///
+/// ```
+/// use sstp_cert::adapters::key_export::{SecretKeyDer, Zeroizing};
+/// use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+/// let key: SecretKeyDer = Zeroizing::new(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(vec![0x30, 0])));
+/// assert_eq!(key.secret_der(), [0x30, 0]);
+/// assert!(!format!("{key:?}").contains("48")); // the bytes are not printed
+/// drop(key); // the two bytes are overwritten with zeros before they are freed
+/// ```
+pub type SecretKeyDer = Zeroizing<PrivateKeyDer<'static>>;
 
 use crate::model::key::KeyError;
-use crate::model::store::{CertStore, MemoryStore, StoreEntry};
+use crate::model::store::{CertStore, EntryProblem, MemoryStore, StoreEntry};
 
 /// A store that can hand out the private key (and the chain) of one of its
 /// entries, for a program that serves the certificate itself.
@@ -70,14 +88,28 @@ use crate::model::store::{CertStore, MemoryStore, StoreEntry};
 /// ```
 pub trait KeyExport: CertStore {
     /// The private key of `entry` (an entry this store returned from
-    /// [`CertStore::load`]), as DER.
+    /// [`CertStore::load`]), as DER, wiped when dropped.
     ///
     /// # Errors
     ///
     /// [`KeyExportError`]; [`KeyExportError::NotExportable`] for stores that
     /// never export keys.
-    fn private_key_der(&self, entry: &StoreEntry)
-    -> Result<PrivateKeyDer<'static>, KeyExportError>;
+    fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError>;
+
+    /// The private key of `entry`, as [`KeyExport::private_key_der`], and
+    /// warnings about how it is kept that do not stop its use — for the
+    /// directory store, `key-readable-by-others` when group or others may
+    /// read the key's file. The default: the key and no warnings.
+    ///
+    /// # Errors
+    ///
+    /// As [`KeyExport::private_key_der`].
+    fn export_key(
+        &self,
+        entry: &StoreEntry,
+    ) -> Result<(SecretKeyDer, Vec<EntryProblem>), KeyExportError> {
+        Ok((self.private_key_der(entry)?, Vec::new()))
+    }
 
     /// The certificates to send after the entry's certificate (intermediate
     /// CAs), in order. The default is none.
@@ -202,10 +234,7 @@ pub enum KeyExportError {
 impl KeyExport for MemoryStore {
     /// Always [`KeyExportError::NotExportable`]: a memory store holds
     /// certificates and key *states* only.
-    fn private_key_der(
-        &self,
-        entry: &StoreEntry,
-    ) -> Result<PrivateKeyDer<'static>, KeyExportError> {
+    fn private_key_der(&self, entry: &StoreEntry) -> Result<SecretKeyDer, KeyExportError> {
         let _ = entry;
         Err(KeyExportError::NotExportable {
             store: self.describe(),

@@ -35,16 +35,47 @@
 //! # Limits
 //!
 //! Nothing a client sends can make the front hang or grow without bound
-//! ([`Limits`]): the TLS handshake and the HTTP request each have a timeout
-//! (10 s by default), the request head is read into a buffer of at most
-//! 8 KiB, and at most 32 header lines are accepted. Bytes a client sends
-//! after the request head (a pipelined Call Connect Request) are kept and
-//! read first from the [`SstpConnection`].
+//! ([`Limits`], listed with every other limit in
+//! [`model::limits`](crate::model::limits)):
+//!
+//! * **Time.** The TLS handshake and the HTTP request each have a timeout
+//!   (10 s by default), and so has every answer the front writes (the
+//!   `200 OK` and the refusals, 10 s): a client that stops reading cannot
+//!   hold a connection either.
+//! * **Size.** The request head is read into a buffer of at most 8 KiB, and
+//!   at most 32 header lines are accepted. Bytes a client sends after the
+//!   request head (a pipelined Call Connect Request) are kept and read first
+//!   from the [`SstpConnection`].
+//! * **Connections.** At most 256 connections are in the TLS handshake or
+//!   request phase at once, and at most 16 from one source (an IPv4
+//!   address, or the /64 of an IPv6 address: [`SourceKey`]). Over a limit,
+//!   the newest connection of the busiest source is closed at once (reset,
+//!   not queued): one address opening thousands of idle connections costs
+//!   itself its newest connections, not the other clients their turn. A
+//!   connection holds its place only until hand-over: an established SSTP
+//!   session is not counted ([`SstpListener::stats`] shows the counts).
+//! * **Accept errors** that concern one connection (`ECONNABORTED`, a reset
+//!   before `accept`, …) or a passing shortage of resources (`EMFILE`,
+//!   `ENFILE`, `ENOBUFS`, `ENOMEM`) are retried inside
+//!   [`SstpListener::accept`], the latter after a short back-off (10 ms,
+//!   doubling up to 500 ms): an embedder's accept loop never sees them.
+//!
+//! # After hand-over
+//!
+//! From the [`SstpConnection`] on, the stream is the embedder's: the
+//! front's timeouts no longer apply. Put a deadline on every read (for
+//! example `tokio::time::timeout` around each SSTP packet read): a client
+//! must send its Call Connect Request soon after the `200 OK`, and a
+//! running SSTP session exchanges an Echo at least every 60 s ([MS-SSTP]
+//! 3.3.2, the Hello timer). Without one, a client that goes silent after
+//! the `200 OK` holds its connection for ever. `examples/sstp_front.rs`
+//! gives the first packet 10 s.
 //!
 //! # Example
 //!
 //! ```no_run
 //! use std::sync::Arc;
+//! use std::time::Duration;
 //! use sstp_cert::adapters::dir_store::DirectoryStore;
 //! use sstp_cert::adapters::listener::{ListenerConfig, SstpListener};
 //! use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
@@ -58,12 +89,23 @@
 //!     // the port normally comes from the registry model (ListenerPort)
 //!     let listener = SstpListener::bind(ListenerConfig::wildcard(443), resolver).await?;
 //!     loop {
-//!         let incoming = listener.accept().await?;
+//!         // EMFILE, ECONNABORTED and the like are retried inside `accept`;
+//!         // an error here means the listening socket itself failed.
+//!         let incoming = match listener.accept().await {
+//!             Ok(incoming) => incoming,
+//!             Err(e) => {
+//!                 eprintln!("accept: {e}");
+//!                 tokio::time::sleep(Duration::from_secs(1)).await;
+//!                 continue;
+//!             }
+//!         };
 //!         tokio::spawn(async move {
 //!             let Ok(mut conn) = incoming.handshake().await else { return };
 //!             let binding = conn.info().crypto_binding; // hashes + bitmask
 //!             let mut header = [0u8; 4];
-//!             if conn.read_exact(&mut header).await.is_ok() {
+//!             // after hand-over, every read needs a deadline of its own
+//!             let first = tokio::time::timeout(Duration::from_secs(60), conn.read_exact(&mut header));
+//!             if let Ok(Ok(_)) = first.await {
 //!                 // ... the SSTP state machine takes over here
 //!             }
 //!             let _ = binding;
@@ -78,22 +120,26 @@
 //!   that could not be bound (port in use, address not available, IPv6
 //!   unavailable on the machine), each with its Event 22 finding; also when
 //!   called outside a Tokio runtime.
-//! * [`SstpListener::accept`]: the OS error of `accept(2)` (e.g. too many
-//!   open files); the listener stays usable.
+//! * [`SstpListener::accept`]: only an OS error of `accept(2)` that means
+//!   the listening socket itself is unusable (`EBADF`, `EINVAL`, …);
+//!   transient errors and resource shortages are retried inside.
 //! * [`Incoming::handshake`]: [`ConnectionError`] — the TLS handshake failed
 //!   (a client that refuses the certificate, for instance for its name,
 //!   ends it here) or timed out, the request was refused (with the status
-//!   sent), timed out, or the peer closed the connection.
+//!   sent), timed out, the answer could not be written in time, the
+//!   connection was closed to keep within the connection limits, or the
+//!   peer closed the connection.
 #![forbid(unsafe_code)]
 
+use std::collections::HashMap;
 use std::fmt;
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use rustls::ProtocolVersion;
@@ -107,6 +153,7 @@ use tokio_rustls::server::TlsStream;
 use crate::adapters::tls::{CryptoBindingValues, ServedCertificate, ServedKey, SstpCertResolver};
 use crate::model::crypto_binding::{CryptoBindingRequest, HashProtocolBitmask};
 use crate::model::event::{Event, EventId};
+use crate::model::limits;
 
 /// The HTTP method of the SSTP request.
 ///
@@ -165,13 +212,16 @@ impl fmt::Display for Family {
 }
 
 /// Bounds on what one client can cost the front before the stream is
-/// handed over.
+/// handed over. Every value is listed in
+/// [`model::limits`](crate::model::limits).
 ///
 /// ```
 /// use std::time::Duration;
 /// use sstp_cert::adapters::listener::Limits;
 /// let l = Limits { request_timeout: Duration::from_secs(5), ..Limits::default() };
 /// assert_eq!(l.max_request_head, 8 * 1024);
+/// assert_eq!((l.max_connections, l.max_connections_per_source), (256, 16));
+/// assert_eq!(l.write_timeout, Duration::from_secs(10));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -180,19 +230,35 @@ pub struct Limits {
     /// Time allowed for the whole HTTP request head, from the end of the
     /// TLS handshake (10 s; clients wait up to 60 s for the answer).
     pub request_timeout: Duration,
-    /// The largest request head, in bytes (8 KiB).
+    /// Time allowed for writing an answer: the `200 OK`, or a refusal (10
+    /// s). A client that does not read its answer is dropped then.
+    pub write_timeout: Duration,
+    /// The largest request head, in bytes (8 KiB; at most
+    /// [`MAX_REQUEST_HEAD_LEN`](crate::model::limits::MAX_REQUEST_HEAD_LEN),
+    /// larger values are taken as that).
     pub max_request_head: usize,
     /// The most header lines (32).
     pub max_headers: usize,
+    /// The most connections in the TLS handshake or request phase at once,
+    /// from all sources together (256). Over it, the newest connection of
+    /// the busiest source is closed. 0 is taken as 1.
+    pub max_connections: usize,
+    /// The most connections in the TLS handshake or request phase at once
+    /// from one source ([`SourceKey`]: an IPv4 address, an IPv6 /64) (16).
+    /// Over it, the new connection is closed at once. 0 is taken as 1.
+    pub max_connections_per_source: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            tls_handshake_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(10),
-            max_request_head: 8 * 1024,
-            max_headers: 32,
+            tls_handshake_timeout: limits::LISTENER_TLS_HANDSHAKE_TIMEOUT,
+            request_timeout: limits::LISTENER_REQUEST_TIMEOUT,
+            write_timeout: limits::LISTENER_WRITE_TIMEOUT,
+            max_request_head: limits::LISTENER_MAX_REQUEST_HEAD,
+            max_headers: limits::LISTENER_MAX_HEADERS,
+            max_connections: limits::LISTENER_MAX_CONNECTIONS,
+            max_connections_per_source: limits::LISTENER_MAX_CONNECTIONS_PER_SOURCE,
         }
     }
 }
@@ -344,6 +410,11 @@ fn hint(e: &io::Error) -> &'static str {
     match e.kind() {
         io::ErrorKind::AddrInUse => "the port is in use by another listener: ",
         io::ErrorKind::AddrNotAvailable => "the address is not one of this machine's: ",
+        #[cfg(windows)]
+        io::ErrorKind::PermissionDenied => {
+            "access denied (another program holds the port exclusively, or it is reserved): "
+        }
+        #[cfg(not(windows))]
         io::ErrorKind::PermissionDenied => "permission denied (ports below 1024 need privileges): ",
         _ => "",
     }
@@ -486,8 +557,15 @@ fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
         // As on Windows: [::] does not take the IPv4 port as well.
         socket.set_only_v6(true).map_err(fail)?;
     }
+    // Unix: as std does (a restarted front can bind while old connections
+    // linger in TIME_WAIT); not SO_REUSEPORT.
     #[cfg(unix)]
-    socket.set_reuse_address(true).map_err(fail)?; // as std does; not SO_REUSEPORT
+    socket.set_reuse_address(true).map_err(fail)?;
+    // Windows: SO_REUSEADDR would let another process bind the same port
+    // and take connections; SO_EXCLUSIVEADDRUSE forbids that, as Microsoft
+    // recommends for services.
+    #[cfg(windows)]
+    crate::adapters::windows::socket::set_exclusive_address_use(&socket).map_err(fail)?;
     socket.bind(&addr.into()).map_err(fail)?;
     socket.listen(1024).map_err(fail)?;
     socket.set_nonblocking(true).map_err(fail)?;
@@ -516,6 +594,7 @@ pub struct SstpListener {
     config: Arc<ListenerConfig>,
     skipped: Vec<BindFailure>,
     v6_first: AtomicBool,
+    admission: Arc<Admission>,
 }
 
 impl fmt::Debug for SstpListener {
@@ -643,6 +722,7 @@ impl SstpListener {
             ipv4,
             ipv6,
             resolver,
+            admission: Arc::new(Admission::new(&config.limits)),
             config: Arc::new(config),
             skipped,
             v6_first: AtomicBool::new(false),
@@ -682,38 +762,414 @@ impl SstpListener {
         &self.config
     }
 
-    /// Waits for the next TCP connection on either family. Nothing is read
-    /// from it yet: run [`Incoming::handshake`], normally in a task of its
-    /// own, so that a slow client does not hold up the others.
+    /// Waits for the next TCP connection on either family that is within
+    /// the connection limits. Nothing is read from it yet: run
+    /// [`Incoming::handshake`], normally in a task of its own, so that a slow
+    /// client does not hold up the others.
+    ///
+    /// A connection over [`Limits::max_connections_per_source`] is closed
+    /// (reset) here and never returned; over [`Limits::max_connections`],
+    /// the newest connection of the busiest source is closed — this one, or
+    /// one still in its handshake, which then ends with
+    /// [`ConnectionError::Shed`].
     ///
     /// # Errors
     ///
-    /// The OS error of `accept` (e.g. too many open files); the listener
-    /// stays usable, call it again (after a pause, for resource errors).
+    /// Only an error of `accept` that means the listening socket itself is
+    /// unusable. Errors that concern one connection (`ECONNABORTED`,
+    /// `ECONNRESET`, `EPROTO`, `EPERM`, network errors, `EINTR`) are retried
+    /// at once, a shortage of resources (`EMFILE`, `ENFILE`, `ENOBUFS`,
+    /// `ENOMEM`) after a back-off of 10 ms doubling up to 500 ms, while
+    /// connections already accepted go on (they free what is short); both
+    /// are counted in [`SstpListener::stats`].
     pub async fn accept(&self) -> io::Result<Incoming> {
-        let v6_first = self.v6_first.fetch_xor(true, Ordering::Relaxed);
-        let (stream, peer) = poll_fn(|cx| {
-            let order = if v6_first {
-                [&self.ipv6, &self.ipv4]
-            } else {
-                [&self.ipv4, &self.ipv6]
+        let mut backoff = ACCEPT_BACKOFF_MIN;
+        loop {
+            let v6_first = self.v6_first.fetch_xor(true, Ordering::Relaxed);
+            let accepted = poll_fn(|cx| {
+                let order = if v6_first {
+                    [&self.ipv6, &self.ipv4]
+                } else {
+                    [&self.ipv4, &self.ipv6]
+                };
+                for l in order.into_iter().flatten() {
+                    if let Poll::Ready(r) = l.poll_accept(cx) {
+                        return Poll::Ready(r);
+                    }
+                }
+                Poll::Pending
+            })
+            .await;
+            let (stream, peer) = match accepted {
+                Ok(a) => a,
+                Err(e) => match classify_accept_error(&e) {
+                    AcceptErrorKind::Connection => {
+                        self.admission.count(&self.admission.accept_errors);
+                        continue;
+                    }
+                    AcceptErrorKind::Resource => {
+                        self.admission.count(&self.admission.accept_errors);
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                        continue;
+                    }
+                    AcceptErrorKind::Fatal => return Err(e),
+                },
             };
-            for l in order.into_iter().flatten() {
-                if let Poll::Ready(r) = l.poll_accept(cx) {
-                    return Poll::Ready(r);
+            backoff = ACCEPT_BACKOFF_MIN;
+            self.admission.count(&self.admission.accepted);
+            // A connection already gone has no local address: next one.
+            let Ok(local) = stream.local_addr() else {
+                continue;
+            };
+            let Some(slot) = self.admission.admit(SourceKey::of(peer.ip())) else {
+                reset(stream);
+                continue;
+            };
+            return Ok(Incoming {
+                stream,
+                peer,
+                local,
+                served: self.resolver.current(),
+                config: self.config.clone(),
+                slot,
+            });
+        }
+    }
+
+    /// Counts of the connection limits at work: connections in the TLS
+    /// handshake or request phase now, and how many were accepted, closed
+    /// for a limit, and how many `accept` errors were retried.
+    ///
+    /// ```no_run
+    /// # fn demo(listener: &sstp_cert::adapters::listener::SstpListener) {
+    /// let s = listener.stats();
+    /// println!("{} in handshake, {} shed", s.in_progress, s.shed_per_source + s.shed_total);
+    /// # }
+    /// ```
+    pub fn stats(&self) -> ListenerStats {
+        self.admission.stats()
+    }
+}
+
+/// What the connection limits of an [`SstpListener`] have done (see
+/// [`SstpListener::stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListenerStats {
+    /// Connections in the TLS handshake or request phase now (accepted,
+    /// not yet handed over or ended).
+    pub in_progress: usize,
+    /// The most connections one source ([`SourceKey`]) has in the
+    /// handshake or request phase now.
+    pub busiest_source: usize,
+    /// TCP connections accepted from the system so far (shed ones
+    /// included).
+    pub accepted: u64,
+    /// Connections closed at once for [`Limits::max_connections_per_source`].
+    pub shed_per_source: u64,
+    /// Connections closed for [`Limits::max_connections`] (the newest of
+    /// the busiest source: a new one, or one in its handshake).
+    pub shed_total: u64,
+    /// `accept` errors retried inside [`SstpListener::accept`].
+    pub accept_errors: u64,
+}
+
+/// What a source is counted as for [`Limits::max_connections_per_source`]:
+/// an IPv4 address, or the /64 prefix of an IPv6 address (one subscriber
+/// usually has a whole /64). An IPv4-mapped IPv6 address counts as its
+/// IPv4 address.
+///
+/// ```
+/// use sstp_cert::adapters::listener::SourceKey;
+/// let a = SourceKey::of("2001:db8:1:2::10".parse().unwrap());
+/// let b = SourceKey::of("2001:db8:1:2:ffff::1".parse().unwrap());
+/// assert_eq!(a, b);
+/// assert_eq!(a.to_string(), "2001:db8:1:2::/64");
+/// assert_eq!(SourceKey::of("::ffff:192.0.2.7".parse().unwrap()).to_string(), "192.0.2.7");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKey {
+    /// An IPv4 address.
+    Ipv4(Ipv4Addr),
+    /// An IPv6 /64 prefix (the first 64 bits; the rest are zero).
+    Ipv6Prefix(Ipv6Addr),
+}
+
+impl SourceKey {
+    /// The source of a peer address.
+    pub fn of(ip: IpAddr) -> SourceKey {
+        match ip {
+            IpAddr::V4(a) => SourceKey::Ipv4(a),
+            IpAddr::V6(a) => match a.to_ipv4_mapped() {
+                Some(v4) => SourceKey::Ipv4(v4),
+                None => {
+                    let bits = u128::from(a) & !((1u128 << 64) - 1);
+                    SourceKey::Ipv6Prefix(Ipv6Addr::from(bits))
+                }
+            },
+        }
+    }
+}
+
+impl fmt::Display for SourceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceKey::Ipv4(a) => write!(f, "{a}"),
+            SourceKey::Ipv6Prefix(p) => write!(f, "{p}/64"),
+        }
+    }
+}
+
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AcceptErrorKind {
+    /// About one connection only: take the next.
+    Connection,
+    /// Short of file handles or memory: wait a little.
+    Resource,
+    /// The listening socket is unusable.
+    Fatal,
+}
+
+/// The raw OS errors that mean a shortage of resources.
+fn is_resource_shortage(e: &io::Error) -> bool {
+    #[cfg(windows)]
+    const SHORTAGE: &[i32] = &[10024 /* WSAEMFILE */, 10055 /* WSAENOBUFS */];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const SHORTAGE: &[i32] = &[
+        24,  /* EMFILE */
+        23,  /* ENFILE */
+        105, /* ENOBUFS */
+        12,  /* ENOMEM */
+    ];
+    #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+    const SHORTAGE: &[i32] = &[
+        24, /* EMFILE */
+        23, /* ENFILE */
+        55, /* ENOBUFS */
+        12, /* ENOMEM */
+    ];
+    #[cfg(not(any(unix, windows)))]
+    const SHORTAGE: &[i32] = &[];
+    e.kind() == io::ErrorKind::OutOfMemory
+        || e.raw_os_error().is_some_and(|c| SHORTAGE.contains(&c))
+}
+
+/// Sorts an error of `accept(2)`: Linux passes on errors of the new
+/// connection (`accept(2)`, "Error handling"), which concern that
+/// connection alone.
+fn classify_accept_error(e: &io::Error) -> AcceptErrorKind {
+    use io::ErrorKind as K;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const CONNECTION: &[i32] = &[
+        71,  /* EPROTO */
+        92,  /* ENOPROTOOPT */
+        64,  /* ENONET */
+        95,  /* EOPNOTSUPP */
+        112, /* EHOSTDOWN */
+    ];
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    const CONNECTION: &[i32] = &[];
+    if is_resource_shortage(e) {
+        return AcceptErrorKind::Resource;
+    }
+    let per_connection = matches!(
+        e.kind(),
+        K::ConnectionAborted
+            | K::ConnectionReset
+            | K::ConnectionRefused
+            | K::Interrupted
+            | K::PermissionDenied
+            | K::TimedOut
+            | K::WouldBlock
+            | K::HostUnreachable
+            | K::NetworkUnreachable
+            | K::NetworkDown
+    ) || e.raw_os_error().is_some_and(|c| CONNECTION.contains(&c));
+    if per_connection {
+        AcceptErrorKind::Connection
+    } else {
+        AcceptErrorKind::Fatal
+    }
+}
+
+/// Closes a connection at once with a reset (no lingering, no
+/// `TIME_WAIT` on the front's side).
+fn reset(stream: TcpStream) {
+    let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+    drop(stream);
+}
+
+/// The connection limits: who is in the handshake or request phase.
+struct Admission {
+    max_total: usize,
+    max_per_source: usize,
+    state: Mutex<AdmissionState>,
+    accepted: AtomicU64,
+    shed_per_source: AtomicU64,
+    shed_total: AtomicU64,
+    accept_errors: AtomicU64,
+}
+
+#[derive(Default)]
+struct AdmissionState {
+    next_id: u64,
+    total: usize,
+    /// Per source, its connections in accept order (newest last).
+    by_source: HashMap<SourceKey, Vec<(u64, Arc<Eviction>)>>,
+}
+
+/// A flag and a waker: set when the connection must be closed for the
+/// total limit.
+#[derive(Default)]
+struct Eviction {
+    evicted: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Eviction {
+    fn evict(&self) {
+        self.evicted.store(true, Ordering::SeqCst);
+        let waker = self
+            .waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    /// Whether evicted; otherwise wakes `cx` when it is.
+    fn poll_evicted(&self, cx: &mut Context<'_>) -> bool {
+        {
+            let mut slot = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
+            match slot.as_ref() {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *slot = Some(cx.waker().clone()),
+            }
+        }
+        self.evicted.load(Ordering::SeqCst)
+    }
+}
+
+/// A connection's place in the limits, given back when dropped (at
+/// hand-over or when the connection ends before it).
+struct Slot {
+    admission: Arc<Admission>,
+    source: SourceKey,
+    id: u64,
+    eviction: Arc<Eviction>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.admission.release(self.source, self.id);
+    }
+}
+
+impl Admission {
+    fn new(l: &Limits) -> Self {
+        Admission {
+            max_total: l.max_connections.max(1),
+            max_per_source: l.max_connections_per_source.max(1),
+            state: Mutex::new(AdmissionState::default()),
+            accepted: AtomicU64::new(0),
+            shed_per_source: AtomicU64::new(0),
+            shed_total: AtomicU64::new(0),
+            accept_errors: AtomicU64::new(0),
+        }
+    }
+
+    fn count(&self, counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, AdmissionState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A place for a new connection from `source`, or `None` when it must
+    /// be closed; may evict the newest connection of the busiest source.
+    fn admit(self: &Arc<Self>, source: SourceKey) -> Option<Slot> {
+        let mut state = self.lock();
+        let mine = state.by_source.get(&source).map_or(0, Vec::len);
+        if mine >= self.max_per_source {
+            drop(state);
+            self.count(&self.shed_per_source);
+            return None;
+        }
+        if state.total >= self.max_total {
+            // The busiest source, counting this connection in; on a tie,
+            // the new connection goes.
+            let busiest = state
+                .by_source
+                .iter()
+                .filter(|(k, _)| **k != source)
+                .max_by_key(|(_, v)| v.len())
+                .map(|(k, v)| (*k, v.len()));
+            match busiest {
+                Some((other, n)) if n > mine + 1 => {
+                    let list = state.by_source.get_mut(&other)?;
+                    let (_, eviction) = list.pop()?;
+                    if list.is_empty() {
+                        state.by_source.remove(&other);
+                    }
+                    state.total -= 1;
+                    eviction.evict();
+                    self.count(&self.shed_total);
+                }
+                _ => {
+                    drop(state);
+                    self.count(&self.shed_total);
+                    return None;
                 }
             }
-            Poll::Pending
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        state.total += 1;
+        let eviction = Arc::new(Eviction::default());
+        state
+            .by_source
+            .entry(source)
+            .or_default()
+            .push((id, eviction.clone()));
+        Some(Slot {
+            admission: self.clone(),
+            source,
+            id,
+            eviction,
         })
-        .await?;
-        let local = stream.local_addr()?;
-        Ok(Incoming {
-            stream,
-            peer,
-            local,
-            served: self.resolver.current(),
-            config: self.config.clone(),
-        })
+    }
+
+    fn release(&self, source: SourceKey, id: u64) {
+        let mut state = self.lock();
+        let Some(list) = state.by_source.get_mut(&source) else {
+            return;
+        };
+        let Some(i) = list.iter().position(|(x, _)| *x == id) else {
+            return; // evicted: already taken out
+        };
+        list.remove(i);
+        if list.is_empty() {
+            state.by_source.remove(&source);
+        }
+        state.total -= 1;
+    }
+
+    fn stats(&self) -> ListenerStats {
+        let state = self.lock();
+        ListenerStats {
+            in_progress: state.total,
+            busiest_source: state.by_source.values().map(Vec::len).max().unwrap_or(0),
+            accepted: self.accepted.load(Ordering::Relaxed),
+            shed_per_source: self.shed_per_source.load(Ordering::Relaxed),
+            shed_total: self.shed_total.load(Ordering::Relaxed),
+            accept_errors: self.accept_errors.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -738,6 +1194,7 @@ pub struct Incoming {
     local: SocketAddr,
     served: Arc<ServedKey>,
     config: Arc<ListenerConfig>,
+    slot: Slot,
 }
 
 impl fmt::Debug for Incoming {
@@ -805,6 +1262,29 @@ pub enum ConnectionError {
         /// The client.
         peer: SocketAddr,
     },
+    /// The answer (the `200 OK` or a refusal) could not be written within
+    /// [`Limits::write_timeout`]: the client does not read.
+    #[error("{peer} did not take the answer within {after:?}")]
+    WriteTimeout {
+        /// The client.
+        peer: SocketAddr,
+        /// The limit.
+        after: Duration,
+    },
+    /// The connection was closed to keep within [`Limits::max_connections`]:
+    /// it was the newest of the source with the most connections in
+    /// progress when another source's connection arrived.
+    #[error(
+        "closed {peer} to keep within the limit of {max} connections in progress: its source {source_key} had the most"
+    )]
+    Shed {
+        /// The client.
+        peer: SocketAddr,
+        /// Its source, as counted.
+        source_key: SourceKey,
+        /// The limit.
+        max: usize,
+    },
     /// Reading or writing failed.
     #[error("I/O with {peer}: {source}")]
     Io {
@@ -846,87 +1326,186 @@ impl Incoming {
             local,
             served,
             config,
+            slot,
         } = self;
-        let limits = config.limits;
-        let acceptor = TlsAcceptor::from(served.server_config().clone());
-        let mut tls =
-            match tokio::time::timeout(limits.tls_handshake_timeout, acceptor.accept(stream)).await
-            {
-                Err(_) => {
-                    return Err(ConnectionError::TlsTimeout {
-                        peer,
-                        after: limits.tls_handshake_timeout,
-                    });
-                }
-                Ok(Err(source)) => return Err(ConnectionError::Tls { peer, source }),
-                Ok(Ok(s)) => s,
-            };
-
-        let mut buf: Vec<u8> = Vec::with_capacity(1024);
-        let read = tokio::time::timeout(
-            limits.request_timeout,
-            read_head(&mut tls, &mut buf, limits.max_request_head),
-        )
+        let work = handshake(stream, peer, local, served, config);
+        let mut work = std::pin::pin!(work);
+        // Until hand-over, the connection may be closed for the total limit.
+        let shed = || ConnectionError::Shed {
+            peer,
+            source_key: slot.source,
+            max: slot.admission.max_total,
+        };
+        let result = poll_fn(|cx| {
+            if slot.eviction.poll_evicted(cx) {
+                return Poll::Ready(Err(shed()));
+            }
+            work.as_mut().poll(cx)
+        })
         .await;
-        let head_end = match read {
+        // The place is given back here: at hand-over, or at the end.
+        drop(slot);
+        result
+    }
+}
+
+async fn handshake(
+    stream: TcpStream,
+    peer: SocketAddr,
+    local: SocketAddr,
+    served: Arc<ServedKey>,
+    config: Arc<ListenerConfig>,
+) -> Result<SstpConnection, ConnectionError> {
+    let limits = config.limits;
+    let max_head = limits.max_request_head.min(limits::MAX_REQUEST_HEAD_LEN);
+    let acceptor = TlsAcceptor::from(served.server_config().clone());
+    let mut tls =
+        match tokio::time::timeout(limits.tls_handshake_timeout, acceptor.accept(stream)).await {
             Err(_) => {
-                let refusal = Refusal::new(408, "the request head did not arrive in time");
-                send_refusal(&mut tls, &refusal, &config).await;
-                return Err(ConnectionError::RequestTimeout {
+                return Err(ConnectionError::TlsTimeout {
                     peer,
-                    after: limits.request_timeout,
+                    after: limits.tls_handshake_timeout,
                 });
             }
-            Ok(Err(source)) => return Err(ConnectionError::Io { peer, source }),
-            Ok(Ok(HeadRead::Closed)) => return Err(ConnectionError::Closed { peer }),
-            Ok(Ok(HeadRead::TooLarge)) => {
-                let refusal = Refusal::new(
-                    400,
-                    format!(
-                        "the request head is larger than {} bytes",
-                        limits.max_request_head
-                    ),
-                );
-                send_refusal(&mut tls, &refusal, &config).await;
-                return Err(ConnectionError::Refused { peer, refusal });
-            }
-            Ok(Ok(HeadRead::Complete(end))) => end,
+            Ok(Err(source)) => return Err(ConnectionError::Tls { peer, source }),
+            Ok(Ok(s)) => s,
         };
-        let request = match parse_request(&buf[..head_end], limits.max_headers) {
-            Ok(r) => r,
-            Err(refusal) => {
-                send_refusal(&mut tls, &refusal, &config).await;
-                return Err(ConnectionError::Refused { peer, refusal });
-            }
-        };
-        let answer = ok_response(config.server_header(), OffsetDateTime::now_utc());
-        let io_err = |source| ConnectionError::Io { peer, source };
-        tls.write_all(answer.as_bytes()).await.map_err(io_err)?;
-        tls.flush().await.map_err(io_err)?;
 
-        let conn = tls.get_ref().1;
-        let info = ConnectionInfo {
-            peer,
-            local,
-            family: Family::of(&local),
-            sni: conn.server_name().map(str::to_owned),
-            tls_version: conn.protocol_version(),
-            cipher_suite: conn
-                .negotiated_cipher_suite()
-                .and_then(|s| s.suite().as_str())
-                .map(str::to_owned),
-            crypto_binding: served.certificate().crypto_binding(config.hash_protocols),
-            served: served.certificate().clone(),
-            request,
-        };
-        buf.drain(..head_end);
-        Ok(SstpConnection {
-            stream: tls,
-            pending: buf,
-            pos: 0,
-            info,
-        })
+    let read = tokio::time::timeout(
+        limits.request_timeout,
+        read_request(&mut tls, max_head, limits.max_headers),
+    )
+    .await;
+    let ReceivedRequest { request, pending } = match read {
+        Err(_) => {
+            let refusal = Refusal::new(408, "the request head did not arrive in time");
+            send_refusal(&mut tls, &refusal, &config).await;
+            return Err(ConnectionError::RequestTimeout {
+                peer,
+                after: limits.request_timeout,
+            });
+        }
+        Ok(Err(RequestReadError::Io(source))) => return Err(ConnectionError::Io { peer, source }),
+        Ok(Err(RequestReadError::Closed)) => return Err(ConnectionError::Closed { peer }),
+        Ok(Err(RequestReadError::Refused(refusal))) => {
+            send_refusal(&mut tls, &refusal, &config).await;
+            return Err(ConnectionError::Refused { peer, refusal });
+        }
+        Ok(Ok(received)) => received,
+    };
+    let answer = ok_response(config.server_header(), OffsetDateTime::now_utc());
+    match write_answer(&mut tls, answer.as_bytes(), limits.write_timeout).await {
+        Err(_) => {
+            return Err(ConnectionError::WriteTimeout {
+                peer,
+                after: limits.write_timeout,
+            });
+        }
+        Ok(Err(source)) => return Err(ConnectionError::Io { peer, source }),
+        Ok(Ok(())) => {}
     }
+
+    let conn = tls.get_ref().1;
+    let info = ConnectionInfo {
+        peer,
+        local,
+        family: Family::of(&local),
+        sni: conn.server_name().map(str::to_owned),
+        tls_version: conn.protocol_version(),
+        cipher_suite: conn
+            .negotiated_cipher_suite()
+            .and_then(|s| s.suite().as_str())
+            .map(str::to_owned),
+        crypto_binding: served.certificate().crypto_binding(config.hash_protocols),
+        served: served.certificate().clone(),
+        request,
+    };
+    Ok(SstpConnection {
+        stream: tls,
+        pending,
+        pos: 0,
+        info,
+    })
+}
+
+/// What [`read_request`] received: the SSTP request, and the bytes the
+/// client sent after its head (a pipelined Call Connect Request; read them
+/// before anything else from the stream).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedRequest {
+    /// The request.
+    pub request: SstpRequest,
+    /// The bytes after the head, already read from the stream.
+    pub pending: Vec<u8>,
+}
+
+/// Why [`read_request`] did not return a request.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestReadError {
+    /// The request is not an acceptable SSTP request, or its head is too
+    /// large; send [`Refusal::response`] and close.
+    #[error("refused: {0}")]
+    Refused(#[source] Refusal),
+    /// The stream ended before the head was complete.
+    #[error("the client closed the connection before completing the SSTP request")]
+    Closed,
+    /// Reading failed.
+    #[error("reading the SSTP request: {0}")]
+    Io(#[source] io::Error),
+}
+
+/// Reads an SSTP HTTP request head from a stream, as the front does after
+/// the TLS handshake, for programs that terminate TLS themselves: reads
+/// until the blank line (never holding more than `max_head` bytes plus one
+/// read of 2 KiB; `max_head` is taken as at most
+/// [`MAX_REQUEST_HEAD_LEN`](crate::model::limits::MAX_REQUEST_HEAD_LEN)),
+/// then checks it with [`parse_request`]. Whatever way the bytes are split
+/// into reads, the outcome is the same.
+///
+/// It sets no deadline: wrap it in `tokio::time::timeout` (the front
+/// allows [`Limits::request_timeout`]).
+///
+/// ```
+/// use sstp_cert::adapters::listener::read_request;
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let mut stream: &[u8] = b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
+///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\r\n\x10\x01";
+/// let got = read_request(&mut stream, 8192, 32).await?;
+/// assert_eq!(got.request.host, "vpn.example.com");
+/// assert_eq!(got.pending, [0x10, 0x01]); // the start of the first SSTP packet
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// ```
+///
+/// # Errors
+///
+/// [`RequestReadError`]: refused (the [`Refusal`] to answer: a head over
+/// `max_head` is a 400), closed early, or an I/O error.
+pub async fn read_request<R: AsyncRead + Unpin>(
+    r: &mut R,
+    max_head: usize,
+    max_headers: usize,
+) -> Result<ReceivedRequest, RequestReadError> {
+    let max_head = max_head.min(limits::MAX_REQUEST_HEAD_LEN);
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    let end = match read_head(r, &mut buf, max_head)
+        .await
+        .map_err(RequestReadError::Io)?
+    {
+        HeadRead::Closed => return Err(RequestReadError::Closed),
+        HeadRead::TooLarge => {
+            return Err(RequestReadError::Refused(Refusal::new(
+                400,
+                format!("the request head is larger than {max_head} bytes"),
+            )));
+        }
+        HeadRead::Complete(end) => end,
+    };
+    let request = parse_request(&buf[..end], max_headers).map_err(RequestReadError::Refused)?;
+    buf.drain(..end);
+    Ok(ReceivedRequest {
+        request,
+        pending: buf,
+    })
 }
 
 enum HeadRead {
@@ -967,13 +1546,33 @@ async fn read_head<R: AsyncRead + Unpin>(
     }
 }
 
-async fn send_refusal(tls: &mut TlsStream<TcpStream>, refusal: &Refusal, config: &ListenerConfig) {
+/// Writes and flushes an answer within `limit`; the outer `Err` is the
+/// deadline passing.
+async fn write_answer<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    answer: &[u8],
+    limit: Duration,
+) -> Result<io::Result<()>, tokio::time::error::Elapsed> {
+    tokio::time::timeout(limit, async {
+        w.write_all(answer).await?;
+        w.flush().await
+    })
+    .await
+}
+
+/// Sends a refusal and closes: best effort, within the write deadline (the
+/// client may be gone or not reading).
+async fn send_refusal<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    refusal: &Refusal,
+    config: &ListenerConfig,
+) {
     let answer = refusal.response(config.server_header(), OffsetDateTime::now_utc());
-    // Best effort, bounded: the client may be gone or not reading.
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        tls.write_all(answer.as_bytes()).await?;
-        tls.flush().await?;
-        tls.shutdown().await
+    let limit = config.limits.write_timeout;
+    let _ = tokio::time::timeout(limit, async {
+        w.write_all(answer.as_bytes()).await?;
+        w.flush().await?;
+        w.shutdown().await
     })
     .await;
 }
@@ -1120,10 +1719,19 @@ fn is_token(s: &str) -> bool {
 /// # Errors
 ///
 /// A [`Refusal`] with the status to answer: 400 for anything malformed or
-/// missing, 505 for another HTTP version, 404 for another URI, 405 for
+/// missing (and for a head longer than
+/// [`MAX_REQUEST_HEAD_LEN`](crate::model::limits::MAX_REQUEST_HEAD_LEN),
+/// checked before anything else), 505 for another HTTP version, 404 for another URI, 405 for
 /// another method on the SSTP URI.
 pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Refusal> {
     let bad = |detail: String| Refusal::new(400, detail);
+    if head.len() > limits::MAX_REQUEST_HEAD_LEN {
+        return Err(bad(format!(
+            "the request head is {} bytes, more than the {} bytes accepted",
+            head.len(),
+            limits::MAX_REQUEST_HEAD_LEN
+        )));
+    }
     let Some(body) = head.strip_suffix(b"\r\n\r\n") else {
         return Err(bad(
             "the request head does not end with an empty line".into()
@@ -1145,7 +1753,7 @@ pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Ref
         return Err(bad("a bare CR or LF; lines must end with CRLF".into()));
     }
     let request_line = lines.next().unwrap_or_default();
-    let parts: Vec<&str> = request_line.split(' ').collect();
+    let parts: Vec<&str> = request_line.splitn(4, ' ').collect();
     let [method, uri, version] = parts.as_slice() else {
         return Err(bad(format!(
             "request line {request_line:?} is not `METHOD URI VERSION`"
@@ -1313,15 +1921,23 @@ pub struct NonceUnavailable;
 /// Reading returns first any bytes the client sent right after its request
 /// head, then the TLS stream.
 ///
+/// The front's deadlines and connection limits end at hand-over: this
+/// stream has no timeout of its own. Wrap every read in
+/// `tokio::time::timeout` (see "After hand-over" in the module
+/// documentation), or a client that goes silent holds the connection for
+/// ever.
+///
 /// ```no_run
 /// # async fn demo(mut conn: sstp_cert::adapters::listener::SstpConnection) -> std::io::Result<()> {
 /// use tokio::io::AsyncReadExt;
 /// // the first SSTP packet: 4-byte header, then the rest of its length
+/// use std::time::Duration;
+/// let deadline = Duration::from_secs(60);
 /// let mut header = [0u8; 4];
-/// conn.read_exact(&mut header).await?;
+/// tokio::time::timeout(deadline, conn.read_exact(&mut header)).await??;
 /// let len = usize::from(u16::from_be_bytes([header[2], header[3]]) & 0x0fff);
 /// let mut rest = vec![0u8; len.saturating_sub(4)];
-/// conn.read_exact(&mut rest).await?;
+/// tokio::time::timeout(deadline, conn.read_exact(&mut rest)).await??;
 /// # Ok(()) }
 /// ```
 pub struct SstpConnection {
@@ -1545,6 +2161,42 @@ mod tests {
         assert_eq!(f.event().id.number(), 22);
     }
 
+    /// On Windows the front's sockets are exclusive: a second socket with
+    /// SO_REUSEADDR cannot bind the same port (as it could without).
+    #[cfg(windows)]
+    #[test]
+    fn windows_sockets_are_bound_exclusively() {
+        let l = bind_one("127.0.0.1:0".parse().unwrap()).unwrap();
+        assert!(crate::adapters::windows::socket::exclusive_address_use(&l).unwrap());
+        let addr = l.local_addr().unwrap();
+        let thief = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        thief.set_reuse_address(true).unwrap();
+        let e = thief.bind(&addr.into()).unwrap_err();
+        // Windows answers WSAEACCES here ("Using SO_REUSEADDR and
+        // SO_EXCLUSIVEADDRUSE"); Wine does the same.
+        assert!(
+            matches!(
+                e.kind(),
+                io::ErrorKind::PermissionDenied | io::ErrorKind::AddrInUse
+            ),
+            "{e}"
+        );
+        // The control: a socket bound without the option can be taken over
+        // by one with SO_REUSEADDR on Windows (Wine may refuse it as Linux
+        // would; then only the first half is shown here).
+        let plain = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        plain
+            .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        plain.listen(8).unwrap();
+        let thief = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        thief.set_reuse_address(true).unwrap();
+        match thief.bind(&plain.local_addr().unwrap()) {
+            Ok(()) => eprintln!("control: without SO_EXCLUSIVEADDRUSE the port was taken over"),
+            Err(e) => eprintln!("NOTICE: this Windows (Wine?) refused the takeover anyway: {e}"),
+        }
+    }
+
     #[test]
     fn answers() {
         let at = time::macros::datetime!(2006-11-09 00:51:09 UTC);
@@ -1556,6 +2208,219 @@ mod tests {
         assert!(r.ends_with("\r\n\r\n"));
         let c = ListenerConfig::loopback(0).with_server_header("a\r\nInjected: 1");
         assert_eq!(c.server_header(), "aInjected: 1");
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    /// A peer that never reads cannot hold the answer's write for ever:
+    /// the `200 OK` and the refusals both have a deadline.
+    #[test]
+    fn answers_are_written_within_the_deadline() {
+        block_on(async {
+            // 16 bytes of buffer and nobody reading on the other side
+            let (mut server, _client) = tokio::io::duplex(16);
+            let answer = ok_response("S", OffsetDateTime::UNIX_EPOCH);
+            let limit = Duration::from_millis(100);
+            let started = std::time::Instant::now();
+            let r = tokio::time::timeout(
+                Duration::from_secs(5),
+                write_answer(&mut server, answer.as_bytes(), limit),
+            )
+            .await
+            .expect("the write must give up by itself");
+            assert!(r.is_err(), "the deadline passed: {r:?}");
+            assert!(started.elapsed() < Duration::from_secs(2));
+
+            let (mut server, _client) = tokio::io::duplex(16);
+            let config = ListenerConfig::loopback(0).with_limits(Limits {
+                write_timeout: limit,
+                ..Limits::default()
+            });
+            let refusal = Refusal::new(400, "x");
+            tokio::time::timeout(
+                Duration::from_secs(5),
+                send_refusal(&mut server, &refusal, &config),
+            )
+            .await
+            .expect("the refusal must give up by itself");
+        });
+    }
+
+    #[test]
+    fn sources_are_addresses_and_ipv6_prefixes() {
+        let key = |s: &str| SourceKey::of(s.parse().unwrap());
+        assert_eq!(
+            key("192.0.2.1"),
+            SourceKey::Ipv4(Ipv4Addr::new(192, 0, 2, 1))
+        );
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        assert_eq!(key("2001:db8:0:1::1"), key("2001:db8:0:1:8000::99"));
+        assert_ne!(key("2001:db8:0:1::1"), key("2001:db8:0:2::1"));
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+        assert_eq!(key("::1").to_string(), "::/64");
+    }
+
+    fn admission(total: usize, per_source: usize) -> Arc<Admission> {
+        Arc::new(Admission::new(&Limits {
+            max_connections: total,
+            max_connections_per_source: per_source,
+            ..Limits::default()
+        }))
+    }
+
+    #[test]
+    fn the_per_source_limit_closes_the_new_connection() {
+        let a = admission(100, 3);
+        let src = SourceKey::of("192.0.2.1".parse().unwrap());
+        let other = SourceKey::of("192.0.2.2".parse().unwrap());
+        let held: Vec<Slot> = (0..3).map(|_| a.admit(src).unwrap()).collect();
+        assert!(a.admit(src).is_none());
+        assert!(a.admit(src).is_none());
+        let o = a.admit(other).expect("another source is not affected");
+        let s = a.stats();
+        assert_eq!(
+            (s.in_progress, s.busiest_source, s.shed_per_source),
+            (4, 3, 2)
+        );
+        // no one was evicted
+        assert!(
+            held.iter()
+                .all(|h| !h.eviction.evicted.load(Ordering::SeqCst))
+        );
+        // a place is given back when the connection ends (or is handed over)
+        drop(held);
+        assert!(a.admit(src).is_some());
+        drop(o);
+        assert_eq!(a.stats().in_progress, 0);
+    }
+
+    #[test]
+    fn the_total_limit_closes_the_newest_of_the_busiest_source() {
+        let a = admission(4, 10);
+        let busy = SourceKey::of("192.0.2.1".parse().unwrap());
+        let calm = SourceKey::of("192.0.2.2".parse().unwrap());
+        let new = SourceKey::of("2001:db8::1".parse().unwrap());
+        let b: Vec<Slot> = (0..3).map(|_| a.admit(busy).unwrap()).collect();
+        let c = a.admit(calm).unwrap();
+        // full: a third source gets in, the busy source's newest goes
+        let n = a.admit(new).expect("a new source is admitted");
+        assert!(
+            b[2].eviction.evicted.load(Ordering::SeqCst),
+            "newest of the busiest"
+        );
+        assert!(!b[0].eviction.evicted.load(Ordering::SeqCst));
+        assert!(!b[1].eviction.evicted.load(Ordering::SeqCst));
+        assert!(!c.eviction.evicted.load(Ordering::SeqCst));
+        assert_eq!(a.stats().in_progress, 4);
+        assert_eq!(a.stats().shed_total, 1);
+        // the busy source itself, when full: its own new connection goes
+        assert!(a.admit(busy).is_none());
+        // a tie (busy 2, calm 1 + the new one = 2): the new one goes
+        assert!(a.admit(calm).is_none());
+        assert_eq!(a.stats().shed_total, 3);
+        // the evicted slot's drop does not free anyone else's place
+        drop(b);
+        assert_eq!(a.stats().in_progress, 2);
+        drop((c, n));
+        assert_eq!(a.stats().in_progress, 0);
+    }
+
+    #[test]
+    fn accept_errors_are_sorted() {
+        use io::{Error, ErrorKind};
+        #[cfg(target_os = "linux")]
+        {
+            for (code, kind) in [
+                (24, AcceptErrorKind::Resource),    // EMFILE
+                (23, AcceptErrorKind::Resource),    // ENFILE
+                (105, AcceptErrorKind::Resource),   // ENOBUFS
+                (12, AcceptErrorKind::Resource),    // ENOMEM
+                (103, AcceptErrorKind::Connection), // ECONNABORTED
+                (71, AcceptErrorKind::Connection),  // EPROTO
+                (1, AcceptErrorKind::Connection),   // EPERM
+                (9, AcceptErrorKind::Fatal),        // EBADF
+                (22, AcceptErrorKind::Fatal),       // EINVAL
+            ] {
+                assert_eq!(
+                    classify_accept_error(&Error::from_raw_os_error(code)),
+                    kind,
+                    "errno {code}"
+                );
+            }
+        }
+        assert_eq!(
+            classify_accept_error(&Error::from(ErrorKind::ConnectionAborted)),
+            AcceptErrorKind::Connection
+        );
+        assert_eq!(
+            classify_accept_error(&Error::from(ErrorKind::OutOfMemory)),
+            AcceptErrorKind::Resource
+        );
+    }
+
+    /// The request reader gives the same outcome for input written in
+    /// pieces of any size, and keeps the bytes after the head (the fuzz
+    /// target `sstp_request_reader` feeds it one byte per read).
+    #[test]
+    fn read_request_does_not_depend_on_how_bytes_arrive() {
+        block_on(async {
+            let mut input = GOOD.as_bytes().to_vec();
+            input.extend_from_slice(&[0x10, 0x01, 0x00, 0x0e]);
+            for piece in [1usize, 3, 7, 64, 4096] {
+                let (mut a, mut b) = tokio::io::duplex(64 * 1024);
+                for chunk in input.chunks(piece) {
+                    a.write_all(chunk).await.unwrap();
+                }
+                drop(a);
+                let got = read_request(&mut b, 8192, 32).await.unwrap();
+                assert_eq!(got.request.host, "localhost", "pieces of {piece}");
+                // all of the rest when it came with the head, else a prefix
+                assert!(
+                    [0x10, 0x01, 0x00, 0x0e].starts_with(&got.pending),
+                    "{piece}"
+                );
+            }
+            // too large, whatever the pieces
+            let big = format!("{}X: {}\r\n\r\n", &GOOD[..GOOD.len() - 2], "a".repeat(9000));
+            for piece in [1usize, 2048] {
+                let (mut a, mut b) = tokio::io::duplex(64 * 1024);
+                for chunk in big.as_bytes().chunks(piece) {
+                    a.write_all(chunk).await.unwrap();
+                }
+                drop(a);
+                match read_request(&mut b, 8192, 32).await {
+                    Err(RequestReadError::Refused(refusal)) => {
+                        assert_eq!(refusal.status, 400);
+                        assert!(
+                            refusal.detail.contains("larger than 8192 bytes"),
+                            "{refusal}"
+                        );
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            // cut short
+            let mut short: &[u8] = &GOOD.as_bytes()[..30];
+            assert!(matches!(
+                read_request(&mut short, 8192, 32).await,
+                Err(RequestReadError::Closed)
+            ));
+        });
+    }
+
+    #[test]
+    fn parse_request_refuses_huge_heads_first() {
+        let mut head = vec![b'a'; limits::MAX_REQUEST_HEAD_LEN + 1];
+        head.extend_from_slice(b"\r\n\r\n");
+        let r = parse_request(&head, 32).unwrap_err();
+        assert_eq!(r.status, 400);
+        assert!(r.detail.contains("more than the 65536 bytes"), "{r}");
     }
 
     #[test]

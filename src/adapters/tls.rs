@@ -79,7 +79,7 @@ use rustls::{ServerConfig, SupportedProtocolVersion};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use time::OffsetDateTime;
 
-use crate::adapters::key_export::{KeyExport, KeyExportError};
+use crate::adapters::key_export::{KeyExport, KeyExportError, SecretKeyDer};
 use crate::model::certificate::Certificate;
 use crate::model::choice::{Choice, ChoiceOptions, Policy, choose};
 use crate::model::crypto_binding::{
@@ -329,16 +329,18 @@ impl fmt::Display for ServedCertificate {
 /// automatic choice over a store with the [`KeyExport`] capability.
 ///
 /// See [`TlsSelection::from_store`] for an example. Its `Debug` output
-/// never shows the key.
+/// never shows the key, and the key's bytes are wiped when the selection is
+/// dropped (it is held as a [`SecretKeyDer`]).
 pub struct TlsSelection {
     /// The full outcome of the automatic choice (verdicts, warnings).
     pub choice: Choice,
-    /// Problems met while loading the store.
+    /// Problems met while loading the store, then the warnings of the key
+    /// export (such as `key-readable-by-others`).
     pub problems: Vec<EntryProblem>,
     /// Which certificate, and its hashes.
     pub served: ServedCertificate,
     chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
+    key: SecretKeyDer,
 }
 
 impl fmt::Debug for TlsSelection {
@@ -400,7 +402,7 @@ impl TlsSelection {
             entry: entry.source.clone(),
             error,
         };
-        let key = store.private_key_der(entry).map_err(export)?;
+        let (key, key_warnings) = store.export_key(entry).map_err(export)?;
         let mut chain = vec![certificate_der(&entry.certificate)];
         chain.extend(store.intermediates_der(entry).map_err(export)?);
         let served = ServedCertificate {
@@ -414,9 +416,11 @@ impl TlsSelection {
             certificate: entry.certificate.clone(),
             generation: 0,
         };
+        let mut problems = snapshot.problems;
+        problems.extend(key_warnings);
         Ok(TlsSelection {
             choice,
-            problems: snapshot.problems,
+            problems,
             served,
             chain,
             key,
@@ -435,7 +439,8 @@ impl TlsSelection {
         &self.chain
     }
 
-    /// The chosen certificate's private key.
+    /// The chosen certificate's private key (wiped when the selection is
+    /// dropped).
     pub fn private_key(&self) -> &PrivateKeyDer<'static> {
         &self.key
     }
@@ -443,23 +448,79 @@ impl TlsSelection {
     /// A [`CertifiedKey`]: the chain and the key loaded by `provider`,
     /// checked to belong to the certificate.
     ///
+    /// rustls takes the key DER by value, so this hands it a copy (the
+    /// selection keeps its own, wiped when dropped); where the selection is
+    /// not needed any more, [`TlsSelection::into_certified_key`] moves the
+    /// key instead.
+    ///
     /// # Errors
     ///
     /// [`TlsError::Rustls`] when the provider cannot load the key or it
     /// does not match the certificate.
     pub fn certified_key(&self, provider: &CryptoProvider) -> Result<CertifiedKey, TlsError> {
-        CertifiedKey::from_der(self.chain.clone(), self.key.clone_key(), provider).map_err(
-            |error| TlsError::Rustls {
-                entry: self.served.source.clone(),
-                error,
-            },
+        certified(
+            self.chain.clone(),
+            self.key.clone_key(),
+            provider,
+            &self.served.source,
         )
     }
 
-    /// The chain and the key, for TLS stacks other than rustls.
-    pub fn into_parts(self) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    /// Like [`TlsSelection::certified_key`], but moves the key into rustls
+    /// instead of copying it, and returns what the choice found alongside.
+    ///
+    /// rustls' key provider parses the DER into its own signing key (which
+    /// lives as long as the [`CertifiedKey`]) and drops the DER itself; no
+    /// other copy is made.
+    ///
+    /// ```
+    /// use sstp_cert::adapters::dir_store::DirectoryStore;
+    /// use sstp_cert::adapters::tls::{default_provider, TlsSelection};
+    /// use sstp_cert::model::choice::ChoiceOptions;
+    /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
+    /// # let dir = tempfile::tempdir()?;
+    /// # std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem() + &ck.signing_key.serialize_pem())?;
+    /// let selection = TlsSelection::from_store(&DirectoryStore::new(dir.path()), &ChoiceOptions::windows())?;
+    /// let (certified, served, _choice, _problems) = selection.into_certified_key(&default_provider())?;
+    /// assert_eq!(certified.cert[0].as_ref(), served.certificate.der());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`TlsSelection::certified_key`].
+    pub fn into_certified_key(
+        mut self,
+        provider: &CryptoProvider,
+    ) -> Result<(CertifiedKey, ServedCertificate, Choice, Vec<EntryProblem>), TlsError> {
+        // Moved out; what stays behind is empty (and wiped anyway).
+        let key = std::mem::replace(&mut *self.key, PrivateKeyDer::Pkcs8(Vec::new().into()));
+        let certified = certified(
+            std::mem::take(&mut self.chain),
+            key,
+            provider,
+            &self.served.source,
+        )?;
+        Ok((certified, self.served, self.choice, self.problems))
+    }
+
+    /// The chain and the key, for TLS stacks other than rustls. The key
+    /// still wipes itself when dropped.
+    pub fn into_parts(self) -> (Vec<CertificateDer<'static>>, SecretKeyDer) {
         (self.chain, self.key)
     }
+}
+
+fn certified(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    provider: &CryptoProvider,
+    source: &str,
+) -> Result<CertifiedKey, TlsError> {
+    CertifiedKey::from_der(chain, key, provider).map_err(|error| TlsError::Rustls {
+        entry: source.to_owned(),
+        error,
+    })
 }
 
 /// Options of [`SstpCertResolver`].
@@ -774,21 +835,23 @@ fn prepare<S: KeyExport + ?Sized>(
     generation: u64,
 ) -> Result<ServedKey, TlsError> {
     let selection = TlsSelection::from_store(store, &options.choice_options())?;
-    let certified_key = Arc::new(selection.certified_key(&options.provider)?);
+    // The key is moved into rustls, not copied.
+    let (certified_key, mut certificate, choice, problems) =
+        selection.into_certified_key(&options.provider)?;
+    let certified_key = Arc::new(certified_key);
     let config =
         server_config_with(options, Arc::new(Pinned(certified_key.clone()))).map_err(|error| {
             TlsError::Rustls {
-                entry: selection.served.source.clone(),
+                entry: certificate.source.clone(),
                 error,
             }
         })?;
-    let mut certificate = selection.served;
     certificate.generation = generation;
     Ok(ServedKey {
         certified_key,
         certificate,
         config: Arc::new(config),
-        choice: selection.choice,
-        problems: selection.problems,
+        choice,
+        problems,
     })
 }

@@ -386,6 +386,13 @@ impl Certificate {
             return Err(CertificateError::Empty);
         }
         if !looks_like_pem(bytes) {
+            // Checked before the bytes are copied.
+            if bytes.len() > MAX_CERTIFICATE_DER_LEN {
+                return Err(CertificateError::TooLarge {
+                    len: bytes.len(),
+                    max: MAX_CERTIFICATE_DER_LEN,
+                });
+            }
             return Ok(vec![Certificate::from_der(bytes.to_vec())?]);
         }
         if bytes.len() > MAX_PEM_INPUT_LEN {

@@ -872,7 +872,10 @@ mod tests {
             "bb2c17edbaa643b3d511eb9848792b7cab5f5d709fe9bdf89b5deaf5a8c17db7",
         )));
         let m = CallConnected::new(HashProtocol::Sha256, nonce, cert_hash);
-        assert_eq!(&m.encode()[..16], &h("10010070000400010003006800000002")[..]);
+        assert_eq!(
+            &m.encode()[..16],
+            &h("10010070000400010003006800000002")[..]
+        );
         assert_eq!(
             m.compute_mac(&hlak).to_vec(),
             h("fe6473c7d183914e483fea1b12a6e760a4da16b62fab12a0a1e54e0ec325b24e")

@@ -72,6 +72,21 @@ const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112"
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 
+/// The largest DER private key or SubjectPublicKeyInfo read (64 KiB; an
+/// RSA-16384 private key is under 10 KiB). Larger input is
+/// [`KeyError::DerTooLarge`], checked before anything is decoded.
+pub const MAX_PRIVATE_KEY_DER_LEN: usize = 64 * 1024;
+
+fn check_der_len(der: &[u8]) -> Result<(), KeyError> {
+    if der.len() > MAX_PRIVATE_KEY_DER_LEN {
+        return Err(KeyError::DerTooLarge {
+            len: der.len(),
+            max: MAX_PRIVATE_KEY_DER_LEN,
+        });
+    }
+    Ok(())
+}
+
 /// The PEM labels of the private key formats this module reads.
 pub const SUPPORTED_PEM_LABELS: [&str; 3] = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
 
@@ -140,6 +155,15 @@ pub enum KeyError {
     /// [`MAX_PEM_INPUT_LEN`].
     #[error("PEM text is {len} bytes, more than the {max} accepted")]
     PemTooLarge {
+        /// Size in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// DER (a private key, or a SubjectPublicKeyInfo) larger than
+    /// [`MAX_PRIVATE_KEY_DER_LEN`]; checked before it is decoded.
+    #[error("DER input is {len} bytes, more than the {max} accepted for a key")]
+    DerTooLarge {
         /// Size in bytes.
         len: usize,
         /// The limit.
@@ -260,10 +284,12 @@ impl PublicKeyValue {
     ///
     /// # Errors
     ///
+    /// [`KeyError::DerTooLarge`] beyond [`MAX_PRIVATE_KEY_DER_LEN`];
     /// [`KeyError::Malformed`] for undecodable DER or an invalid point;
     /// [`KeyError::UnsupportedAlgorithm`] / [`KeyError::UnsupportedCurve`]
     /// for keys other than RSA, P-256, P-384 and Ed25519.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        check_der_len(der)?;
         let loc = KeyLocation::CertificateSpki;
         let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|e| KeyError::Malformed {
             location: loc.clone(),
@@ -410,6 +436,7 @@ impl PrivateKey {
     ///
     /// # Errors
     ///
+    /// [`KeyError::DerTooLarge`] beyond [`MAX_PRIVATE_KEY_DER_LEN`],
     /// [`KeyError::NotAKey`] when the bytes are none of the three forms,
     /// [`KeyError::Encrypted`] for a PKCS#8 `EncryptedPrivateKeyInfo`, and
     /// the other [`KeyError`]s for unusable keys.
@@ -417,6 +444,7 @@ impl PrivateKey {
         if der.is_empty() {
             return Err(KeyError::Empty);
         }
+        check_der_len(der)?;
         let pkcs8 = match PrivateKeyInfoRef::from_der(der) {
             Ok(info) => {
                 return from_pkcs8(

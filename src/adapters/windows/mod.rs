@@ -49,6 +49,8 @@ pub mod store;
 pub mod write;
 
 #[cfg(windows)]
+pub(crate) mod socket;
+#[cfg(windows)]
 mod win32;
 
 #[cfg(windows)]
