@@ -26,7 +26,7 @@ use std::time::Duration;
 use sstp_cert::adapters::dir_store::DirectoryStore;
 use sstp_cert::adapters::listener::{ListenerConfig, SstpConnection, SstpListener};
 use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
-use sstp_cert::model::crypto_binding::HashProtocolBitmask;
+use sstp_cert::model::crypto_binding::HashProtocols;
 use tokio::io::AsyncReadExt;
 
 /// How long a client has, after its `200 OK`, to send its first SSTP
@@ -93,7 +93,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     println!("purpose:     {:?}", served.purpose);
     println!("SHA-1:       {}", served.sha1);
     println!("SHA-256:     {}", served.sha256);
-    let binding = served.crypto_binding(HashProtocolBitmask::SHA256);
+    let binding = served.crypto_binding(HashProtocols::SHA256);
     println!(
         "crypto binding: offer bitmask {:#04x}, expect certificate hash {}",
         binding.offered.bits(),

@@ -511,7 +511,7 @@ fn next_start_certificate_refused_is_an_error_with_unknown_bindings() {
             .contains(&"netsh http delete sslcert ipport=[::]:443".to_owned())
     );
     assert!(!codes(&d).contains(&"no-binding"), "{:?}", codes(&d));
-    let unknown: Vec<_> = d.unknown_inputs.iter().map(|a| a.input).collect();
+    let unknown: Vec<_> = d.unknown_inputs.iter().filter_map(|a| a.input).collect();
     assert_eq!(unknown, [UnknownInput::Bindings, UnknownInput::Registry]);
     assert_eq!(d.target, Some(good.sha1()));
 

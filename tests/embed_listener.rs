@@ -16,7 +16,7 @@ use sstp_cert::adapters::listener::{
 };
 use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
 use sstp_cert::model::choice::{ChoiceOptions, choose};
-use sstp_cert::model::crypto_binding::{CryptoBindingRequest, HashProtocolBitmask};
+use sstp_cert::model::crypto_binding::{CryptoBindingRequest, HashProtocols};
 use sstp_cert::model::store::CertStore;
 use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -148,7 +148,7 @@ fn a_client_dialling_the_name_gets_exactly_the_chosen_certificate() {
             assert_eq!(info.served.sha1, selected.sha1);
             assert_eq!(info.served.sha256, selected.sha256);
             assert_eq!(info.crypto_binding.sha256, selected.sha256);
-            assert_eq!(info.crypto_binding.offered, HashProtocolBitmask::SHA256);
+            assert_eq!(info.crypto_binding.offered, HashProtocols::SHA256);
             // The hand-over gives the Crypto Binding Request to send: the
             // offered protocols and a fresh nonce each time.
             let request = info.crypto_binding_request().expect("a nonce");

@@ -15,7 +15,7 @@ use sstp_cert::adapters::tls::{
 use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::choice::{ChoiceOptions, choose};
 use sstp_cert::model::crypto_binding::{
-    CallConnected, HashProtocol, HashProtocolBitmask, Hlak, certificate_hash_field,
+    CallConnected, HashProtocol, HashProtocols, Hlak, certificate_hash_field,
 };
 use sstp_cert::model::key::PrivateKey;
 use sstp_cert::model::store::{CertStore, KeyState, MemoryStore, StoreEntry};
@@ -302,9 +302,7 @@ fn crypto_binding_values_check_a_real_call_connected() {
     write_entry(dir.path(), "vpn", &leaf);
     let resolver =
         SstpCertResolver::new(DirectoryStore::new(dir.path()), ResolverOptions::default()).unwrap();
-    let values = resolver
-        .served()
-        .crypto_binding(HashProtocolBitmask::SHA256);
+    let values = resolver.served().crypto_binding(HashProtocols::SHA256);
     assert_eq!(
         values.certificate_hash_field(HashProtocol::Sha256),
         Some(certificate_hash_field(&leaf.der, HashProtocol::Sha256))
@@ -332,7 +330,7 @@ fn crypto_binding_values_check_a_real_call_connected() {
     .signed(&hlak)
     .encode();
     assert!(values.server_binding(nonce).verify(&sha1, &hlak).is_err());
-    let both = resolver.served().crypto_binding(HashProtocolBitmask::BOTH);
+    let both = resolver.served().crypto_binding(HashProtocols::BOTH);
     assert_eq!(
         both.server_binding(nonce).verify(&sha1, &hlak),
         Ok(HashProtocol::Sha1)

@@ -377,7 +377,7 @@ fn unknown_registry_and_bindings_get_the_seed_steps() {
             "net start remoteaccess".to_owned(),
         ]
     );
-    let unknown: Vec<UnknownInput> = plan.unknown_inputs.iter().map(|a| a.input).collect();
+    let unknown: Vec<UnknownInput> = plan.unknown_inputs.iter().filter_map(|a| a.input).collect();
     assert_eq!(unknown, [UnknownInput::Bindings, UnknownInput::Registry]);
     let json = serde_json::to_value(&plan).unwrap();
     assert_eq!(json["unknown_inputs"][1]["input"], "registry");

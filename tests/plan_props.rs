@@ -508,7 +508,7 @@ proptest! {
             &PlanOptions::default(),
         )
         .map_err(|e| TestCaseError::fail(format!("plan: {e}")))?;
-        let unknown: Vec<UnknownInput> = plan.unknown_inputs.iter().map(|a| a.input).collect();
+        let unknown: Vec<UnknownInput> = plan.unknown_inputs.iter().filter_map(|a| a.input).collect();
         prop_assert_eq!(unknown, vec![UnknownInput::Bindings, UnknownInput::Registry]);
 
         let mut m = Machine::from_parts(g.profile(), store, g.registry(), g.bindings());

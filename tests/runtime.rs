@@ -1054,7 +1054,7 @@ fn a_saved_state_without_sstps_pair_starts_stopped() {
     assert_eq!(codes, ["service-stopped"]);
     assert!(
         m.assumptions()[0]
-            .message
+            .assumed
             .contains("no SSTP binding pair on 0.0.0.0:443")
     );
     // UseHttps = 0: no binding tells whether the service ran
@@ -1069,7 +1069,7 @@ fn a_saved_state_without_sstps_pair_starts_stopped() {
     );
     assert_eq!(m.service_state(), ServiceState::Stopped);
     assert!(
-        m.assumptions()[0].message.starts_with("UseHttps is 0"),
+        m.assumptions()[0].assumed.starts_with("UseHttps is 0"),
         "{}",
         m.assumptions()[0]
     );

@@ -37,7 +37,7 @@ use sstp_cert::adapters::dir_store::{EntryFile, EntryProperties, assemble_entry}
 use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::choice::{ChoiceOptions, Policy, Reason, choose};
 use sstp_cert::model::crypto_binding::{
-    CallConnected, CryptoBindingError, HashProtocol, HashProtocolBitmask, Hlak, ServerBinding,
+    CallConnected, CryptoBindingError, HashProtocol, HashProtocols, Hlak, ServerBinding,
     certificate_hash_field,
 };
 use sstp_cert::model::diagnosis::{DiagnosisInput, diagnose};
@@ -641,7 +641,7 @@ fuzz_target!(|s: Scenario| {
     assert!(params.hash_events().is_empty());
 
     // --- Crypto binding against that record (SPEC §10).
-    let offered = HashProtocolBitmask::from_enabled(s.sha1_enabled, s.sha256_enabled);
+    let offered = HashProtocols::from_enabled(s.sha1_enabled, s.sha256_enabled);
     let hlak = Hlak::from_bytes(s.hlak);
     let server = ServerBinding {
         offered,

@@ -151,7 +151,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::adapters::tls::{CryptoBindingValues, ServedCertificate, ServedKey, SstpCertResolver};
-use crate::model::crypto_binding::{CryptoBindingRequest, HashProtocolBitmask};
+use crate::model::crypto_binding::{CryptoBindingRequest, HashProtocols};
 use crate::model::event::{Event, EventId};
 use crate::model::limits;
 
@@ -267,8 +267,8 @@ impl Default for Limits {
 ///
 /// ```
 /// use sstp_cert::adapters::listener::ListenerConfig;
-/// use sstp_cert::model::crypto_binding::HashProtocolBitmask;
-/// let c = ListenerConfig::wildcard(443).with_hash_protocols(HashProtocolBitmask::BOTH);
+/// use sstp_cert::model::crypto_binding::HashProtocols;
+/// let c = ListenerConfig::wildcard(443).with_hash_protocols(HashProtocols::BOTH);
 /// assert_eq!(c.ipv4.unwrap().to_string(), "0.0.0.0:443");
 /// assert_eq!(c.ipv6.unwrap().to_string(), "[::]:443");
 /// ```
@@ -286,7 +286,7 @@ pub struct ListenerConfig {
     /// The hash protocols to advertise for crypto binding (SHA-256 only by
     /// default; normally from the registry model's `SHA1Enabled` and
     /// `SHA256Enabled`).
-    pub hash_protocols: HashProtocolBitmask,
+    pub hash_protocols: HashProtocols,
     /// Time and size bounds.
     pub limits: Limits,
     server_header: String,
@@ -301,7 +301,7 @@ impl ListenerConfig {
             ipv4,
             ipv6,
             ipv6_optional: true,
-            hash_protocols: HashProtocolBitmask::SHA256,
+            hash_protocols: HashProtocols::SHA256,
             limits: Limits::default(),
             server_header: DEFAULT_SERVER_HEADER.to_owned(),
         }
@@ -328,7 +328,7 @@ impl ListenerConfig {
     }
 
     /// Sets the hash protocols to advertise.
-    pub fn with_hash_protocols(mut self, offered: HashProtocolBitmask) -> Self {
+    pub fn with_hash_protocols(mut self, offered: HashProtocols) -> Self {
         self.hash_protocols = offered;
         self
     }

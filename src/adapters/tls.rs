@@ -35,7 +35,7 @@
 //! use std::sync::Arc;
 //! use sstp_cert::adapters::dir_store::DirectoryStore;
 //! use sstp_cert::adapters::tls::{ResolverOptions, SstpCertResolver};
-//! use sstp_cert::model::crypto_binding::HashProtocolBitmask;
+//! use sstp_cert::model::crypto_binding::HashProtocols;
 //! # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
 //! let dir = tempfile::tempdir()?;
 //! std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem())?;
@@ -47,7 +47,7 @@
 //! )?);
 //! let served = resolver.served();
 //! println!("serving {} ({}), SHA-256 {}", served.source, served.subject, served.sha256);
-//! let binding = served.crypto_binding(HashProtocolBitmask::SHA256);
+//! let binding = served.crypto_binding(HashProtocols::SHA256);
 //! assert_eq!(binding.sha256, served.sha256);
 //!
 //! // a rustls ServerConfig that always serves the current SSTP choice
@@ -83,7 +83,7 @@ use crate::adapters::key_export::{KeyExport, KeyExportError, SecretKeyDer};
 use crate::model::certificate::Certificate;
 use crate::model::choice::{Choice, ChoiceOptions, Policy, choose};
 use crate::model::crypto_binding::{
-    CryptoBindingRequest, HashProtocol, HashProtocolBitmask, ServerBinding,
+    CryptoBindingRequest, HashProtocol, HashProtocols, ServerBinding,
 };
 use crate::model::eku::Purpose;
 use crate::model::event::{Event, EventId};
@@ -174,11 +174,11 @@ pub enum TlsError {
 ///
 /// ```
 /// use sstp_cert::adapters::tls::CryptoBindingValues;
-/// use sstp_cert::model::crypto_binding::{HashProtocol, HashProtocolBitmask};
+/// use sstp_cert::model::crypto_binding::{HashProtocol, HashProtocols};
 /// use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
 /// let der = b"leaf certificate DER";
 /// let v = CryptoBindingValues {
-///     offered: HashProtocolBitmask::SHA256,
+///     offered: HashProtocols::SHA256,
 ///     sha1: Sha1Thumbprint::of_der(der),
 ///     sha256: Sha256Hash::of_der(der),
 /// };
@@ -190,7 +190,7 @@ pub enum TlsError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CryptoBindingValues {
     /// The hash protocols to offer in the Crypto Binding Request.
-    pub offered: HashProtocolBitmask,
+    pub offered: HashProtocols,
     /// SHA-1 of the served leaf certificate (`SHA1CertificateHash`).
     pub sha1: Sha1Thumbprint,
     /// SHA-256 of the served leaf certificate (`SHA256CertificateHash`).
@@ -297,16 +297,16 @@ impl ServedCertificate {
     /// ```
     /// # use sstp_cert::adapters::tls::*;
     /// # use sstp_cert::adapters::dir_store::DirectoryStore;
-    /// use sstp_cert::model::crypto_binding::HashProtocolBitmask;
+    /// use sstp_cert::model::crypto_binding::HashProtocols;
     /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
     /// # let dir = tempfile::tempdir()?;
     /// # std::fs::write(dir.path().join("vpn.pem"), ck.cert.pem() + &ck.signing_key.serialize_pem())?;
     /// # let resolver = SstpCertResolver::new(DirectoryStore::new(dir.path()), ResolverOptions::default())?;
-    /// let v = resolver.served().crypto_binding(HashProtocolBitmask::BOTH);
+    /// let v = resolver.served().crypto_binding(HashProtocols::BOTH);
     /// assert_eq!(v.sha1, resolver.served().sha1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn crypto_binding(&self, offered: HashProtocolBitmask) -> CryptoBindingValues {
+    pub fn crypto_binding(&self, offered: HashProtocols) -> CryptoBindingValues {
         CryptoBindingValues {
             offered,
             sha1: self.sha1,

@@ -132,10 +132,6 @@ impl HashProtocol {
 #[serde(transparent)]
 pub struct HashProtocols(u8);
 
-/// The name this crate used for [`HashProtocols`] before the registry's
-/// and crypto binding's types were merged; the same type.
-pub type HashProtocolBitmask = HashProtocols;
-
 impl HashProtocols {
     /// Only SHA-1 (`CERT_HASH_PROTOCOL_SHA1`).
     pub const SHA1: HashProtocols = HashProtocols(0x01);

@@ -144,7 +144,7 @@ use super::plumbing::{
 use super::registry::{
     Listener, RegValue, RegistryValues, RegistryWrite, Scheme, SstpParameters, names,
 };
-use super::state::{MachineState, UnknownInput};
+use super::state::{Assumption, MachineState, UnknownInput};
 use super::store::{KeyState, MemoryStore, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
@@ -788,33 +788,6 @@ pub struct Machine {
     connections: u64,
 }
 
-/// Something the simulation had to assume because the saved state did not
-/// say it (SPEC §11: unknown is not empty). Serialises with its `code` and
-/// `message`.
-///
-/// ```
-/// use sstp_cert::model::runtime::Machine;
-/// use sstp_cert::model::state::MachineState;
-/// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
-/// let m = Machine::from_state(&MachineState::new(Vec::new()), Default::default(), at);
-/// let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
-/// assert_eq!(codes, ["bindings-unknown", "registry-unknown", "service-stopped"]);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Assumption {
-    /// A stable kebab-case code: `bindings-unknown`, `registry-unknown`,
-    /// `registry-assumed-record`, `service-stopped`, `no-live-context`.
-    pub code: &'static str,
-    /// What was assumed, for people.
-    pub message: String,
-}
-
-impl fmt::Display for Assumption {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
 /// How [`Machine::from_state_with`] starts a saved state.
 ///
 /// ```
@@ -1158,7 +1131,13 @@ impl Machine {
     }
 
     fn assume(&mut self, code: &'static str, message: String) {
-        self.assumptions.push(Assumption { code, message });
+        let mut a = Assumption::new(code, message);
+        a.input = match code {
+            "bindings-unknown" => Some(UnknownInput::Bindings),
+            "registry-unknown" | "registry-assumed-record" => Some(UnknownInput::Registry),
+            _ => None,
+        };
+        self.assumptions.push(a);
     }
 
     /// A machine in a given state (e.g. read from a real server), service

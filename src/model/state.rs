@@ -21,6 +21,7 @@
 //! assert!(state.parameters().use_https.value);
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -85,35 +86,75 @@ impl UnknownInput {
     }
 }
 
-/// An unknown input together with what was assumed for it, as reports
-/// list them (text and JSON).
+/// Something a report or a simulation assumed because an input was not
+/// given (SPEC §11) — one type for every part of the crate that assumes:
+/// diagnoses and plans list the unknown inputs, the simulated machine also
+/// what it assumed about the service and HTTP.sys's memory.
 ///
 /// ```
 /// use sstp_cert::model::state::{Assumption, UnknownInput};
 /// let a = Assumption::from(UnknownInput::Bindings);
+/// assert_eq!(a.code, "bindings-unknown");
 /// assert_eq!(serde_json::to_value(&a).unwrap()["input"], "bindings");
 /// assert!(a.to_string().starts_with("bindings unknown: "));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Assumption {
-    /// The input that was not given.
-    pub input: UnknownInput,
-    /// What was assumed ([`UnknownInput::assumption`]).
-    pub assumed: &'static str,
+    /// A stable kebab-case code: `bindings-unknown`, `registry-unknown`,
+    /// and the simulated machine's `registry-assumed-record`,
+    /// `service-stopped`, `no-live-context`.
+    pub code: &'static str,
+    /// The input that was not given, when the assumption is about one.
+    pub input: Option<UnknownInput>,
+    /// What was assumed, for people.
+    pub assumed: Cow<'static, str>,
+}
+
+impl Assumption {
+    /// An assumption with this code and sentence.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::Assumption;
+    /// let a = Assumption::new("service-stopped", "the service is taken to be stopped");
+    /// assert_eq!(a.to_string(), "the service is taken to be stopped");
+    /// ```
+    pub fn new(code: &'static str, assumed: impl Into<Cow<'static, str>>) -> Self {
+        Assumption {
+            code,
+            input: None,
+            assumed: assumed.into(),
+        }
+    }
+
+    /// The same assumption, about this unknown input.
+    ///
+    /// ```
+    /// use sstp_cert::model::state::{Assumption, UnknownInput};
+    /// let a = Assumption::new("registry-unknown", "defaults").about(UnknownInput::Registry);
+    /// assert_eq!(a.input, Some(UnknownInput::Registry));
+    /// ```
+    pub fn about(mut self, input: UnknownInput) -> Self {
+        self.input = Some(input);
+        self
+    }
 }
 
 impl From<UnknownInput> for Assumption {
     fn from(input: UnknownInput) -> Self {
-        Assumption {
-            input,
-            assumed: input.assumption(),
-        }
+        let code = match input {
+            UnknownInput::Bindings => "bindings-unknown",
+            UnknownInput::Registry => "registry-unknown",
+        };
+        Assumption::new(code, input.assumption()).about(input)
     }
 }
 
 impl fmt::Display for Assumption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} unknown: {}", self.input, self.assumed)
+        match self.input {
+            Some(input) => write!(f, "{input} unknown: {}", self.assumed),
+            None => f.write_str(&self.assumed),
+        }
     }
 }
 

@@ -8,11 +8,9 @@ use sstp_cert::adapters::dir_store::DirectoryStore;
 use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::plan::PlanStep;
 use sstp_cert::model::plumbing::GoneCertificateProfile;
-use sstp_cert::model::runtime::{
-    Assumption, ConnectOutcome, ConnectStep, Machine, SavedStart, ServiceState,
-};
+use sstp_cert::model::runtime::{ConnectOutcome, ConnectStep, Machine, SavedStart, ServiceState};
 use sstp_cert::model::script::{ScriptStep, parse_script};
-use sstp_cert::model::state::MachineState;
+use sstp_cert::model::state::{Assumption, MachineState};
 use sstp_cert::model::store::{CertStore, StoreEntry};
 use time::OffsetDateTime;
 
