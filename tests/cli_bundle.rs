@@ -265,7 +265,7 @@ fn fleet_prints_one_line_per_server_and_fails_when_one_has_an_error() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(
-        lines[0].starts_with("fleet: ") && lines[0].contains("(2 server(s), "),
+        lines[0].starts_with("fleet: ") && lines[0].contains("(2 servers, "),
         "{text}"
     );
     assert!(lines[1].starts_with("vpn-a  serves "), "{text}");

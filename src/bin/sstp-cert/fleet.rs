@@ -82,9 +82,9 @@ fn human(r: &FleetReport) -> String {
     let with_errors = r.servers.iter().filter(|s| s.has_errors()).count();
     out!(
         o,
-        "fleet: {} ({} server(s), {} with errors; validity judged at {})",
+        "fleet: {} ({}, {} with errors; validity judged at {})",
         r.directory,
-        r.servers.len(),
+        crate::output::count(r.servers.len(), "server"),
         with_errors,
         r.at
     );
