@@ -8,7 +8,7 @@
 //!    the service state.
 //! 2. **Target**: the certificate asked for (`--to`) or the one SPEC §11
 //!    prefers for the host (`--to-newest --host`), refused unless clients
-//!    accept it ([`recommend`](super::advice::recommend), SPEC §11).
+//!    accept it ([`recommend`], SPEC §11).
 //! 3. **Already in place?** Both wildcard pairs bound to the target, the
 //!    registry hashes the target's, the service running and serving it:
 //!    nothing to do ([`Outcome::Unchanged`]), so running it again after a
