@@ -332,7 +332,7 @@ impl<'a> DiagnosisInput<'a> {
     /// let state = MachineState::new(Vec::new());
     /// let parameters = state.parameters();
     /// let d = diagnose(&DiagnosisInput::from_state(&state, &parameters));
-    /// let unknown: Vec<_> = d.unknown_inputs.iter().map(|a| a.input).collect();
+    /// let unknown: Vec<_> = d.unknown_inputs.iter().filter_map(|a| a.input).collect();
     /// assert_eq!(unknown, [UnknownInput::Bindings, UnknownInput::Registry]);
     /// ```
     pub fn from_state(state: &'a MachineState, parameters: &'a SstpParameters) -> Self {
