@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(r) = CryptoBindingRequest::parse_attribute(data) {
         assert_eq!(data.len(), CRYPTO_BINDING_REQUEST_LEN);
-        assert_eq!(CryptoBindingRequest::parse_attribute(&r.encode_attribute()), Ok(r));
+        assert_eq!(
+            CryptoBindingRequest::parse_attribute(&r.encode_attribute()),
+            Ok(r)
+        );
         assert_eq!(&r.nonce[..], &data[8..40]);
     }
     for e in [

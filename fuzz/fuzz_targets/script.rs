@@ -49,6 +49,17 @@ fuzz_target!(|text: &str| {
                 );
                 assert_eq!(parse_line(&again), Ok(Some(step.clone())), "{again}");
             }
+            ScriptStep::ShowBindings => {
+                assert_eq!(
+                    parse_line("netsh http show sslcert"),
+                    Ok(Some(step.clone()))
+                );
+            }
+            ScriptStep::QueryRegistry => {
+                let query =
+                    r#"reg query "HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters""#;
+                assert_eq!(parse_line(query), Ok(Some(step.clone())), "{query}");
+            }
             ScriptStep::Import { .. } | ScriptStep::Reboot => {}
         }
     }

@@ -101,6 +101,8 @@ struct EntryDesc {
     key: KeyDesc,
     eku_property: Option<Vec<PurposeDesc>>,
     friendly_name: Option<String>,
+    /// `has_private_key` of the entry's `<stem>.json`.
+    has_private_key: Option<bool>,
     /// Build it through the directory store's entry assembly (files), or
     /// directly as a Windows store would report it.
     via_files: bool,
@@ -192,6 +194,7 @@ fn build(d: &EntryDesc, position: usize) -> Option<StoreEntry> {
             .as_ref()
             .map(|l| l.iter().take(8).map(PurposeDesc::purpose).collect()),
         friendly_name: d.friendly_name.clone(),
+        has_private_key: d.has_private_key,
     };
     if d.via_files {
         let key = match &d.key {

@@ -87,16 +87,25 @@ fn human(r: &Report<'_>) -> String {
     match (r.certificates, r.certificates_with_key) {
         (Some(n), Some(k)) => out!(
             o,
-            "  store    LocalMachine\\MY: {n} certificate(s), {k} with a linked private key"
+            "  store    LocalMachine\\MY: {}, {k} with a linked private key",
+            crate::output::count(n, "certificate")
         ),
         _ => out!(o, "  store    {}", missing(BundlePart::Store)),
     }
     match r.bindings {
-        Some(n) => out!(o, "  bindings {n} HTTP.sys SSL binding(s)"),
+        Some(n) => out!(
+            o,
+            "  bindings {}",
+            crate::output::count(n, "HTTP.sys SSL binding")
+        ),
         None => out!(o, "  bindings {}", missing(BundlePart::Bindings)),
     }
     match r.registry_values {
-        Some(n) => out!(o, "  registry SstpSvc\\Parameters: {n} value(s)"),
+        Some(n) => out!(
+            o,
+            "  registry SstpSvc\\Parameters: {}",
+            crate::output::count(n, "value")
+        ),
         None => out!(o, "  registry {}", missing(BundlePart::Registry)),
     }
     for n in &i.notes {

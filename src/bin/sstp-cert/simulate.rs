@@ -158,11 +158,19 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             }
             ScriptStep::ShowBindings => {
                 output = Some(m.netsh_show_sslcert());
-                (true, format!("{} binding(s)", m.bindings().len()), None)
+                (
+                    true,
+                    crate::output::count(m.bindings().len(), "binding"),
+                    None,
+                )
             }
             ScriptStep::QueryRegistry => {
                 output = Some(m.reg_query());
-                (true, format!("{} value(s)", m.registry().len()), None)
+                (
+                    true,
+                    crate::output::count(m.registry().len(), "value"),
+                    None,
+                )
             }
             ScriptStep::Connect {
                 host,
