@@ -135,9 +135,9 @@ mod tests {
         assert_eq!(
             human(&report),
             "wrote bundle C:\\Temp\\vpn1 (machine VPN1, Windows Server 2022)\n\
-             \x20 store    LocalMachine\\MY: 3 certificate(s), 2 with a linked private key\n\
+             \x20 store    LocalMachine\\MY: 3 certificates, 2 with a linked private key\n\
              \x20 bindings NOT COLLECTED (HTTP.sys: error 2); unknown to whoever reads the bundle\n\
-             \x20 registry SstpSvc\\Parameters: 0 value(s)\n\
+             \x20 registry SstpSvc\\Parameters: 0 values\n\
              note: registry key does not exist\n"
         );
         let json = serde_json::to_value(&report).unwrap();
