@@ -385,8 +385,17 @@ fn plumbing_and_diagnosis(
             (BindingChange::Delete { endpoint, .. }, Ok(SslCertCommand::Delete(e))) => {
                 assert_eq!(&e, endpoint);
                 let before = bindings.iter().find(|b| &b.endpoint == endpoint);
+                // SPEC §6: only current releases delete another
+                // application's binding, and only one on the listener's
+                // wildcard pair whose certificate is gone from the store.
+                let gone_on_the_pair = s.current_release
+                    && endpoint.is_wildcard_pair_member(port)
+                    && before.is_some_and(|b| {
+                        b.cert_hash
+                            .is_none_or(|h| !store.iter().any(|e| e.certificate.sha1() == h))
+                    });
                 assert!(
-                    before.is_some_and(SslBinding::is_sstp),
+                    before.is_some_and(SslBinding::is_sstp) || gone_on_the_pair,
                     "deleted another application's binding"
                 );
                 replay.retain(|b| &b.endpoint != endpoint);
