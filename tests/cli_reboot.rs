@@ -240,15 +240,6 @@ fn the_sample_machine_works_until_the_reboot() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).is_empty());
 
-    // without the deleted certificate the simulation says what it lacks
-    let out = sample(&[], &trap);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("note: the binding on 0.0.0.0:443 names certificate fd7836af1cd7596a264e47b988ccef90d7a36e5a")
-            && err.contains("(--deleted-cert FILE)"),
-        "{err}"
-    );
-
     // --stopped: as after a reboot with the service not started
     let out = sample(&["--stopped", "--deleted-cert", &old], &trap);
     let l = lines(&out);
@@ -300,6 +291,104 @@ fn the_sample_machine_works_until_the_reboot() {
         l[8],
         "  connected (windows over IPv4): served 9e7a149ff4d2959e5c34e50503e7946e4cb4093c loaded from the store"
     );
+}
+
+/// SPEC §12 from real data: the deleted certificate's file is gone too, so
+/// HTTP.sys's live context is known only by its hash — connect works (with
+/// the checks the model cannot make named), reboot, connect fails.
+#[test]
+fn the_sample_machine_without_the_deleted_certificate_works_until_the_reboot() {
+    const OLD: &str = "fd7836af1cd7596a264e47b988ccef90d7a36e5a";
+    let trap = examples("machine/trap.txt");
+    let out = sample(&[], &trap);
+    let l = lines(&out);
+    assert_eq!(out.status.code(), Some(1), "{l:#?}");
+    assert!(
+        l[0].contains("service running as saved (mode auto)")
+            && l[0].contains(&format!(
+                "HTTP.sys holds {OLD} for 0.0.0.0:443 (known only by its hash), {OLD} for [::]:443 (known only by its hash)"
+            )),
+        "{}",
+        l[0]
+    );
+    assert_eq!(l[1], "> connect vpn.example.com");
+    assert_eq!(
+        l[2],
+        format!(
+            "  connected (windows over IPv4): served {OLD} from HTTP.sys's live context — known only by its hash: validity, name and EKU not checked"
+        )
+    );
+    assert_eq!(
+        l[4],
+        format!(
+            "  connected (windows over IPv6): served {OLD} from HTTP.sys's live context — known only by its hash: validity, name and EKU not checked"
+        )
+    );
+    assert_eq!(l[5], "> reboot");
+    assert!(l[6].contains("Event 21"), "{}", l[6]);
+    assert_eq!(l[7], "> connect vpn.example.com");
+    assert!(
+        l[8].starts_with(&format!(
+            "  FAILED certificate-missing at step tls: the binding on 0.0.0.0:443 names certificate {OLD}"
+        )),
+        "{}",
+        l[8]
+    );
+    assert_eq!(l.len(), 9, "{l:#?}");
+    // what was assumed is said, once for the pair, with where the SHA-256
+    // came from and how to have the other checks made
+    let err = String::from_utf8_lossy(&out.stderr);
+    let notes: Vec<&str> = err.lines().collect();
+    assert_eq!(notes.len(), 1, "{err}");
+    assert!(
+        notes[0].starts_with(&format!(
+            "note: the bindings on 0.0.0.0:443 and [::]:443 name certificate {OLD}, which is not in the store and was not given: HTTP.sys is taken to still hold it"
+        )) && notes[0].contains("34f0a53ccbc3d883c4017d2b4eaded800dc203fa8f20ce77955dff5811d3cfee")
+            && notes[0].ends_with("(--deleted-cert FILE)"),
+        "{err}"
+    );
+
+    // --json: connected, with the checks not made listed
+    let out = sample(&["--json"], &trap);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["assumptions"][0]["code"], "live-context-by-hash");
+    let steps = v["steps"].as_array().unwrap();
+    let first = &steps[0];
+    assert_eq!(first["ok"], true);
+    assert_eq!(first["connect"]["outcome"], "connected");
+    assert_eq!(first["connect"]["sha1"], OLD);
+    assert!(first["connect"]["verdict"].is_null());
+    let not_checked: Vec<(&str, &str)> = first["connect"]["not_checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["step"].as_str().unwrap(), n["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        not_checked,
+        [
+            ("validity", "known-only-by-hash"),
+            ("name", "known-only-by-hash"),
+            ("eku", "known-only-by-hash")
+        ]
+    );
+    assert_eq!(steps[3]["connect"]["failure"], "certificate-missing");
+
+    // without the key the SHA-256 is unknown too: crypto binding is named
+    let netsh = examples("machine/netsh-sslcert.txt");
+    let store = examples("store");
+    let out = sstp_cert(&[
+        "simulate", "--store", &store, "--netsh", &netsh, "--at", AT, &trap,
+    ]);
+    let l = lines(&out);
+    assert!(
+        l[2].ends_with(&format!(
+            "validity, name and EKU not checked; crypto binding not checked: the SstpSvc\\Parameters key was not given and the SHA-256 of certificate {OLD} is unknown: the hash the client sends cannot be compared with the service's"
+        )),
+        "{}",
+        l[2]
+    );
+    assert!(l[8].contains("FAILED certificate-missing"), "{}", l[8]);
 }
 
 #[test]

@@ -17,8 +17,8 @@ use sstp_cert::model::plan::{PlanCase, PlanInput, PlanOptions, plan_certificate_
 use sstp_cert::model::plumbing::{Family, GoneCertificateProfile};
 use sstp_cert::model::registry::{RegValue, RegistryValues, names, parse_registry_text};
 use sstp_cert::model::runtime::{
-    ConnectFailure, ConnectStep, Connection, Imported, Machine, MachineError, NetshError,
-    SavedStart, ServiceState,
+    ConnectFailure, ConnectStep, Connection, Imported, LiveContext, Machine, MachineError,
+    NetshError, NotCheckedReason, SavedStart, ServiceState,
 };
 use sstp_cert::model::state::MachineState;
 use sstp_cert::model::store::{CertStore, KeyState};
@@ -279,7 +279,7 @@ fn stale_registry_hash_fails_crypto_binding_with_client_event_6() {
             client_event,
             ..
         } => {
-            assert_eq!(served_sha256, b.sha256());
+            assert_eq!(served_sha256, Some(b.sha256()));
             assert_eq!(served_sha1, b.sha1());
             assert_eq!(configured_sha256, Some(a.sha256()));
             assert_eq!(
@@ -447,7 +447,10 @@ fn the_client_sees_the_eku_extension_not_the_store_property() {
     }
     m.restart_service();
     let conn = windows(&mut m, Family::V4).unwrap();
-    assert_eq!(conn.verdict.eku.rule, EkuRule::NoEkuExtension);
+    assert_eq!(
+        conn.verdict.as_ref().unwrap().eku.rule,
+        EkuRule::NoEkuExtension
+    );
 }
 
 #[test]
@@ -482,7 +485,10 @@ fn host_name_mismatch_per_client_profile() {
         .connect(&other, Profile::SstpcLinux, Family::V6)
         .into_result()
         .unwrap();
-    assert_eq!(c.verdict.warnings[0].code, HostWarningCode::NoHostNameCheck);
+    assert_eq!(
+        c.verdict.as_ref().unwrap().warnings[0].code,
+        HostWarningCode::NoHostNameCheck
+    );
 }
 
 #[test]
@@ -993,11 +999,359 @@ fn a_saved_state_starts_as_saved_and_shows_the_trap() {
         "service-stopped"
     );
 
-    // the gone certificate not given: said, and no live context
+    // the gone certificate not given: HTTP.sys holds it by its hash, and it
+    // is said once
     let m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+    assert_eq!(codes, ["live-context-by-hash"]);
+    assert_eq!(m.live_contexts().len(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// A saved state's bound certificate known only by its hash (SPEC §7, §12)
+// ---------------------------------------------------------------------------
+
+fn steps_not_checked(c: &Connection) -> Vec<(ConnectStep, NotCheckedReason)> {
+    c.not_checked.iter().map(|n| (n.step, n.reason)).collect()
+}
+
+const BY_HASH: [(ConnectStep, NotCheckedReason); 3] = [
+    (ConnectStep::Validity, NotCheckedReason::KnownOnlyByHash),
+    (ConnectStep::Name, NotCheckedReason::KnownOnlyByHash),
+    (ConnectStep::Eku, NotCheckedReason::KnownOnlyByHash),
+];
+
+/// The wrong renewal as saved on a real server: `new` in the store, both
+/// bindings and the key still naming `old`, which is gone.
+fn saved_after_wrong_renewal(
+    old: &Certificate,
+    new: &Certificate,
+    registry: RegistryValues,
+) -> MachineState {
+    MachineState::new(vec![linked(new)])
+        .with_bindings(both_sstp(old))
+        .with_registry(registry)
+}
+
+#[test]
+fn a_gone_certificate_is_held_by_its_hash_connects_with_the_checks_listed_until_the_reboot() {
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let state = saved_after_wrong_renewal(&old, &new, auto_record(&old));
+    let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    assert_eq!(m.service_state(), ServiceState::Running);
+    let a = m.assumptions();
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].code, "live-context-by-hash");
+    assert!(
+        a[0].assumed.contains(&old.sha1().to_string())
+            && a[0].assumed.contains(&old.sha256().to_string())
+            && a[0].assumed.contains("0.0.0.0:443 and [::]:443"),
+        "{}",
+        a[0]
+    );
+    for e in [v4(), v6()] {
+        let held = m.live_context_held(&e).expect("held");
+        assert_eq!(
+            *held,
+            LiveContext::KnownByHash {
+                sha1: old.sha1(),
+                sha256: Some(old.sha256())
+            }
+        );
+        assert!(m.live_context(&e).is_none(), "no certificate to give");
+    }
+    // connect works — every client, both families — with the checks the
+    // model cannot make listed, not passed
+    for profile in [
+        Profile::WindowsClient,
+        Profile::Rfc9525,
+        Profile::SstpcLinux,
+    ] {
+        for family in Family::BOTH {
+            let out = m.connect(&host(), profile, family);
+            let c = out
+                .connection()
+                .unwrap_or_else(|| panic!("{profile:?} {family}: {:?}", out.failure()));
+            assert!(c.from_live_context);
+            assert_eq!((c.sha1, c.sha256), (old.sha1(), Some(old.sha256())));
+            assert_eq!(steps_not_checked(c), BY_HASH, "crypto binding was compared");
+            assert!(!c.all_checks_made());
+            assert!(c.verdict.is_none() && c.checked_at.is_none());
+            assert_eq!(c.protocol, HashProtocol::Sha256);
+            assert!(
+                c.not_checked[0].why.contains("only its hash is known"),
+                "{}",
+                c.not_checked[0]
+            );
+        }
+    }
+    let j = serde_json::to_value(m.connect(&host(), Profile::WindowsClient, Family::V4)).unwrap();
+    assert_eq!(j["outcome"], "connected");
+    assert_eq!(j["not_checked"][0]["step"], "validity");
+    assert_eq!(j["not_checked"][0]["reason"], "known-only-by-hash");
+    assert!(j["verdict"].is_null());
+    // a restart keeps HTTP.sys's memory (the behaviour documented in 2008)
+    m.restart_service();
+    assert!(windows(&mut m, Family::V4).is_ok());
+    // … the reboot ends it
+    m.reboot();
+    assert!(m.live_contexts().is_empty());
+    for family in Family::BOTH {
+        let f = windows(&mut m, family).unwrap_err();
+        assert!(
+            matches!(&*f, ConnectFailure::CertificateMissing { cert_hash, .. } if *cert_hash == Some(old.sha1())),
+            "{f}"
+        );
+    }
+
+    // deleting a binding ends its context too
+    let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    m.netsh_delete(&v4()).unwrap();
+    assert!(m.live_context_held(&v4()).is_none());
+    assert_eq!(
+        windows(&mut m, Family::V4).unwrap_err().code(),
+        "no-binding"
+    );
+    assert!(windows(&mut m, Family::V6).is_ok());
+    // and current releases delete a gone certificate's binding at the next
+    // start, with its context
+    let mut m = Machine::from_state(&state, GoneCertificateProfile::CurrentRelease, NOW);
+    m.restart_service();
+    assert!(m.live_contexts().is_empty());
+    assert_eq!(served(&mut m, Family::V4).sha1(), new.sha1());
+}
+
+#[test]
+fn the_sha256_of_a_certificate_held_by_hash_comes_from_the_saved_key_only_when_it_records_it() {
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let connect = |registry: RegistryValues| {
+        let state = saved_after_wrong_renewal(&old, &new, registry);
+        let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+        let held = m.live_context_held(&v4()).cloned();
+        (
+            held.and_then(|h| h.sha256()),
+            windows(&mut m, Family::V4),
+            m,
+        )
+    };
+
+    // another certificate's record (SHA-1 not the binding's): the SHA-256
+    // is unknown, so crypto binding is listed as not checked
+    let (sha256, c, m) = connect(auto_record(&new));
+    assert_eq!(sha256, None);
+    let c = c.unwrap();
+    assert_eq!(c.sha256, None);
+    let mut expected = BY_HASH.to_vec();
+    expected.push((ConnectStep::CryptoBinding, NotCheckedReason::Sha256Unknown));
+    assert_eq!(steps_not_checked(&c), expected);
+    assert!(c.not_checked[3].why.contains(&new.sha256().to_string()));
+    assert!(
+        m.assumptions()[0]
+            .assumed
+            .contains("does not record its SHA-256"),
+        "{}",
+        m.assumptions()[0]
+    );
+
+    // admin mode: the administrator's values need not describe one
+    // certificate, so the SHA-256 is not taken from them
+    let (sha256, c, _) = connect(admin_pin(&old));
+    assert_eq!(sha256, None);
+    assert_eq!(
+        c.unwrap().not_checked.last().map(|n| n.reason),
+        Some(NotCheckedReason::Sha256Unknown)
+    );
+
+    // the SHA-1 recorded, no SHA-256: the service has no hash to compare —
+    // that fails whatever the client sends (Event 18), unknown SHA-256 or not
+    let mut no_sha256 = auto_record(&old);
+    no_sha256.remove(names::SHA256_CERTIFICATE_HASH);
+    let (sha256, f, m) = connect(no_sha256);
+    assert_eq!(sha256, None);
+    let f = f.unwrap_err();
+    match &*f {
+        ConnectFailure::CryptoBindingFailed {
+            served_sha256,
+            served_sha1,
+            error,
+            server_event,
+            client_event,
+            ..
+        } => {
+            assert_eq!((*served_sha256, *served_sha1), (None, old.sha1()));
+            assert!(matches!(error, CryptoBindingError::NoConfiguredHash { .. }));
+            assert_eq!(
+                server_event.as_ref().unwrap().id,
+                EventId::Sha256HashInvalid
+            );
+            assert!(
+                client_event
+                    .as_ref()
+                    .unwrap()
+                    .message
+                    .contains("unknown to the model")
+            );
+        }
+        other => panic!("{other}"),
+    }
+    assert!(
+        m.events()
+            .iter()
+            .any(|e| e.id == EventId::Sha256HashInvalid)
+    );
+
+    // the SHA-256 known: it is really compared — a key changed since the
+    // save (and read at the restart) fails crypto binding with Event 6
+    let (sha256, c, mut m) = connect(auto_record(&old));
+    assert_eq!(sha256, Some(old.sha256()));
+    assert_eq!(steps_not_checked(&c.unwrap()), BY_HASH);
+    m.reg_set(
+        names::SHA256_CERTIFICATE_HASH,
+        RegValue::Binary(new.sha256().as_bytes().to_vec()),
+    );
+    m.restart_service(); // keeps the binding and the context (2008), Event 21
+    let f = windows(&mut m, Family::V4).unwrap_err();
+    assert!(
+        matches!(
+            &*f,
+            ConnectFailure::CryptoBindingFailed {
+                error: CryptoBindingError::CertificateHashMismatch { .. },
+                served_sha256: Some(h),
+                client_event: Some(_),
+                ..
+            } if *h == old.sha256()
+        ),
+        "{f}"
+    );
+
+    // SHA-1 crypto binding (SHA256Enabled = 0, SHA1Enabled = 1): the SHA-1
+    // is always known, so it is compared even with the SHA-256 unknown
+    let mut sha1_only = auto_record(&old);
+    sha1_only.remove(names::SHA256_CERTIFICATE_HASH);
+    sha1_only.set(names::SHA256_ENABLED, RegValue::Dword(0));
+    sha1_only.set(names::SHA1_ENABLED, RegValue::Dword(1));
+    let (_, c, _) = connect(sha1_only.clone());
+    let c = c.unwrap();
+    assert_eq!(c.protocol, HashProtocol::Sha1);
+    assert_eq!(steps_not_checked(&c), BY_HASH);
+    // … and a stale SHA-1 fails it
+    sha1_only.set(
+        names::SHA1_CERTIFICATE_HASH,
+        RegValue::Binary(new.sha1().as_bytes().to_vec()),
+    );
+    let (_, f, _) = connect(sha1_only);
+    assert!(matches!(
+        &*f.unwrap_err(),
+        ConnectFailure::CryptoBindingFailed {
+            error: CryptoBindingError::CertificateHashMismatch {
+                protocol: HashProtocol::Sha1,
+                ..
+            },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_key_not_given_beside_a_certificate_held_by_hash_leaves_crypto_binding_unchecked() {
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let state = MachineState::new(vec![linked(&new)]).with_bindings(both_sstp(&old));
+    let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
+    assert_eq!(codes, ["live-context-by-hash", "registry-assumed-record"]);
+    assert!(
+        m.assumptions()[1]
+            .assumed
+            .contains("value of SHA256CertificateHash is unknown")
+    );
+    // what is known of the record is written: the SHA-1, automatic mode
+    let p = m.parameters();
+    assert_eq!(p.sha1_certificate_hash.hash(), Some(&old.sha1()));
+    assert!(!p.is_hash_configured_by_admin.value);
+    let c = windows(&mut m, Family::V6).unwrap();
+    let mut expected = BY_HASH.to_vec();
+    expected.push((
+        ConnectStep::CryptoBinding,
+        NotCheckedReason::RegistryUnknown,
+    ));
+    assert_eq!(steps_not_checked(&c), expected);
+    assert!(m.events().is_empty(), "no Event 18 for a value not known");
+    // the running service keeps what it read at start: a `reg delete` of
+    // the unknown value changes nothing until the next start …
+    let _ = m.reg_delete(names::SHA256_CERTIFICATE_HASH);
+    assert!(windows(&mut m, Family::V4).is_ok());
+    // … after which the service has no hash: Event 18
+    m.restart_service();
+    let f = windows(&mut m, Family::V4).unwrap_err();
+    assert!(
+        matches!(
+            &*f,
+            ConnectFailure::CryptoBindingFailed {
+                server_event: Some(_),
+                ..
+            }
+        ),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_deleted_certificate_given_makes_the_checks_a_hash_cannot() {
+    // the old certificate expired before the save (the server kept serving
+    // it from memory): by hash the model cannot tell; given, it can
+    let expired = cert_valid(
+        "old",
+        time::macros::datetime!(2025-01-01 0:00 UTC),
+        time::macros::datetime!(2026-01-01 0:00 UTC),
+    );
+    let new = sa_cert("new");
+    let state = saved_after_wrong_renewal(&expired, &new, auto_record(&expired));
+    let mut by_hash = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
+    let c = windows(&mut by_hash, Family::V4).unwrap();
+    assert_eq!(steps_not_checked(&c), BY_HASH);
+    let start = SavedStart::new().in_memory(vec![expired.clone()]);
+    let mut given =
+        Machine::from_state_with(&state, GoneCertificateProfile::default(), NOW, &start);
+    assert!(given.assumptions().is_empty());
+    assert!(!given.live_context_held(&v4()).unwrap().is_known_by_hash());
+    assert_eq!(
+        windows(&mut given, Family::V4).unwrap_err().code(),
+        "certificate-expired"
+    );
+    // a wrong name, given: the name check is made
+    let other = cert_with_names(&["other.example.org"], &server_auth());
+    let state = saved_after_wrong_renewal(&other, &new, auto_record(&other));
+    let start = SavedStart::new().in_memory(vec![other.clone()]);
+    let mut given =
+        Machine::from_state_with(&state, GoneCertificateProfile::default(), NOW, &start);
+    assert_eq!(
+        windows(&mut given, Family::V6).unwrap_err().code(),
+        "host-name-mismatch"
+    );
+    // a valid one given: every check made, nothing listed
+    let old = sa_cert("old");
+    let state = saved_after_wrong_renewal(&old, &new, auto_record(&old));
+    let start = SavedStart::new().in_memory(vec![old.clone()]);
+    let mut given =
+        Machine::from_state_with(&state, GoneCertificateProfile::default(), NOW, &start);
+    let c = windows(&mut given, Family::V4).unwrap();
+    assert!(c.all_checks_made() && c.verdict.is_some() && c.checked_at == Some(NOW));
+}
+
+#[test]
+fn a_bound_certificate_in_the_store_without_its_key_gets_no_context() {
+    let (old, new) = (sa_cert("old"), sa_cert("new"));
+    let state = MachineState::new(vec![keyless(&old), linked(&new)])
+        .with_bindings(both_sstp(&old))
+        .with_registry(auto_record(&old));
+    let mut m = Machine::from_state(&state, GoneCertificateProfile::default(), NOW);
     let codes: Vec<_> = m.assumptions().iter().map(|a| a.code).collect();
     assert_eq!(codes, ["no-live-context", "no-live-context"]);
     assert!(m.live_contexts().is_empty());
+    assert_eq!(
+        windows(&mut m, Family::V4).unwrap_err().code(),
+        "no-private-key"
+    );
 }
 
 #[test]

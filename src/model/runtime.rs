@@ -46,7 +46,7 @@
 //! | store | a [`MemoryStore`] in insertion order; importing a certificate already there (same SHA-1) replaces its entry in place (e.g. to link a key) |
 //! | registry | [`RegistryValues`] of the `Parameters` key; the service reads it when it starts — changes take effect at the next start |
 //! | HTTP.sys bindings | persisted across reboots; `netsh_add` refuses an endpoint already bound (error 183) and a certificate that is not in `MY` or has no private key (error 1312); `netsh_delete` also drops the live context |
-//! | live contexts | one per endpoint, created by the first handshake that loads the certificate from the store; kept across service restarts and store changes; cleared by a reboot or by deleting the binding |
+//! | live contexts | one per endpoint, created by the first handshake that loads the certificate from the store (or present as saved, [`Machine::from_state`]); kept across service restarts and store changes; cleared by a reboot or by deleting the binding. A [`LiveContext`] is the certificate, or — for a saved state's bound certificate no longer in the store — the certificate known only by its hash |
 //! | service | [`Machine::start_service`] runs [`plumb`] on the current state, applies its binding changes and registry writes, logs its events, and sets the listener; [`Machine::reboot`] clears every live context, then starts the service |
 //!
 //! # A connection, step by step
@@ -59,11 +59,16 @@
 //! | 1 | the service runs and has a listener | [`ServiceStopped`](ConnectFailure::ServiceStopped), [`NoListener`](ConnectFailure::NoListener) (with the events that explain it) |
 //! | 2 | the listener is HTTPS (`UseHttps` = 0 puts TLS on a load balancer, which is not modelled) | [`PlainHttp`](ConnectFailure::PlainHttp) |
 //! | 3 | the family's wildcard endpoint is bound | [`NoBinding`](ConnectFailure::NoBinding) |
-//! | 4 | TLS: the live context, else the certificate loaded by hash from `MY` (which creates the live context) | [`CertificateMissing`](ConnectFailure::CertificateMissing), [`NoPrivateKey`](ConnectFailure::NoPrivateKey) |
+//! | 4 | TLS: the live context (also one known only by its hash), else the certificate loaded by hash from `MY` (which creates the live context) | [`CertificateMissing`](ConnectFailure::CertificateMissing), [`NoPrivateKey`](ConnectFailure::NoPrivateKey) |
 //! | 5 | validity at the machine's [clock](Machine::clock) — every client profile refuses a certificate that is expired or not yet valid (SPEC §9) | [`CertificateExpired`](ConnectFailure::CertificateExpired), [`CertificateNotYetValid`](ConnectFailure::CertificateNotYetValid) (Windows: `CERT_E_EXPIRED` 0x800B0101 for both) |
 //! | 6 | the client's host-name check ([`Profile::check`]) | [`HostNameMismatch`](ConnectFailure::HostNameMismatch) (Windows: `CERT_E_CN_NO_MATCH`) |
 //! | 7 | the client's EKU check — on the certificate's EKU **extension**; the client never sees the store's EKU property | [`EkuRefused`](ConnectFailure::EkuRefused) (client Event 16 for the Windows client) |
 //! | 8 | crypto binding (SPEC §10): the client hashes the certificate it received with the protocol it prefers from the server's bitmask (SHA-256 over SHA-1) into a real Call Connected message; the server verifies it with [`ServerBinding::verify`] against the hashes it read at start | [`CryptoBindingFailed`](ConnectFailure::CryptoBindingFailed) (client Event 6, with the served and the configured hashes; server Event 18/19 when the hash it needs is missing or invalid) |
+//!
+//! Steps 5 to 7 look at the certificate, and step 8 at its hash: through a
+//! live context known only by its hash they cannot all be made, and the
+//! [`Connection`] lists those not made ([`Connection::not_checked`]) — see
+//! "A certificate known only by its hash" below.
 //!
 //! [`ConnectFailure::step`] names the step that failed and
 //! [`ConnectFailure::client_error`] the error the client shows. Chain trust
@@ -84,11 +89,45 @@
 //! ([`MachineState`]) as it was when saved: when the bindings hold SSTP's
 //! pair on the listener port the service is **running** with the parameters
 //! of the saved key, and HTTP.sys holds the live contexts of the bound
-//! certificates — also of one no longer in the store, when its certificate
-//! is given ([`SavedStart::in_memory`]). That is how the trap of SPEC §0.2
-//! shows from real data: connect works, reboot, connect fails. Whatever had
-//! to be assumed (an input not given, a certificate HTTP.sys holds that the
-//! model does not have) is listed by [`Machine::assumptions`].
+//! certificates — also of one no longer in the store: the certificate
+//! itself when it is given ([`SavedStart::in_memory`]), else known only by
+//! its hash. That is how the trap of SPEC §0.2 shows from real data:
+//! connect works, reboot, connect fails. Whatever had to be assumed (an
+//! input not given, a certificate HTTP.sys holds that the model does not
+//! have) is listed by [`Machine::assumptions`].
+//!
+//! # A certificate known only by its hash
+//!
+//! On a real server saved after the wrong renewal, the old certificate is
+//! gone from the store and its file usually too; the bindings still name
+//! its SHA-1, and in automatic mode the key records its SHA-256 beside that
+//! SHA-1. HTTP.sys still holds it (SPEC §7: a handshake uses the live
+//! context if there is one), so clients connect until the reboot (SPEC
+//! §12). The model holds such a context as [`LiveContext::KnownByHash`]
+//! and a connection through it is **connected, with the checks not made
+//! listed** ([`Connection::not_checked`]), not failed:
+//!
+//! * The TLS step is known to succeed: HTTP.sys serves the context it
+//!   holds, and the saved state shows a service running on it. Reporting a
+//!   failure would claim what the real server does not do, and would hide
+//!   the trap — it works now and fails after the reboot — that SPEC §12
+//!   says a simulation from real data must show.
+//! * Validity, name and EKU are the client's checks on a certificate the
+//!   model cannot read: they are listed as not made
+//!   ([`NotCheckedReason::KnownOnlyByHash`]), never reported as passed
+//!   ([`Connection::verdict`] and [`Connection::checked_at`] are `None`).
+//!   Giving the certificate ([`SavedStart::in_memory`]) makes them.
+//! * Crypto binding (SPEC §10) is made when the hash the client sends is
+//!   known: the SHA-1 always, the SHA-256 when the saved key records it
+//!   beside that SHA-1 in automatic mode. A SHA-256 that is unknown is
+//!   listed ([`NotCheckedReason::Sha256Unknown`], or
+//!   [`NotCheckedReason::RegistryUnknown`] when the key was not given),
+//!   except when the service has no hash to compare at all: that fails
+//!   whatever the client sends (Event 18), and is reported as failed.
+//!
+//! A reboot, or deleting the binding, ends such a context like any other,
+//! and the next connection fails with
+//! [`CertificateMissing`](ConnectFailure::CertificateMissing).
 //!
 //! # Decisions where SPEC §7 is silent
 //!
@@ -305,8 +344,9 @@ pub enum MachineError {
 /// m.restart_service();
 /// let c = m.connect(&ReferenceId::parse("vpn.example.com")?, Profile::WindowsClient, Family::V6);
 /// let conn = c.connection().unwrap();
-/// assert_eq!(conn.sha256, cert.sha256());
+/// assert_eq!(conn.sha256, Some(cert.sha256()));
 /// assert!(!conn.from_live_context); // the first handshake loads it from the store
+/// assert!(conn.all_checks_made());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -317,20 +357,259 @@ pub struct Connection {
     pub endpoint: Endpoint,
     /// The served certificate's SHA-1.
     pub sha1: Sha1Thumbprint,
-    /// The served certificate's SHA-256.
-    pub sha256: Sha256Hash,
+    /// The served certificate's SHA-256; `None` when HTTP.sys served a
+    /// certificate the model knows only by its SHA-1 ([`LiveContext::KnownByHash`]
+    /// without a recorded SHA-256).
+    pub sha256: Option<Sha256Hash>,
     /// Whether HTTP.sys served it from its live context (`false`: loaded
     /// from the store by this handshake).
     pub from_live_context: bool,
     /// The crypto-binding hash protocol used.
     pub protocol: HashProtocol,
     /// The client's verdict on the certificate (with its warnings, e.g.
-    /// that `sstpc` checks no name).
-    pub verdict: ProfileVerdict,
-    /// The time validity was checked at; `None` when the machine has no
-    /// clock ([`Machine::new`]) and validity was not checked.
+    /// that `sstpc` checks no name); `None` when the certificate is known
+    /// only by its hash and the name and EKU checks were not made (see
+    /// [`Connection::not_checked`]).
+    pub verdict: Option<ProfileVerdict>,
+    /// The time validity was checked at; `None` when validity was not
+    /// checked: the machine has no clock ([`Machine::new`]), or the
+    /// certificate is known only by its hash.
     #[serde(with = "time::serde::rfc3339::option")]
     pub checked_at: Option<OffsetDateTime>,
+    /// The checks of the [module documentation](self)'s table the model
+    /// could **not** make, each with why — empty when every check was made.
+    /// A connection served from a live context known only by its hash
+    /// lists validity, name and EKU, and crypto binding when the served
+    /// SHA-256 is unknown (see [`LiveContext::KnownByHash`]).
+    pub not_checked: Vec<CheckNotMade>,
+}
+
+impl Connection {
+    /// Whether every check was made ([`Connection::not_checked`] is
+    /// empty): `false` means "connected" rests on checks the model could
+    /// not make.
+    ///
+    /// ```
+    /// use sstp_cert::model::hostname::{Profile, ReferenceId};
+    /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+    /// use sstp_cert::model::plumbing::Family;
+    /// use sstp_cert::model::registry::{RegistryValues, RegistryWrite};
+    /// use sstp_cert::model::runtime::{ConnectStep, Machine};
+    /// use sstp_cert::model::state::MachineState;
+    /// use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
+    /// // a saved state whose bound certificate is gone from the store; the
+    /// // key records its hashes (automatic mode)
+    /// let (sha1, sha256) = (Sha1Thumbprint::from_bytes([9; 20]), Sha256Hash::from_bytes([8; 32]));
+    /// let mut registry = RegistryValues::new();
+    /// registry.apply_all(&RegistryWrite::automatic_mode_record(&sha256, &sha1));
+    /// let state = MachineState::new(Vec::new())
+    ///     .with_bindings([Endpoint::ipv4_wildcard(443), Endpoint::ipv6_wildcard(443)]
+    ///         .map(|e| SslBinding::sstp(e, sha1)).to_vec())
+    ///     .with_registry(registry);
+    /// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
+    /// let mut m = Machine::from_state(&state, Default::default(), at);
+    /// let host = ReferenceId::parse("vpn.example.com")?;
+    /// let out = m.connect(&host, Profile::WindowsClient, Family::V4);
+    /// let c = out.connection().expect("served from HTTP.sys's memory");
+    /// assert!(!c.all_checks_made());
+    /// let steps: Vec<_> = c.not_checked.iter().map(|n| n.step).collect();
+    /// assert_eq!(steps, [ConnectStep::Validity, ConnectStep::Name, ConnectStep::Eku]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn all_checks_made(&self) -> bool {
+        self.not_checked.is_empty()
+    }
+}
+
+/// Why a check of a connection could not be made. Serialises as its
+/// kebab-case [`code`](NotCheckedReason::code).
+///
+/// ```
+/// use sstp_cert::model::runtime::NotCheckedReason;
+/// assert_eq!(NotCheckedReason::KnownOnlyByHash.code(), "known-only-by-hash");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum NotCheckedReason {
+    /// The served certificate is not in the saved store and was not given:
+    /// only its hash is known, so nothing in it (validity, names, EKU) can
+    /// be looked at.
+    KnownOnlyByHash,
+    /// The served certificate's SHA-256 is unknown (the saved registry does
+    /// not record it beside its SHA-1 in automatic mode), so the hash the
+    /// client sends in crypto binding cannot be compared with the
+    /// service's.
+    Sha256Unknown,
+    /// The `SstpSvc\Parameters` key was not given, and the served
+    /// certificate's SHA-256 is unknown: neither side of the crypto-binding
+    /// comparison is known.
+    RegistryUnknown,
+}
+
+impl NotCheckedReason {
+    /// The stable code: `known-only-by-hash`, `sha256-unknown`,
+    /// `registry-unknown`.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::NotCheckedReason;
+    /// assert_eq!(NotCheckedReason::Sha256Unknown.code(), "sha256-unknown");
+    /// ```
+    pub const fn code(self) -> &'static str {
+        match self {
+            NotCheckedReason::KnownOnlyByHash => "known-only-by-hash",
+            NotCheckedReason::Sha256Unknown => "sha256-unknown",
+            NotCheckedReason::RegistryUnknown => "registry-unknown",
+        }
+    }
+}
+
+impl fmt::Display for NotCheckedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A check of a connection the model could not make, and why
+/// ([`Connection::not_checked`]).
+///
+/// ```
+/// use sstp_cert::model::runtime::{CheckNotMade, ConnectStep, NotCheckedReason};
+/// let c = CheckNotMade {
+///     step: ConnectStep::Validity,
+///     reason: NotCheckedReason::KnownOnlyByHash,
+///     why: "the certificate is not in the saved store: only its hash is known".into(),
+/// };
+/// assert_eq!(serde_json::to_value(&c)?["reason"], "known-only-by-hash");
+/// assert_eq!(c.to_string(), "validity not checked: the certificate is not in the saved store: only its hash is known");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckNotMade {
+    /// The check not made: `validity`, `name`, `eku` or `crypto-binding`.
+    pub step: ConnectStep,
+    /// Why, as a stable code.
+    pub reason: NotCheckedReason,
+    /// Why, for people.
+    pub why: String,
+}
+
+impl fmt::Display for CheckNotMade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} not checked: {}", self.step, self.why)
+    }
+}
+
+/// What HTTP.sys holds in memory for an endpoint: its live certificate
+/// context (SPEC §7).
+///
+/// Usually the model has the certificate itself — loaded from the store by
+/// a handshake, or given with [`SavedStart::in_memory`]. A saved state
+/// (SPEC §12) can also show a service running on a binding whose
+/// certificate is no longer in the store and was not given: the real
+/// HTTP.sys still holds it (it was loaded before the state was saved), but
+/// the model knows it **only by its hash** — the SHA-1 from the binding,
+/// and the SHA-256 when the saved registry records it beside that SHA-1
+/// (see [`Machine::from_state_with`]). A handshake through such a context
+/// succeeds; the client's checks on the certificate cannot be made, and
+/// [`Connection::not_checked`] lists them.
+///
+/// ```
+/// use sstp_cert::model::runtime::LiveContext;
+/// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+/// let t = Sha1Thumbprint::from_bytes([7; 20]);
+/// let held = LiveContext::KnownByHash { sha1: t, sha256: None };
+/// assert_eq!(held.sha1(), t);
+/// assert!(held.certificate().is_none() && held.sha256().is_none());
+/// assert!(held.is_known_by_hash());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveContext {
+    /// The certificate itself.
+    Certificate(Certificate),
+    /// A certificate the model does not have, known by its hashes.
+    KnownByHash {
+        /// Its SHA-1, from the binding.
+        sha1: Sha1Thumbprint,
+        /// Its SHA-256, when the saved registry records it; else unknown.
+        sha256: Option<Sha256Hash>,
+    },
+}
+
+impl LiveContext {
+    /// The held certificate's SHA-1.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::LiveContext;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let t = Sha1Thumbprint::from_bytes([1; 20]);
+    /// assert_eq!(LiveContext::KnownByHash { sha1: t, sha256: None }.sha1(), t);
+    /// ```
+    pub fn sha1(&self) -> Sha1Thumbprint {
+        match self {
+            LiveContext::Certificate(c) => c.sha1(),
+            LiveContext::KnownByHash { sha1, .. } => *sha1,
+        }
+    }
+
+    /// The held certificate's SHA-256, when known.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::LiveContext;
+    /// use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash};
+    /// let h = Sha256Hash::from_bytes([2; 32]);
+    /// let held = LiveContext::KnownByHash { sha1: Sha1Thumbprint::from_bytes([1; 20]), sha256: Some(h) };
+    /// assert_eq!(held.sha256(), Some(h));
+    /// ```
+    pub fn sha256(&self) -> Option<Sha256Hash> {
+        match self {
+            LiveContext::Certificate(c) => Some(c.sha256()),
+            LiveContext::KnownByHash { sha256, .. } => *sha256,
+        }
+    }
+
+    /// The certificate, when the model has it.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::LiveContext;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let held = LiveContext::KnownByHash { sha1: Sha1Thumbprint::from_bytes([1; 20]), sha256: None };
+    /// assert!(held.certificate().is_none());
+    /// ```
+    pub fn certificate(&self) -> Option<&Certificate> {
+        match self {
+            LiveContext::Certificate(c) => Some(c),
+            LiveContext::KnownByHash { .. } => None,
+        }
+    }
+
+    /// Whether the model knows the certificate only by its hash.
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::LiveContext;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let held = LiveContext::KnownByHash { sha1: Sha1Thumbprint::from_bytes([1; 20]), sha256: None };
+    /// assert!(held.is_known_by_hash());
+    /// ```
+    pub fn is_known_by_hash(&self) -> bool {
+        matches!(self, LiveContext::KnownByHash { .. })
+    }
+
+    /// The crypto-binding certificate hash field for `protocol` (SPEC §10),
+    /// when the hash is known.
+    fn hash_field(&self, protocol: HashProtocol) -> Option<[u8; 32]> {
+        match (self, protocol) {
+            (LiveContext::Certificate(c), _) => Some(certificate_hash_field(c.der(), protocol)),
+            (LiveContext::KnownByHash { sha1, .. }, HashProtocol::Sha1) => {
+                let mut field = [0u8; 32];
+                field[..Sha1Thumbprint::LEN].copy_from_slice(sha1.as_bytes());
+                Some(field)
+            }
+            (LiveContext::KnownByHash { sha256, .. }, HashProtocol::Sha256) => {
+                sha256.map(|h| *h.as_bytes())
+            }
+        }
+    }
 }
 
 /// Why a connection failed — the first check of the [module
@@ -475,8 +754,10 @@ pub enum ConnectFailure {
     /// served certificate's (or cannot be compared).
     #[error("crypto binding failed: {error}")]
     CryptoBindingFailed {
-        /// The served certificate's SHA-256.
-        served_sha256: Sha256Hash,
+        /// The served certificate's SHA-256; `None` when HTTP.sys served a
+        /// certificate known only by its SHA-1 (the failure then does not
+        /// depend on it: the service has no hash to compare).
+        served_sha256: Option<Sha256Hash>,
         /// The served certificate's SHA-1.
         served_sha1: Sha1Thumbprint,
         /// `SHA256CertificateHash` as the service read it, if valid.
@@ -776,7 +1057,15 @@ pub struct Machine {
     store: MemoryStore,
     registry: RegistryValues,
     bindings: Vec<SslBinding>,
-    live: BTreeMap<Endpoint, Certificate>,
+    live: BTreeMap<Endpoint, LiveContext>,
+    /// Set when the saved key was not given and the running service's pair
+    /// is held by the hash of this certificate, whose SHA-256 the model
+    /// does not know: `SHA256CertificateHash` is taken to record it, value
+    /// unknown. Cleared when anything writes or deletes that value.
+    unknown_sha256_record: Option<Sha1Thumbprint>,
+    /// The same, for the parameters in force: what the service read at its
+    /// last start (crypto binding compares with these).
+    unknown_sha256_in_force: Option<Sha1Thumbprint>,
     service: ServiceState,
     profile: GoneCertificateProfile,
     events: Vec<Event>,
@@ -836,7 +1125,10 @@ impl SavedStart {
 
     /// Certificates HTTP.sys may still hold in memory although they are no
     /// longer in the store (e.g. the old certificate an administrator
-    /// deleted). A binding naming one of them gets its live context.
+    /// deleted). A binding naming one of them gets its live context with
+    /// the certificate itself, so a connection makes every client check;
+    /// without it the context is known only by its hash
+    /// ([`LiveContext::KnownByHash`]).
     ///
     /// ```
     /// use sstp_cert::model::runtime::SavedStart;
@@ -880,6 +1172,8 @@ impl Machine {
             registry: RegistryValues::new(),
             bindings: Vec::new(),
             live: BTreeMap::new(),
+            unknown_sha256_record: None,
+            unknown_sha256_in_force: None,
             service: ServiceState::Stopped,
             profile,
             events: Vec::new(),
@@ -983,18 +1277,28 @@ impl Machine {
     ///   both `0.0.0.0:<port>` and `[::]:<port>` of the listener port) and
     ///   `start` is not [stopped](SavedStart::stopped), the service is
     ///   running with the parameters of the key, and HTTP.sys holds a live
-    ///   context for each of the two bindings: the store's certificate, or
-    ///   — when it is no longer in the store — the one given with
-    ///   [`SavedStart::in_memory`]. A bound certificate the model does not
-    ///   have gets no live context, and an [`Assumption`] says so.
+    ///   context for each of the two bindings (SPEC §12): the store's
+    ///   certificate, or — when it is no longer in the store — the one
+    ///   given with [`SavedStart::in_memory`], else the certificate known
+    ///   only by its hash ([`LiveContext::KnownByHash`]): its SHA-1 from
+    ///   the binding, and its SHA-256 when the saved key is in automatic
+    ///   mode with `SHA1CertificateHash` equal to that SHA-1 and a valid
+    ///   `SHA256CertificateHash` (the service writes both together, SPEC
+    ///   §6). An [`Assumption`] `live-context-by-hash` says so, once per
+    ///   certificate. A bound certificate that is in the store without a
+    ///   private key, or a binding without a hash, gets no live context
+    ///   (`no-live-context`): HTTP.sys cannot have served it.
     /// * Otherwise the service is stopped (an assumption says why, unless
     ///   `start` asked for it).
     /// * An input not given is unknown, not empty: unknown bindings are
     ///   taken as none (so the service starts stopped); an unknown key is
-    ///   taken, for a running service whose pair names one certificate the
-    ///   model has, as the automatic-mode record of that certificate (what
-    ///   the service writes when it binds, SPEC §6), else as every value at
-    ///   its default. Each is listed in [`Machine::assumptions`].
+    ///   taken, for a running service whose pair names one certificate, as
+    ///   the automatic-mode record of that certificate (what the service
+    ///   writes when it binds, SPEC §6) — for one known only by its hash,
+    ///   its `SHA1CertificateHash` and a `SHA256CertificateHash` whose value
+    ///   is unknown, so crypto binding through it is not checked — else as
+    ///   every value at its default. Each is listed in
+    ///   [`Machine::assumptions`].
     ///
     /// ```
     /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
@@ -1010,9 +1314,11 @@ impl Machine {
     /// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
     /// let m = Machine::from_state_with(&state, Default::default(), at, &SavedStart::new());
     /// assert_eq!(m.service_state(), ServiceState::Running);
-    /// // the certificate is gone and was not given: no live context, and it is said
-    /// assert!(m.live_contexts().is_empty());
-    /// assert_eq!(m.assumptions()[0].code, "no-live-context");
+    /// // the certificate is gone and was not given: HTTP.sys still holds it,
+    /// // known only by its hash, and it is said
+    /// assert_eq!(m.live_contexts(), [(Endpoint::ipv4_wildcard(443), gone), (Endpoint::ipv6_wildcard(443), gone)]);
+    /// assert!(m.live_context(&Endpoint::ipv4_wildcard(443)).is_none());
+    /// assert_eq!(m.assumptions()[0].code, "live-context-by-hash");
     /// let stopped = Machine::from_state_with(&state, Default::default(), at, &SavedStart::new().stopped(true));
     /// assert_eq!(stopped.service_state(), ServiceState::Stopped);
     /// ```
@@ -1071,21 +1377,32 @@ impl Machine {
             return m;
         }
         // Running as saved: live contexts of the bound certificates.
+        let mut by_hash: Vec<(Sha1Thumbprint, Option<Sha256Hash>, Vec<Endpoint>)> = Vec::new();
         for binding in pair.iter().flatten() {
             let hash = binding.cert_hash;
-            let held = check_binding_certificate(m.store.entries(), binding)
-                .ok()
-                .map(|e| e.certificate.clone())
-                .or_else(|| {
-                    start
-                        .in_memory
-                        .iter()
-                        .find(|c| Some(c.sha1()) == hash)
-                        .cloned()
-                });
+            let given = || {
+                start
+                    .in_memory
+                    .iter()
+                    .find(|c| Some(c.sha1()) == hash)
+                    .cloned()
+                    .map(LiveContext::Certificate)
+            };
+            let held = match check_binding_certificate(m.store.entries(), binding) {
+                Ok(e) => Some(LiveContext::Certificate(e.certificate.clone())),
+                Err(AddRefusal::CertificateNotInStore { sha1, .. }) => given().or_else(|| {
+                    let sha256 = recorded_sha256(state.registry.as_ref(), &sha1);
+                    match by_hash.iter_mut().find(|(h, ..)| *h == sha1) {
+                        Some((.., endpoints)) => endpoints.push(binding.endpoint.clone()),
+                        None => by_hash.push((sha1, sha256, vec![binding.endpoint.clone()])),
+                    }
+                    Some(LiveContext::KnownByHash { sha1, sha256 })
+                }),
+                Err(_) => given(),
+            };
             match held {
-                Some(cert) => {
-                    m.live.insert(binding.endpoint.clone(), cert);
+                Some(held) => {
+                    m.live.insert(binding.endpoint.clone(), held);
                 }
                 None => m.assume(
                     "no-live-context",
@@ -1098,26 +1415,76 @@ impl Machine {
                 ),
             }
         }
+        for (sha1, sha256, endpoints) in by_hash {
+            let bindings = match endpoints.as_slice() {
+                [one] => format!("the binding on {one} names"),
+                many => format!(
+                    "the bindings on {} name",
+                    many.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            };
+            let known = match (sha256, state.knows(UnknownInput::Registry)) {
+                (Some(h), _) => format!(
+                    "known here only by its hashes: the SHA-1 from the bindings, and the SHA-256 {h} that {} records beside it in automatic mode",
+                    names::SHA256_CERTIFICATE_HASH
+                ),
+                (None, true) => format!(
+                    "known here only by its SHA-1, from the bindings — {} does not record its SHA-256 beside {} = {sha1} in automatic mode, so crypto binding through it cannot be checked either",
+                    names::SHA256_CERTIFICATE_HASH,
+                    names::SHA1_CERTIFICATE_HASH
+                ),
+                (None, false) => "known here only by its SHA-1, from the bindings — the SstpSvc\\Parameters key was not given, so its SHA-256 is unknown and crypto binding through it cannot be checked either".to_owned(),
+            };
+            m.assume(
+                "live-context-by-hash",
+                format!(
+                    "{bindings} certificate {sha1}, which is not in the store and was not given: HTTP.sys is taken to still hold it in memory, as when the state was saved, {known}; \
+                     connections through it are served until a reboot, but their validity, name and EKU checks cannot be made; give the certificate to have them made"
+                ),
+            );
+        }
         if !state.knows(UnknownInput::Registry) {
-            let certs: Vec<Option<Certificate>> = pair
+            let held: Vec<Option<LiveContext>> = pair
                 .iter()
                 .flatten()
                 .map(|b| m.live.get(&b.endpoint).cloned())
                 .collect();
-            match certs.as_slice() {
-                [Some(a), Some(b)] if a.sha1() == b.sha1() => {
-                    m.registry.apply_all(&RegistryWrite::automatic_mode_record(
-                        &a.sha256(),
-                        &a.sha1(),
-                    ));
-                    m.assume(
-                        "registry-assumed-record",
-                        format!(
-                            "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {} recorded, as the service writes them when it binds",
-                            a.sha1()
-                        ),
-                    );
-                }
+            match held.as_slice() {
+                [Some(a), Some(b)] if a.sha1() == b.sha1() => match a.certificate() {
+                    Some(cert) => {
+                        m.registry.apply_all(&RegistryWrite::automatic_mode_record(
+                            &cert.sha256(),
+                            &cert.sha1(),
+                        ));
+                        m.assume(
+                            "registry-assumed-record",
+                            format!(
+                                "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {} recorded, as the service writes them when it binds",
+                                cert.sha1()
+                            ),
+                        );
+                    }
+                    None => {
+                        let sha1 = a.sha1();
+                        m.registry.apply_all(&[
+                            RegistryWrite::set_sha1_hash(&sha1),
+                            RegistryWrite::set_dword(names::IS_HASH_CONFIGURED_BY_ADMIN, 0),
+                        ]);
+                        m.unknown_sha256_record = Some(sha1);
+                        m.unknown_sha256_in_force = Some(sha1);
+                        m.assume(
+                            "registry-assumed-record",
+                            format!(
+                                "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {sha1} recorded, as the service writes them when it binds; \
+                                 the certificate is known only by its hash, so the value of {} is unknown and crypto binding through it cannot be checked",
+                                names::SHA256_CERTIFICATE_HASH
+                            ),
+                        );
+                    }
+                },
                 _ => m.assume(
                     "registry-unknown",
                     UnknownInput::Registry.assumption().to_owned(),
@@ -1251,7 +1618,9 @@ impl Machine {
         self.bindings.iter().find(|b| &b.endpoint == endpoint)
     }
 
-    /// The certificate HTTP.sys holds in memory for `endpoint`, if any.
+    /// The certificate HTTP.sys holds in memory for `endpoint`, if any and
+    /// if the model has it: a context known only by its hash is not a
+    /// certificate — see [`Machine::live_context_held`] for both forms.
     ///
     /// ```
     /// use sstp_cert::model::httpsys::Endpoint;
@@ -1259,10 +1628,37 @@ impl Machine {
     /// assert!(Machine::default().live_context(&Endpoint::ipv6_wildcard(443)).is_none());
     /// ```
     pub fn live_context(&self, endpoint: &Endpoint) -> Option<&Certificate> {
+        self.live.get(endpoint).and_then(LiveContext::certificate)
+    }
+
+    /// What HTTP.sys holds in memory for `endpoint`, if anything: the
+    /// certificate, or one known only by its hash (a saved state's bound
+    /// certificate that is no longer in the store, SPEC §12).
+    ///
+    /// ```
+    /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
+    /// use sstp_cert::model::registry::RegistryValues;
+    /// use sstp_cert::model::runtime::Machine;
+    /// use sstp_cert::model::state::MachineState;
+    /// use sstp_cert::model::thumbprint::Sha1Thumbprint;
+    /// let gone = Sha1Thumbprint::from_bytes([9; 20]);
+    /// let v4 = Endpoint::ipv4_wildcard(443);
+    /// let state = MachineState::new(Vec::new())
+    ///     .with_bindings([v4.clone(), Endpoint::ipv6_wildcard(443)]
+    ///         .map(|e| SslBinding::sstp(e, gone)).to_vec())
+    ///     .with_registry(RegistryValues::new());
+    /// let at = time::macros::datetime!(2026-12-04 12:00 UTC);
+    /// let m = Machine::from_state(&state, Default::default(), at);
+    /// let held = m.live_context_held(&v4).expect("held by hash");
+    /// assert!(held.is_known_by_hash() && held.sha1() == gone);
+    /// assert!(m.live_context(&v4).is_none()); // no certificate to give
+    /// ```
+    pub fn live_context_held(&self, endpoint: &Endpoint) -> Option<&LiveContext> {
         self.live.get(endpoint)
     }
 
-    /// Every live context: endpoint and the SHA-1 of the certificate held.
+    /// Every live context, in either form: endpoint and the SHA-1 of the
+    /// certificate held.
     ///
     /// ```
     /// use sstp_cert::model::runtime::Machine;
@@ -1468,7 +1864,17 @@ impl Machine {
     /// assert_eq!(m.parameters().listener().port, 8443);
     /// ```
     pub fn reg_set(&mut self, name: impl Into<String>, value: RegValue) -> Option<RegValue> {
+        let name = name.into();
+        self.forget_unknown_sha256(&name);
         self.registry.set(name, value)
+    }
+
+    /// Once anything writes or deletes `SHA256CertificateHash`, its value
+    /// is no longer the unknown one of a key that was not given.
+    fn forget_unknown_sha256(&mut self, name: &str) {
+        if name.eq_ignore_ascii_case(names::SHA256_CERTIFICATE_HASH) {
+            self.unknown_sha256_record = None;
+        }
     }
 
     /// `reg delete`: deletes a value, returning its data.
@@ -1486,6 +1892,7 @@ impl Machine {
     /// [`MachineError::RegistryValueNotFound`] when the value does not
     /// exist.
     pub fn reg_delete(&mut self, name: &str) -> Result<RegValue, MachineError> {
+        self.forget_unknown_sha256(name);
         self.registry.remove(name).map(|e| e.value).ok_or_else(|| {
             MachineError::RegistryValueNotFound {
                 name: name.to_owned(),
@@ -1515,6 +1922,7 @@ impl Machine {
         }
         self.service = ServiceState::Stopped;
         self.in_force = None;
+        self.unknown_sha256_in_force = None;
         self.listener = None;
         Ok(())
     }
@@ -1553,6 +1961,7 @@ impl Machine {
     pub fn restart_service(&mut self) -> &Plumbing {
         self.service = ServiceState::Stopped;
         self.in_force = None;
+        self.unknown_sha256_in_force = None;
         self.listener = None;
         self.run_plumbing()
     }
@@ -1583,9 +1992,13 @@ impl Machine {
             }
         }
         self.bindings = p.bindings.clone();
+        for w in &p.registry_writes {
+            self.forget_unknown_sha256(w.name());
+        }
         self.registry.apply_all(&p.registry_writes);
         self.events.extend(p.events.iter().cloned());
         self.in_force = Some(self.parameters());
+        self.unknown_sha256_in_force = self.unknown_sha256_record;
         self.listener = p.listener;
         self.service = ServiceState::Running;
         self.last_plumbing.insert(p)
@@ -1710,7 +2123,7 @@ impl Machine {
         let endpoint = family.endpoint(listener.port);
 
         // TLS: the live context, else the certificate from the store.
-        let (cert, from_live_context) = match self.live.get(&endpoint) {
+        let (held, from_live_context) = match self.live.get(&endpoint) {
             Some(c) => (c.clone(), true),
             None => {
                 let binding =
@@ -1734,13 +2147,147 @@ impl Machine {
                         }));
                     }
                 };
-                self.live.insert(endpoint.clone(), cert.clone());
-                (cert, false)
+                let held = LiveContext::Certificate(cert);
+                self.live.insert(endpoint.clone(), held.clone());
+                (held, false)
+            }
+        };
+        let sha1 = held.sha1();
+        let mut not_checked = Vec::new();
+
+        // The client's checks: validity, name, then EKU — on the
+        // certificate, when the model has it.
+        let (verdict, checked_at) = match held.certificate() {
+            Some(cert) => (
+                Some(Self::client_checks(cert, host, profile, self.clock)?),
+                self.clock,
+            ),
+            None => {
+                let why = format!(
+                    "HTTP.sys served certificate {sha1} from its live context, but the certificate is not in the saved store and was not given: only its hash is known"
+                );
+                not_checked.extend(
+                    [ConnectStep::Validity, ConnectStep::Name, ConnectStep::Eku].map(|step| {
+                        CheckNotMade {
+                            step,
+                            reason: NotCheckedReason::KnownOnlyByHash,
+                            why: why.clone(),
+                        }
+                    }),
+                );
+                (None, None)
             }
         };
 
-        // The client's checks: validity, name, then EKU.
-        if let Some(at) = self.clock {
+        // Crypto binding with the hashes the service read at start.
+        let in_force = self.in_force.clone().unwrap_or_else(|| self.parameters());
+        let configured_sha256 = in_force.sha256_certificate_hash.hash().copied();
+        let configured_sha1 = in_force.sha1_certificate_hash.hash().copied();
+        let offered = in_force.hash_protocols();
+        self.connections = self.connections.wrapping_add(1);
+        let nonce = *Sha256Hash::of_der(&self.connections.to_be_bytes()).as_bytes();
+        let hlak = Hlak::from_bytes(MODEL_HLAK);
+        let verified = match offered.preferred() {
+            Some(protocol) => match held.hash_field(protocol) {
+                Some(field) => {
+                    let message = CallConnected::new(protocol, nonce, field)
+                        .signed(&hlak)
+                        .encode();
+                    ServerBinding {
+                        offered,
+                        nonce,
+                        sha256: configured_sha256,
+                        sha1: configured_sha1,
+                    }
+                    .verify(&message, &hlak)
+                }
+                // Only SHA-256 can be unknown (a SHA-1 is always known).
+                None => match configured_sha256 {
+                    // The service has no hash to compare: it fails whatever
+                    // the client sends (Event 18) — unless the key was not
+                    // given and is taken to record this certificate.
+                    None if self.unknown_sha256_in_force != Some(sha1) => {
+                        Err(CryptoBindingError::NoConfiguredHash { protocol })
+                    }
+                    None => {
+                        not_checked.push(CheckNotMade {
+                            step: ConnectStep::CryptoBinding,
+                            reason: NotCheckedReason::RegistryUnknown,
+                            why: format!(
+                                "the SstpSvc\\Parameters key was not given and the SHA-256 of certificate {sha1} is unknown: the hash the client sends cannot be compared with the service's"
+                            ),
+                        });
+                        Ok(protocol)
+                    }
+                    Some(configured) => {
+                        not_checked.push(CheckNotMade {
+                            step: ConnectStep::CryptoBinding,
+                            reason: NotCheckedReason::Sha256Unknown,
+                            why: format!(
+                                "the SHA-256 of certificate {sha1} is unknown (the saved key does not record it beside its SHA-1 in automatic mode): the hash the client sends cannot be compared with the service's {} {configured}",
+                                names::SHA256_CERTIFICATE_HASH
+                            ),
+                        });
+                        Ok(protocol)
+                    }
+                },
+            },
+            None => Err(CryptoBindingError::ProtocolNotOffered {
+                protocol: HashProtocol::Sha256,
+                offered: offered.bits(),
+            }),
+        };
+        match verified {
+            Ok(protocol) => Ok(Connection {
+                family,
+                endpoint,
+                sha1,
+                sha256: held.sha256(),
+                from_live_context,
+                protocol,
+                verdict,
+                checked_at,
+                not_checked,
+            }),
+            Err(error) => {
+                let server_event = missing_hash_event(&in_force, &error);
+                let show = |h: Option<String>| h.unwrap_or_else(|| "(none)".to_owned());
+                let client_event = (profile == Profile::WindowsClient).then(|| {
+                    Event::new(
+                        EventId::ClientCryptoBindingFailed,
+                        format!(
+                            "crypto binding failed for {host}: the client received certificate {sha1} (SHA-256 {}), the server is configured with SHA-256 {} / SHA-1 {}: {error}",
+                            held.sha256().map_or_else(
+                                || "unknown to the model: only the certificate's SHA-1 is known".to_owned(),
+                                |h| h.to_string()
+                            ),
+                            show(configured_sha256.map(|h| h.to_string())),
+                            show(configured_sha1.map(|h| h.to_string())),
+                        ),
+                    )
+                });
+                Err(Box::new(ConnectFailure::CryptoBindingFailed {
+                    served_sha256: held.sha256(),
+                    served_sha1: sha1,
+                    configured_sha256,
+                    configured_sha1,
+                    error,
+                    client_event,
+                    server_event,
+                }))
+            }
+        }
+    }
+
+    /// The client's checks on a certificate it received: validity at the
+    /// machine's clock (when set), then the name, then the EKU extension.
+    fn client_checks(
+        cert: &Certificate,
+        host: &ReferenceId,
+        profile: Profile,
+        clock: Option<OffsetDateTime>,
+    ) -> Result<ProfileVerdict, Box<ConnectFailure>> {
+        if let Some(at) = clock {
             let validity = cert.validity();
             if at > validity.not_after {
                 return Err(Box::new(ConnectFailure::CertificateExpired {
@@ -1759,7 +2306,7 @@ impl Machine {
                 }));
             }
         }
-        let verdict = profile.check(&cert, host);
+        let verdict = profile.check(cert, host);
         if !verdict.matched() {
             return Err(Box::new(ConnectFailure::HostNameMismatch {
                 profile,
@@ -1786,73 +2333,7 @@ impl Machine {
                 client_event,
             }));
         }
-
-        // Crypto binding with the hashes the service read at start.
-        let in_force = self.in_force.clone().unwrap_or_else(|| self.parameters());
-        let configured_sha256 = in_force.sha256_certificate_hash.hash().copied();
-        let configured_sha1 = in_force.sha1_certificate_hash.hash().copied();
-        let offered = in_force.hash_protocols();
-        self.connections = self.connections.wrapping_add(1);
-        let nonce = *Sha256Hash::of_der(&self.connections.to_be_bytes()).as_bytes();
-        let hlak = Hlak::from_bytes(MODEL_HLAK);
-        let verified = match offered.preferred() {
-            Some(protocol) => {
-                let message = CallConnected::new(
-                    protocol,
-                    nonce,
-                    certificate_hash_field(cert.der(), protocol),
-                )
-                .signed(&hlak)
-                .encode();
-                ServerBinding {
-                    offered,
-                    nonce,
-                    sha256: configured_sha256,
-                    sha1: configured_sha1,
-                }
-                .verify(&message, &hlak)
-            }
-            None => Err(CryptoBindingError::ProtocolNotOffered {
-                protocol: HashProtocol::Sha256,
-                offered: offered.bits(),
-            }),
-        };
-        match verified {
-            Ok(protocol) => Ok(Connection {
-                family,
-                endpoint,
-                sha1: cert.sha1(),
-                sha256: cert.sha256(),
-                from_live_context,
-                protocol,
-                verdict,
-                checked_at: self.clock,
-            }),
-            Err(error) => {
-                let server_event = missing_hash_event(&in_force, &error);
-                let client_event = (profile == Profile::WindowsClient).then(|| {
-                    Event::new(
-                        EventId::ClientCryptoBindingFailed,
-                        format!(
-                            "crypto binding failed for {host}: the client received certificate {} (SHA-256 {}), the server is configured with SHA-256 {} / SHA-1 {}: {error}",
-                            cert.sha1(),
-                            cert.sha256(),
-                            configured_sha256.map_or_else(|| "(none)".to_owned(), |h| h.to_string()),
-                            configured_sha1.map_or_else(|| "(none)".to_owned(), |h| h.to_string()),
-                        ),
-                    )
-                });
-                Err(Box::new(ConnectFailure::CryptoBindingFailed {
-                    served_sha256: cert.sha256(),
-                    served_sha1: cert.sha1(),
-                    configured_sha256,
-                    configured_sha1,
-                    error,
-                    client_event,
-                    server_event,
-                }))
-            }
-        }
+        Ok(verdict)
     }
 
     // -- what the administrator can look at -------------------------------------
@@ -1908,6 +2389,21 @@ impl Machine {
     pub fn reg_query(&self) -> String {
         self.registry.to_reg_query()
     }
+}
+
+/// The SHA-256 a saved key records for the certificate `sha1`: in
+/// automatic mode the service writes `SHA1CertificateHash` and
+/// `SHA256CertificateHash` together, of the certificate it bound (SPEC §6),
+/// so a valid SHA-256 beside a SHA-1 equal to the binding's is that
+/// certificate's. In admin mode the administrator writes them, and they
+/// need not describe one certificate (a pin changed by hand may have left
+/// the old SHA-1 beside a new SHA-256): the SHA-256 is then unknown.
+fn recorded_sha256(registry: Option<&RegistryValues>, sha1: &Sha1Thumbprint) -> Option<Sha256Hash> {
+    let p = SstpParameters::from_values(registry?);
+    if p.is_hash_configured_by_admin.value || p.sha1_certificate_hash.hash() != Some(sha1) {
+        return None;
+    }
+    p.sha256_certificate_hash.hash().copied()
 }
 
 /// Server Event 18 (SHA-256) or 19 (SHA-1) when crypto binding failed

@@ -102,7 +102,9 @@ impl UnknownInput {
 pub struct Assumption {
     /// A stable kebab-case code: `bindings-unknown`, `registry-unknown`,
     /// and the simulated machine's `registry-assumed-record`,
-    /// `service-stopped`, `no-live-context`.
+    /// `service-stopped`, `live-context-by-hash` (HTTP.sys is taken to hold
+    /// a bound certificate the model knows only by its hash),
+    /// `no-live-context`.
     pub code: &'static str,
     /// The input that was not given, when the assumption is about one.
     pub input: Option<UnknownInput>,

@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sstp_cert::adapters::dir_store::DirectoryStore;
 use sstp_cert::model::certificate::Certificate;
+use sstp_cert::model::hostname::Profile;
 use sstp_cert::model::plan::PlanStep;
+use sstp_cert::model::plumbing::Family;
 use sstp_cert::model::plumbing::GoneCertificateProfile;
-use sstp_cert::model::runtime::{ConnectOutcome, ConnectStep, Machine, SavedStart, ServiceState};
+use sstp_cert::model::runtime::{
+    ConnectOutcome, ConnectStep, Connection, Machine, NotCheckedReason, SavedStart, ServiceState,
+};
 use sstp_cert::model::script::{ScriptStep, parse_script};
 use sstp_cert::model::state::{Assumption, MachineState};
 use sstp_cert::model::store::{CertStore, StoreEntry};
@@ -117,7 +121,9 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         }
         for a in m.assumptions() {
             match a.code {
-                "no-live-context" => out!(notes, "note: {a} (--deleted-cert FILE)"),
+                "no-live-context" | "live-context-by-hash" => {
+                    out!(notes, "note: {a} (--deleted-cert FILE)");
+                }
                 _ => out!(notes, "note: {a}"),
             }
         }
@@ -179,17 +185,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             } => {
                 let outcome = m.connect(host, *profile, *family);
                 let text = match &outcome {
-                    ConnectOutcome::Connected(c) => format!(
-                        "connected ({} over {}): served {}{}",
-                        profile.code(),
-                        family,
-                        c.sha1,
-                        if c.from_live_context {
-                            " from HTTP.sys's live context"
-                        } else {
-                            " loaded from the store"
-                        }
-                    ),
+                    ConnectOutcome::Connected(c) => connected_text(*profile, *family, c),
                     ConnectOutcome::Failed(f) => {
                         let mut t = format!("FAILED {} at step {}: {f}", f.code(), f.step());
                         // The validity message already names the error.
@@ -252,6 +248,49 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     })
 }
 
+/// The line of a connection that succeeded, with the checks the model
+/// could not make (SPEC §12: a certificate HTTP.sys holds only by its hash).
+fn connected_text(profile: Profile, family: Family, c: &Connection) -> String {
+    let mut t = format!(
+        "connected ({} over {}): served {}{}",
+        profile.code(),
+        family,
+        c.sha1,
+        if c.from_live_context {
+            " from HTTP.sys's live context"
+        } else {
+            " loaded from the store"
+        }
+    );
+    let step_name = |s: ConnectStep| match s {
+        ConnectStep::Eku => "EKU",
+        ConnectStep::CryptoBinding => "crypto binding",
+        other => other.code(),
+    };
+    let by_hash: Vec<&str> = c
+        .not_checked
+        .iter()
+        .filter(|n| n.reason == NotCheckedReason::KnownOnlyByHash)
+        .map(|n| step_name(n.step))
+        .collect();
+    if let Some((last, first)) = by_hash.split_last() {
+        let list = if first.is_empty() {
+            (*last).to_owned()
+        } else {
+            format!("{} and {last}", first.join(", "))
+        };
+        t.push_str(&format!(" — known only by its hash: {list} not checked"));
+    }
+    for n in c
+        .not_checked
+        .iter()
+        .filter(|n| n.reason != NotCheckedReason::KnownOnlyByHash)
+    {
+        t.push_str(&format!("; {} not checked: {}", step_name(n.step), n.why));
+    }
+    t
+}
+
 /// How the machine starts: running as saved (with its listener and live
 /// contexts) or stopped.
 fn start_summary(m: &Machine) -> String {
@@ -264,7 +303,18 @@ fn start_summary(m: &Machine) -> String {
                 format!(
                     "HTTP.sys holds {}",
                     live.iter()
-                        .map(|(e, h)| format!("{h} for {e}"))
+                        .map(|(e, h)| {
+                            let by_hash =
+                                m.live_context_held(e).is_some_and(|c| c.is_known_by_hash());
+                            format!(
+                                "{h} for {e}{}",
+                                if by_hash {
+                                    " (known only by its hash)"
+                                } else {
+                                    ""
+                                }
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 )

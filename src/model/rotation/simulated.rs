@@ -138,7 +138,9 @@ impl Host for SimulatedHost {
                 listener.port
             )));
         }
-        if let Some(c) = m.live_context(endpoint) {
+        // HTTP.sys serves its live context, also one the model knows only
+        // by its hash (a saved state's certificate no longer in the store).
+        if let Some(c) = m.live_context_held(endpoint) {
             return Ok(Handshake::served(c.sha1()));
         }
         let Some(binding) = m.binding_for(endpoint) else {
