@@ -99,14 +99,20 @@ fn apply_rotates_verifies_and_survives_the_reboot_json() {
     assert_eq!(bindings.len(), 2);
     assert!(bindings.iter().all(|b| b["cert_hash"] == NEW));
     // The saved state starts as saved (SPEC §12): the service runs on the
-    // bindings, and the simulation says it has no live context for the
-    // certificate that is gone from the store.
+    // bindings, and HTTP.sys still holds the certificate that is gone from
+    // the store — known to the simulation only by its hash, which it says.
     assert!(
         j["assumptions"][0]
             .as_str()
             .unwrap()
-            .contains("without a live context"),
+            .contains("HTTP.sys is taken to still hold it in memory"),
         "{}",
+        j["assumptions"]
+    );
+    assert_eq!(
+        j["assumptions"].as_array().unwrap().len(),
+        1,
+        "said once for the pair: {}",
         j["assumptions"]
     );
 }

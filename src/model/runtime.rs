@@ -1442,7 +1442,7 @@ impl Machine {
                 "live-context-by-hash",
                 format!(
                     "{bindings} certificate {sha1}, which is not in the store and was not given: HTTP.sys is taken to still hold it in memory, as when the state was saved, {known}; \
-                     connections through it are served until a reboot, but their validity, name and EKU checks cannot be made; give the certificate to have them made"
+                     connections through it are served until a reboot, but their validity, name and EKU checks cannot be made without the certificate"
                 ),
             );
         }

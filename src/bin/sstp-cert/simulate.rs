@@ -54,7 +54,10 @@ pub struct Args {
     stopped: bool,
     /// A certificate file (PEM or DER) that is no longer in the store but
     /// that HTTP.sys may still hold in memory, e.g. the certificate deleted
-    /// before the state was saved. May be given more than once.
+    /// before the state was saved: connections through it check its
+    /// validity and names. Without it such a certificate is held only by
+    /// its hash, and those checks are named as not made. May be given more
+    /// than once.
     #[arg(long = "deleted-cert", value_name = "FILE")]
     deleted_certs: Vec<PathBuf>,
     /// One JSON document on stdout.
