@@ -217,6 +217,32 @@ fn the_old_way_trap_is_fixed_and_survives_the_reboot() {
     assert_eq!(c.connection().expect("connected").sha1, new.sha1());
 }
 
+/// SPEC §12: a saved state whose bound certificate is gone from the store
+/// (and not given) starts with HTTP.sys holding it by its hash; the
+/// rotation's handshake reports that SHA-1 before the change, and the
+/// rotation replaces it.
+#[test]
+fn a_saved_state_serves_the_gone_certificate_by_hash_until_the_rotation() {
+    use sstp_cert::model::state::MachineState;
+    let new = vpn_cert("new", &server_auth());
+    let old = vpn_cert("old", &server_auth());
+    let state = MachineState::new(vec![linked(&new)])
+        .with_bindings(both_sstp(&old))
+        .with_registry(auto_record(&old));
+    let m = Machine::from_state(&state, Default::default(), at());
+    let mut h = SimulatedHost::new(m);
+    for e in [v4(), v6()] {
+        assert_eq!(h.handshake(&e).unwrap().served, Some(old.sha1()), "{e}");
+    }
+    let r = rotate(&mut h, &to(&new));
+    assert_eq!(r.outcome, Outcome::Rotated, "{r:#?}");
+    for e in [v4(), v6()] {
+        assert_eq!(h.handshake(&e).unwrap().served, Some(new.sha1()), "{e}");
+    }
+    h.machine_mut().reboot();
+    assert_eq!(h.handshake(&v4()).unwrap().served, Some(new.sha1()));
+}
+
 #[test]
 fn stopping_a_stopped_service_is_skipped() {
     let new = vpn_cert("new", &server_auth());
