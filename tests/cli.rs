@@ -1,32 +1,10 @@
 //! The `sstp-cert` binary on the sample store (`examples/store`).
 #![cfg(feature = "cli")]
 
-use std::process::{Command, Output};
-
-use serde_json::Value;
+mod cli_support;
+use cli_support::{json, run, stderr};
 
 const AT: &str = "2026-11-22T00:00:00Z";
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run sstp-cert")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn select_json_on_sample_store() {

@@ -2,31 +2,10 @@
 //! files, error sentences, plurals and `--help`.
 #![cfg(feature = "cli")]
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+mod cli_support;
+use cli_support::{run, run_with_stdin};
 
-fn run(args: &[&str]) -> Output {
-    run_with_stdin(args, &[])
-}
-
-fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sstp-cert");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for sstp-cert")
-}
-
+/// Bytes as text (invalid UTF-8 replaced).
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

@@ -4,18 +4,14 @@
 #![cfg(feature = "cli")]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use sstp_cert::model::certificate::Certificate;
 use sstp_cert::model::httpsys::{Endpoint, ShowStyle, SslBinding, render_show};
 use sstp_cert::model::registry::{RegistryValues, RegistryWrite};
 
-fn sstp_cert(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
-        .args(args)
-        .output()
-        .expect("run sstp-cert")
-}
+mod cli_support;
+use cli_support::run as sstp_cert;
 
 /// Writes `<dir>/<name>.pem` and `<dir>/<name>.key` for vpn.example.com and
 /// returns the certificate.

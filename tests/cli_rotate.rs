@@ -1,9 +1,10 @@
 //! `sstp-cert rotate` on saved inputs (the sample machine in `examples/`).
 #![cfg(feature = "cli")]
 
-use std::process::{Command, Output};
+mod cli_support;
+use cli_support::{json, stdout};
 
-use serde_json::Value;
+use std::process::Output;
 
 const AT: &str = "2026-12-04T12:00:00Z";
 const NEW: &str = "2deaa3dbe6eeaec89371fb1283a80984fc834531";
@@ -17,28 +18,15 @@ const MACHINE: [&str; 6] = [
     "examples/machine/sstpsvc.reg",
 ];
 
+/// `sstp-cert rotate` on the sample machine at `AT`, with `extra`.
 fn run(extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+    cli_support::command()
         .arg("rotate")
         .args(MACHINE)
         .args(["--at", AT])
         .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run sstp-cert")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -119,7 +107,7 @@ fn apply_rotates_verifies_and_survives_the_reboot_json() {
 
 #[test]
 fn to_newest_picks_the_certificate_clients_accept_for_the_host() {
-    let out = Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
+    let out = cli_support::command()
         .args([
             "rotate",
             "--store",
@@ -129,7 +117,6 @@ fn to_newest_picks_the_certificate_clients_accept_for_the_host() {
             "vpn.example.com",
         ])
         .args(["--at", AT, "--apply", "--json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
@@ -186,15 +173,9 @@ fn not_in_the_store_is_refused_with_exit_1() {
 #[cfg(not(windows))]
 #[test]
 fn live_is_refused_off_windows_with_a_sentence() {
-    let out = Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
-        .args(["rotate", "--live", "--to", NEW])
-        .output()
-        .unwrap();
+    let out = cli_support::run(&["rotate", "--live", "--to", NEW]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("--live rotates the Windows machine it runs on")
-    );
+    assert!(cli_support::stderr(&out).contains("--live rotates the Windows machine it runs on"));
     // and it cannot be mixed with saved files
     let out = run(&["--live", "--to", NEW]);
     assert_eq!(out.status.code(), Some(2));

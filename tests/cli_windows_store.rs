@@ -3,22 +3,11 @@
 //! `windows_live.rs`).
 #![cfg(feature = "cli")]
 
-use std::process::{Command, Output};
+mod cli_support;
+use cli_support::{run, stderr};
 
 #[cfg(windows)]
 mod windows_common;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sstp-cert"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run sstp-cert")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn a_misspelt_windows_store_is_a_usage_error_everywhere() {
