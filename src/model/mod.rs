@@ -25,6 +25,7 @@ pub mod runtime;
 pub mod script;
 pub mod state;
 pub mod store;
+pub mod text;
 pub mod thumbprint;
 pub mod transcript;
 pub mod warning;

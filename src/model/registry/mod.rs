@@ -118,6 +118,7 @@ mod tests;
 mod value;
 mod write;
 
+pub use crate::model::text::TextEncoding;
 pub use parameters::*;
 pub use parse::*;
 pub use value::*;

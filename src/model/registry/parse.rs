@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::*;
+use crate::model::text::{self, Detected, Endian, LineReader};
 
 /// Which text a [`ParsedRegistry`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -17,26 +18,6 @@ pub enum RegistryFormat {
     Regedit4,
     /// The output of `reg query`.
     RegQuery,
-}
-
-/// How the input bytes were decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TextEncoding {
-    /// UTF-8 (or ASCII) without a byte-order mark.
-    Utf8,
-    /// UTF-8 with a byte-order mark.
-    Utf8Bom,
-    /// UTF-16LE with a byte-order mark (regedit, PowerShell redirection).
-    Utf16LeBom,
-    /// UTF-16LE without a byte-order mark (recognised by its first
-    /// character being ASCII).
-    Utf16Le,
-    /// UTF-16BE with a byte-order mark.
-    Utf16BeBom,
-    /// Not valid UTF-8: decoded one byte per character (ISO-8859-1), as a
-    /// best effort for the 8-bit code page `cmd` and `REGEDIT4` use.
-    Latin1,
 }
 
 /// A parsed `.reg` export or `reg query` listing of the `Parameters` key.
@@ -338,22 +319,17 @@ fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), RegistryParseErro
             max: MAX_REGISTRY_INPUT,
         });
     }
-    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (decode_utf16(rest, 2, false)?, TextEncoding::Utf16LeBom)
-    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (decode_utf16(rest, 2, true)?, TextEncoding::Utf16BeBom)
-    } else if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        match std::str::from_utf8(rest) {
-            Ok(s) => (s.to_owned(), TextEncoding::Utf8Bom),
-            Err(_) => (latin1(rest), TextEncoding::Latin1),
-        }
-    } else if matches!(bytes, [first, 0, ..] if *first != 0 && first.is_ascii()) {
-        (decode_utf16(bytes, 0, false)?, TextEncoding::Utf16Le)
-    } else {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_owned(), TextEncoding::Utf8),
+    let (text, encoding) = match text::detect(bytes) {
+        Detected::Utf16 {
+            bytes,
+            bom_len,
+            endian,
+            encoding,
+        } => (decode_utf16(bytes, bom_len, endian)?, encoding),
+        Detected::Utf8 { bytes, encoding } => match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_owned(), encoding),
             Err(_) => (latin1(bytes), TextEncoding::Latin1),
-        }
+        },
     };
     // A stray second byte-order mark, and NULs some tools pad files with.
     let mut text = text;
@@ -368,76 +344,23 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
 }
 
-fn decode_utf16(bytes: &[u8], base: usize, big_endian: bool) -> Result<String, RegistryParseError> {
-    let (units, []) = bytes.as_chunks::<2>() else {
+/// Decodes UTF-16 with the shared decoder; an odd length or an unpaired
+/// surrogate is an error here (`base` is the offset of `bytes` in the input).
+fn decode_utf16(bytes: &[u8], base: usize, endian: Endian) -> Result<String, RegistryParseError> {
+    let decoded = text::decode_utf16(bytes, endian);
+    if decoded.odd_length {
         return Err(RegistryParseError::InvalidUtf16 {
             offset: base + bytes.len() - 1,
             problem: "odd number of bytes",
         });
-    };
-    let mut out = String::with_capacity(bytes.len() / 2);
-    let units = units.iter().map(|&pair| {
-        if big_endian {
-            u16::from_be_bytes(pair)
-        } else {
-            u16::from_le_bytes(pair)
-        }
-    });
-    // Track the position of each code unit to name a bad one.
-    let mut offset = base;
-    for c in char::decode_utf16(units) {
-        match c {
-            Ok(c) => {
-                offset += c.len_utf16() * 2;
-                out.push(c);
-            }
-            Err(_) => {
-                return Err(RegistryParseError::InvalidUtf16 {
-                    offset,
-                    problem: "unpaired surrogate",
-                });
-            }
-        }
     }
-    Ok(out)
-}
-
-/// Lines split at CRLF, LF or CR, numbered from 1.
-pub(super) struct LineReader<'a> {
-    rest: &'a str,
-    number: usize,
-}
-
-impl<'a> LineReader<'a> {
-    pub(super) fn new(text: &'a str) -> Self {
-        LineReader {
-            rest: text,
-            number: 0,
-        }
+    if let Some(bad) = decoded.first_invalid {
+        return Err(RegistryParseError::InvalidUtf16 {
+            offset: base + bad.offset,
+            problem: "unpaired surrogate",
+        });
     }
-}
-
-impl<'a> Iterator for LineReader<'a> {
-    type Item = (usize, &'a str);
-    fn next(&mut self) -> Option<(usize, &'a str)> {
-        if self.rest.is_empty() {
-            return None;
-        }
-        let (line, rest) = match self.rest.find(['\r', '\n']) {
-            Some(i) => {
-                let (line, tail) = self.rest.split_at(i);
-                let tail = tail
-                    .strip_prefix("\r\n")
-                    .or_else(|| tail.get(1..))
-                    .unwrap_or("");
-                (line, tail)
-            }
-            None => (self.rest, ""),
-        };
-        self.rest = rest;
-        self.number += 1;
-        Some((self.number, line))
-    }
+    Ok(decoded.text)
 }
 
 /// The lines of the input with console transcript lines (prompts, command

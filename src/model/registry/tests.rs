@@ -1,6 +1,7 @@
 //! Tests of the registry model.
 
 use super::*;
+use crate::model::text::LineReader;
 
 #[test]
 fn names_fold_case_insensitively_beyond_ascii() {
