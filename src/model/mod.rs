@@ -23,6 +23,7 @@ pub mod registry;
 pub mod rotation;
 pub mod runtime;
 pub mod script;
+pub mod sstp_request;
 pub mod state;
 pub mod store;
 pub mod text;
