@@ -163,40 +163,15 @@ pub use crate::model::sstp_request::{
 /// [`ListenerConfig::server_header`].
 pub const DEFAULT_SERVER_HEADER: &str = "Microsoft-HTTPAPI/2.0";
 
-/// An address family.
+/// An address family (the model's [`Family`](crate::model::net::Family),
+/// re-exported).
 ///
 /// ```
 /// use sstp_cert::adapters::listener::Family;
-/// assert_eq!(Family::of(&"[::]:443".parse().unwrap()), Family::Ipv6);
-/// assert_eq!(Family::Ipv4.to_string(), "IPv4");
+/// assert_eq!(Family::of(&"[::]:443".parse().unwrap()), Family::V6);
+/// assert_eq!(Family::V4.to_string(), "IPv4");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Family {
-    /// IPv4 (`0.0.0.0:<port>`).
-    Ipv4,
-    /// IPv6 (`[::]:<port>`).
-    Ipv6,
-}
-
-impl Family {
-    /// The family of an address.
-    pub fn of(addr: &SocketAddr) -> Family {
-        if addr.is_ipv4() {
-            Family::Ipv4
-        } else {
-            Family::Ipv6
-        }
-    }
-}
-
-impl fmt::Display for Family {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Family::Ipv4 => "IPv4",
-            Family::Ipv6 => "IPv6",
-        })
-    }
-}
+pub use crate::model::net::Family;
 
 /// Bounds on what one client can cost the front before the stream is
 /// handed over. Every value is listed in
@@ -351,7 +326,7 @@ impl ListenerConfig {
 /// ```
 /// use sstp_cert::adapters::listener::{BindFailure, Family};
 /// let f = BindFailure::Failed {
-///     family: Family::Ipv4,
+///     family: Family::V4,
 ///     addr: "0.0.0.0:443".parse().unwrap(),
 ///     source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
 /// };
@@ -412,7 +387,7 @@ impl BindFailure {
     pub fn family(&self) -> Family {
         match self {
             BindFailure::Failed { family, .. } | BindFailure::WrongFamily { family, .. } => *family,
-            BindFailure::Ipv6Unavailable { .. } => Family::Ipv6,
+            BindFailure::Ipv6Unavailable { .. } => Family::V6,
         }
     }
 
@@ -521,7 +496,7 @@ fn bind_failure(addr: SocketAddr, source: io::Error) -> BindFailure {
     let family = Family::of(&addr);
     let special_v6 =
         matches!(addr, SocketAddr::V6(a) if a.ip().is_unspecified() || a.ip().is_loopback());
-    if family == Family::Ipv6
+    if family == Family::V6
         && (is_family_unsupported(&source)
             || (special_v6 && source.kind() == io::ErrorKind::AddrNotAvailable))
     {
@@ -540,7 +515,7 @@ fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
     let fail = |source: io::Error| bind_failure(addr, source);
     let socket =
         Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(fail)?;
-    if family == Family::Ipv6 {
+    if family == Family::V6 {
         // As on Windows: [::] does not take the IPv4 port as well.
         socket.set_only_v6(true).map_err(fail)?;
     }
@@ -567,7 +542,7 @@ fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
 /// #     -> Result<(), Box<dyn std::error::Error>> {
 /// use sstp_cert::adapters::listener::{Family, ListenerConfig, SstpListener};
 /// let listener = SstpListener::bind(ListenerConfig::loopback(0), resolver).await?;
-/// let port = listener.local_addr(Family::Ipv4).unwrap().port();
+/// let port = listener.local_addr(Family::V4).unwrap().port();
 /// println!("listening on {:?} (port {port})", listener.local_addrs());
 /// let incoming = listener.accept().await?;
 /// let conn = incoming.handshake().await?;
@@ -626,8 +601,8 @@ impl SstpListener {
                 })
             }
         };
-        let v4_addr = config.ipv4.map(|a| check(Family::Ipv4, a)).transpose();
-        let v6_addr = config.ipv6.map(|a| check(Family::Ipv6, a)).transpose();
+        let v4_addr = config.ipv4.map(|a| check(Family::V4, a)).transpose();
+        let v6_addr = config.ipv6.map(|a| check(Family::V6, a)).transpose();
         let (v4_addr, v6_addr) = match (v4_addr, v6_addr) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
@@ -719,15 +694,15 @@ impl SstpListener {
     /// The bound address of a family, if it is listening.
     pub fn local_addr(&self, family: Family) -> Option<SocketAddr> {
         let l = match family {
-            Family::Ipv4 => self.ipv4.as_ref(),
-            Family::Ipv6 => self.ipv6.as_ref(),
+            Family::V4 => self.ipv4.as_ref(),
+            Family::V6 => self.ipv6.as_ref(),
         };
         l.and_then(|l| l.local_addr().ok())
     }
 
     /// Every bound address (IPv4 first).
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
-        [Family::Ipv4, Family::Ipv6]
+        [Family::V4, Family::V6]
             .into_iter()
             .filter_map(|f| self.local_addr(f))
             .collect()
@@ -1876,7 +1851,7 @@ mod tests {
         assert!(matches!(
             f,
             BindFailure::Failed {
-                family: Family::Ipv6,
+                family: Family::V6,
                 ..
             }
         ));
@@ -1884,7 +1859,7 @@ mod tests {
         // IPv4 is never "IPv6 unavailable"
         let f = bind_failure(addr("0.0.0.0:443"), Error::from(ErrorKind::AddrInUse));
         assert!(f.is_addr_in_use());
-        assert_eq!(f.family(), Family::Ipv4);
+        assert_eq!(f.family(), Family::V4);
         assert_eq!(f.event().id.number(), 22);
     }
 

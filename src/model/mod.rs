@@ -16,6 +16,7 @@ pub mod hostname;
 pub mod httpsys;
 pub mod key;
 pub mod limits;
+pub mod net;
 pub mod plan;
 pub mod plumbing;
 pub mod port;
