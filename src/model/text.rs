@@ -14,13 +14,14 @@
 //!   UTF-16LE text, and a file may arrive byte-swapped (UTF-16BE).
 //!
 //! [`detect`] recognises all of these. Without a byte-order mark, text is
-//! taken as UTF-16 when its first code unit is a character below U+0100
-//! with its zero byte on one side (what every such output starts with: a
-//! letter, a space or a line break), or, failing that, when at least three
-//! quarters of the code units in the first KiB have their zero byte on the
-//! same side (mostly-ASCII text whose first character is not). UTF-8 text
+//! taken as UTF-16 when its first two code units are characters below
+//! U+0100 with their zero byte on the same side (what every such output
+//! starts with: letters, spaces or a line break), or, failing that, when at
+//! least three quarters of the code units in the first KiB have their zero
+//! byte on the same side (mostly-ASCII text that starts otherwise). UTF-8 text
 //! has no zero bytes, so it is never mistaken for UTF-16 unless it starts
-//! with a NUL-padded character, which no tool writes.
+//! with two NUL-padded characters, which no tool writes (one stray NUL, as
+//! in `\0:\t4`, is not enough).
 
 use serde::{Deserialize, Serialize};
 
@@ -112,12 +113,13 @@ pub(crate) fn detect(bytes: &[u8]) -> Detected<'_> {
     }
 }
 
-/// UTF-16 without BOM: the first code unit, or else three quarters of the
-/// code units in the first KiB, have exactly one zero byte, on the same side.
+/// UTF-16 without BOM: the first two code units, or else three quarters of
+/// the code units in the first KiB, have exactly one zero byte, on the same
+/// side.
 fn sniff_utf16(bytes: &[u8]) -> Option<Endian> {
     match bytes {
-        [a, 0, ..] if *a != 0 => return Some(Endian::Little),
-        [0, b, ..] if *b != 0 => return Some(Endian::Big),
+        [a, 0, c, 0, ..] if *a != 0 && *c != 0 => return Some(Endian::Little),
+        [0, b, 0, d, ..] if *b != 0 && *d != 0 => return Some(Endian::Big),
         _ => {}
     }
     let sample = &bytes[..bytes.len().min(1024)];
@@ -293,6 +295,8 @@ mod tests {
         assert_eq!(encoding(b"REGEDIT4\r\n\0\0\0\0"), TextEncoding::Utf8);
         assert_eq!(encoding("Größe".as_bytes()), TextEncoding::Utf8);
         assert_eq!(encoding(b""), TextEncoding::Utf8);
+        // One stray NUL before UTF-8 text is not UTF-16BE.
+        assert_eq!(encoding(b"\0:\t4\n:\n:\n:\n:\n:\t_"), TextEncoding::Utf8);
     }
 
     #[test]
