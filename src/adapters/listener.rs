@@ -163,7 +163,7 @@ pub use crate::model::sstp_request::{
 /// [`ListenerConfig::server_header`].
 pub const DEFAULT_SERVER_HEADER: &str = "Microsoft-HTTPAPI/2.0";
 
-/// An address family (the model's [`Family`](crate::model::net::Family),
+/// An address family (the model's `model::net::Family`,
 /// re-exported).
 ///
 /// ```

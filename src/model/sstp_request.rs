@@ -167,7 +167,7 @@ fn is_token(s: &str) -> bool {
 ///
 /// A [`Refusal`] with the status to answer: 400 for anything malformed or
 /// missing (and for a head longer than
-/// [`MAX_REQUEST_HEAD_LEN`](crate::model::MAX_REQUEST_HEAD_LEN),
+/// [`MAX_REQUEST_HEAD_LEN`],
 /// checked before anything else), 505 for another HTTP version, 404 for another URI, 405 for
 /// another method on the SSTP URI.
 pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Refusal> {

@@ -13,7 +13,7 @@
 //! * console capture and copy tools sometimes drop the byte-order mark of
 //!   UTF-16LE text, and a file may arrive byte-swapped (UTF-16BE).
 //!
-//! [`detect`] recognises all of these. Without a byte-order mark, text is
+//! The detection recognises all of these. Without a byte-order mark, text is
 //! taken as UTF-16 when its first two code units are characters below
 //! U+0100 with their zero byte on the same side (what every such output
 //! starts with: letters, spaces or a line break), or, failing that, when at
