@@ -1,8 +1,8 @@
 # Sourced by .ci/fuzz-stage.sh and fuzz/long-run.sh: the targets and the
 # dictionary of each (paths relative to the repository root).
 
-# Every target the CI stage runs. sstp_request and sstp_request_reader
-# need --features listener (tokio and rustls); the stage builds with it.
+# Every target the CI stage runs. sstp_request_reader needs --features
+# listener (tokio and rustls); the stage builds with it.
 FUZZ_ALL_TARGETS="certificate private_key dir_store_entry netsh_show netsh_command registry thumbprint hostname crypto_binding script structured sstp_request sstp_request_reader"
 
 # Cargo features the targets are built and run with.

@@ -92,9 +92,9 @@ fn peer_sha1(s: &TlsStream<TcpStream>) -> Sha1Thumbprint {
 }
 
 fn addrs(listener: &SstpListener) -> Vec<SocketAddr> {
-    let mut v = vec![listener.local_addr(Family::Ipv4).unwrap()];
+    let mut v = vec![listener.local_addr(Family::V4).unwrap()];
     if has_ipv6_loopback() {
-        v.push(listener.local_addr(Family::Ipv6).unwrap());
+        v.push(listener.local_addr(Family::V6).unwrap());
     } else {
         eprintln!("NOTICE: no IPv6 loopback on this machine; IPv6 not exercised");
     }
@@ -118,10 +118,10 @@ fn a_client_dialling_the_name_gets_exactly_the_chosen_certificate() {
 
     runtime().block_on(async {
         let listener = front(dir.path(), Limits::default()).await;
-        let v4 = listener.local_addr(Family::Ipv4).unwrap();
+        let v4 = listener.local_addr(Family::V4).unwrap();
         if has_ipv6_loopback() {
             // one port for both families, as the service binds them
-            assert_eq!(listener.local_addr(Family::Ipv6).unwrap().port(), v4.port());
+            assert_eq!(listener.local_addr(Family::V6).unwrap().port(), v4.port());
         }
         let listener = Arc::new(listener);
         for addr in addrs(&listener) {
@@ -216,7 +216,7 @@ fn reselection_serves_new_connections_and_keeps_existing_ones() {
     write_entry(dir.path(), "20-old", &old);
     runtime().block_on(async {
         let listener = Arc::new(front(dir.path(), Limits::default()).await);
-        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let addr = listener.local_addr(Family::V4).unwrap();
 
         // connection 1: the old certificate; the front echoes what it reads
         let l = listener.clone();
@@ -278,7 +278,7 @@ fn bytes_sent_right_after_the_request_reach_the_embedder_first() {
     write_entry(dir.path(), "vpn", &ca.leaf(NAME, &[NAME]));
     runtime().block_on(async {
         let listener = Arc::new(front(dir.path(), Limits::default()).await);
-        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let addr = listener.local_addr(Family::V4).unwrap();
         let l = listener.clone();
         let server = tokio::spawn(async move {
             let mut conn = l.accept().await.unwrap().handshake().await.unwrap();
@@ -333,7 +333,7 @@ fn non_sstp_requests_get_the_error_answer_and_the_connection_closes() {
     ];
     runtime().block_on(async {
         let listener = Arc::new(front(dir.path(), Limits::default()).await);
-        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let addr = listener.local_addr(Family::V4).unwrap();
         for (request, status, reason) in cases {
             let l = listener.clone();
             let server = tokio::spawn(async move { l.accept().await.unwrap().handshake().await });
@@ -374,7 +374,7 @@ fn silent_clients_are_timed_out() {
     };
     runtime().block_on(async {
         let listener = Arc::new(front(dir.path(), limits).await);
-        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let addr = listener.local_addr(Family::V4).unwrap();
 
         // TCP only, no ClientHello
         let l = listener.clone();
@@ -405,7 +405,7 @@ fn a_second_front_on_the_same_port_is_event_22_for_each_family() {
     write_entry(dir.path(), "vpn", &ca.leaf(NAME, &[NAME]));
     runtime().block_on(async {
         let first = front(dir.path(), Limits::default()).await;
-        let port = first.local_addr(Family::Ipv4).unwrap().port();
+        let port = first.local_addr(Family::V4).unwrap().port();
         let resolver = first.resolver().clone();
         let err = SstpListener::bind(ListenerConfig::loopback(port), resolver)
             .await
@@ -415,12 +415,12 @@ fn a_second_front_on_the_same_port_is_event_22_for_each_family() {
         };
         let expected = if has_ipv6_loopback() { 2 } else { 1 };
         assert_eq!(failures.len(), expected, "{err}");
-        let v4 = err.failure(Family::Ipv4).unwrap();
+        let v4 = err.failure(Family::V4).unwrap();
         assert!(v4.is_addr_in_use(), "{v4}");
         assert_eq!(v4.addr().to_string(), format!("127.0.0.1:{port}"));
         assert!(matches!(v4, BindFailure::Failed { .. }));
         if has_ipv6_loopback() {
-            let v6 = err.failure(Family::Ipv6).unwrap();
+            let v6 = err.failure(Family::V6).unwrap();
             assert!(v6.is_addr_in_use(), "{v6}");
             assert_eq!(v6.addr().to_string(), format!("[::1]:{port}"));
         }
@@ -443,7 +443,7 @@ fn a_second_front_on_the_same_port_is_event_22_for_each_family() {
                 .await
                 .unwrap_err();
             assert_eq!(err.failures().len(), 1, "{err}");
-            assert_eq!(err.failures()[0].family(), Family::Ipv4);
+            assert_eq!(err.failures()[0].family(), Family::V4);
         }
     });
 }
@@ -463,9 +463,9 @@ fn the_wildcard_pair_binds_both_families_side_by_side() {
         let l = SstpListener::bind(ListenerConfig::wildcard(0), resolver)
             .await
             .unwrap();
-        let v4 = l.local_addr(Family::Ipv4).unwrap();
+        let v4 = l.local_addr(Family::V4).unwrap();
         assert!(v4.ip().is_unspecified());
-        if let Some(v6) = l.local_addr(Family::Ipv6) {
+        if let Some(v6) = l.local_addr(Family::V6) {
             assert!(v6.ip().is_unspecified());
             assert_eq!(v6.port(), v4.port());
         } else {
@@ -481,7 +481,7 @@ fn the_wildcard_pair_binds_both_families_side_by_side() {
         assert!(matches!(
             err.failures(),
             [BindFailure::WrongFamily {
-                family: Family::Ipv4,
+                family: Family::V4,
                 ..
             }]
         ));
@@ -593,7 +593,7 @@ fn a_busy_source_is_held_to_its_share_and_others_are_served() {
             ..Limits::default()
         };
         let listener = Arc::new(front(dir.path(), limits).await);
-        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let addr = listener.local_addr(Family::V4).unwrap();
         let (server, _outcomes) = serve(listener.clone());
         let mut idle = Vec::new();
         // the 6 over the limit are closed (reset), not queued: a connect
@@ -651,7 +651,7 @@ fn over_the_total_limit_the_newest_of_the_busiest_source_is_shed() {
             ..Limits::default()
         };
         let listener = Arc::new(front(dir.path(), limits).await);
-        let addr = listener.local_addr(Family::Ipv4).unwrap();
+        let addr = listener.local_addr(Family::V4).unwrap();
         let (server, mut outcomes) = serve(listener.clone());
         let mut idle = Vec::new();
         for _ in 0..8 {

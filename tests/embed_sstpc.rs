@@ -127,7 +127,7 @@ fn start_front(store: &Path) -> (SocketAddr, std::thread::JoinHandle<FrontSide>)
                 SstpListener::bind(ListenerConfig::loopback(0).with_limits(limits), resolver)
                     .await
                     .unwrap();
-            tx.send(listener.local_addr(Family::Ipv4).unwrap()).unwrap();
+            tx.send(listener.local_addr(Family::V4).unwrap()).unwrap();
             let mut side = FrontSide::default();
             let Ok(Ok(incoming)) =
                 tokio::time::timeout(Duration::from_secs(10), listener.accept()).await

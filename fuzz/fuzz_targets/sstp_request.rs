@@ -1,12 +1,12 @@
 //! The SSTP HTTP request head a client sends after the TLS handshake
-//! (`adapters::listener::parse_request`, feature `listener`): never panics;
+//! (`model::sstp_request::parse_request`, no feature needed): never panics;
 //! an accepted request has what the SSTP front requires and reads the same
 //! when written out again; a refusal has one of the documented statuses
 //! and an answer that is plain HTTP.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sstp_cert::adapters::listener::{SSTP_METHOD, SSTP_URI, parse_request};
+use sstp_cert::model::sstp_request::{SSTP_METHOD, SSTP_URI, parse_request};
 
 const MAX_HEADERS: usize = 32;
 

@@ -155,61 +155,23 @@ use crate::model::crypto_binding::{CryptoBindingRequest, HashProtocols};
 use crate::model::event::{Event, EventId};
 use crate::model::limits;
 
-/// The HTTP method of the SSTP request.
-///
-/// ```
-/// use sstp_cert::adapters::listener::{SSTP_CONTENT_LENGTH, SSTP_METHOD, SSTP_URI};
-/// let line = format!("{SSTP_METHOD} {SSTP_URI} HTTP/1.1");
-/// assert_eq!(line, "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1");
-/// assert_eq!(SSTP_CONTENT_LENGTH.to_string(), "18446744073709551615");
-/// ```
-pub const SSTP_METHOD: &str = "SSTP_DUPLEX_POST";
-
-/// The URI of the SSTP request (compared case-insensitively, as HTTP.sys
-/// matches URLs).
-pub const SSTP_URI: &str = "/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/";
-
-/// The `Content-Length` of the SSTP request and response: ULONGLONG_MAX.
-pub const SSTP_CONTENT_LENGTH: u64 = u64::MAX;
+pub use crate::model::sstp_request::{
+    Refusal, SSTP_CONTENT_LENGTH, SSTP_METHOD, SSTP_URI, SstpRequest, ok_response, parse_request,
+};
 
 /// The `Server` header Windows sends, the default of
 /// [`ListenerConfig::server_header`].
 pub const DEFAULT_SERVER_HEADER: &str = "Microsoft-HTTPAPI/2.0";
 
-/// An address family.
+/// An address family (the model's `model::net::Family`,
+/// re-exported).
 ///
 /// ```
 /// use sstp_cert::adapters::listener::Family;
-/// assert_eq!(Family::of(&"[::]:443".parse().unwrap()), Family::Ipv6);
-/// assert_eq!(Family::Ipv4.to_string(), "IPv4");
+/// assert_eq!(Family::of(&"[::]:443".parse().unwrap()), Family::V6);
+/// assert_eq!(Family::V4.to_string(), "IPv4");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Family {
-    /// IPv4 (`0.0.0.0:<port>`).
-    Ipv4,
-    /// IPv6 (`[::]:<port>`).
-    Ipv6,
-}
-
-impl Family {
-    /// The family of an address.
-    pub fn of(addr: &SocketAddr) -> Family {
-        if addr.is_ipv4() {
-            Family::Ipv4
-        } else {
-            Family::Ipv6
-        }
-    }
-}
-
-impl fmt::Display for Family {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Family::Ipv4 => "IPv4",
-            Family::Ipv6 => "IPv6",
-        })
-    }
-}
+pub use crate::model::net::Family;
 
 /// Bounds on what one client can cost the front before the stream is
 /// handed over. Every value is listed in
@@ -364,7 +326,7 @@ impl ListenerConfig {
 /// ```
 /// use sstp_cert::adapters::listener::{BindFailure, Family};
 /// let f = BindFailure::Failed {
-///     family: Family::Ipv4,
+///     family: Family::V4,
 ///     addr: "0.0.0.0:443".parse().unwrap(),
 ///     source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
 /// };
@@ -425,7 +387,7 @@ impl BindFailure {
     pub fn family(&self) -> Family {
         match self {
             BindFailure::Failed { family, .. } | BindFailure::WrongFamily { family, .. } => *family,
-            BindFailure::Ipv6Unavailable { .. } => Family::Ipv6,
+            BindFailure::Ipv6Unavailable { .. } => Family::V6,
         }
     }
 
@@ -534,7 +496,7 @@ fn bind_failure(addr: SocketAddr, source: io::Error) -> BindFailure {
     let family = Family::of(&addr);
     let special_v6 =
         matches!(addr, SocketAddr::V6(a) if a.ip().is_unspecified() || a.ip().is_loopback());
-    if family == Family::Ipv6
+    if family == Family::V6
         && (is_family_unsupported(&source)
             || (special_v6 && source.kind() == io::ErrorKind::AddrNotAvailable))
     {
@@ -553,7 +515,7 @@ fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
     let fail = |source: io::Error| bind_failure(addr, source);
     let socket =
         Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(fail)?;
-    if family == Family::Ipv6 {
+    if family == Family::V6 {
         // As on Windows: [::] does not take the IPv4 port as well.
         socket.set_only_v6(true).map_err(fail)?;
     }
@@ -580,7 +542,7 @@ fn bind_one(addr: SocketAddr) -> Result<std::net::TcpListener, BindFailure> {
 /// #     -> Result<(), Box<dyn std::error::Error>> {
 /// use sstp_cert::adapters::listener::{Family, ListenerConfig, SstpListener};
 /// let listener = SstpListener::bind(ListenerConfig::loopback(0), resolver).await?;
-/// let port = listener.local_addr(Family::Ipv4).unwrap().port();
+/// let port = listener.local_addr(Family::V4).unwrap().port();
 /// println!("listening on {:?} (port {port})", listener.local_addrs());
 /// let incoming = listener.accept().await?;
 /// let conn = incoming.handshake().await?;
@@ -639,8 +601,8 @@ impl SstpListener {
                 })
             }
         };
-        let v4_addr = config.ipv4.map(|a| check(Family::Ipv4, a)).transpose();
-        let v6_addr = config.ipv6.map(|a| check(Family::Ipv6, a)).transpose();
+        let v4_addr = config.ipv4.map(|a| check(Family::V4, a)).transpose();
+        let v6_addr = config.ipv6.map(|a| check(Family::V6, a)).transpose();
         let (v4_addr, v6_addr) = match (v4_addr, v6_addr) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
@@ -732,15 +694,15 @@ impl SstpListener {
     /// The bound address of a family, if it is listening.
     pub fn local_addr(&self, family: Family) -> Option<SocketAddr> {
         let l = match family {
-            Family::Ipv4 => self.ipv4.as_ref(),
-            Family::Ipv6 => self.ipv6.as_ref(),
+            Family::V4 => self.ipv4.as_ref(),
+            Family::V6 => self.ipv6.as_ref(),
         };
         l.and_then(|l| l.local_addr().ok())
     }
 
     /// Every bound address (IPv4 first).
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
-        [Family::Ipv4, Family::Ipv6]
+        [Family::V4, Family::V6]
             .into_iter()
             .filter_map(|f| self.local_addr(f))
             .collect()
@@ -1577,266 +1539,6 @@ async fn send_refusal<W: AsyncWrite + Unpin>(
     .await;
 }
 
-/// The SSTP HTTP request as received.
-///
-/// ```
-/// use sstp_cert::adapters::listener::parse_request;
-/// let req = parse_request(b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
-///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\r\n", 32)?;
-/// assert_eq!(req.correlation_id, None);
-/// assert_eq!(req.headers[0], ("Host".to_owned(), "vpn.example.com".to_owned()));
-/// # Ok::<(), sstp_cert::adapters::listener::Refusal>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SstpRequest {
-    /// The `Host` header.
-    pub host: String,
-    /// The `SSTPCORRELATIONID` header, if sent (Windows clients send a
-    /// `{GUID}`; its shape is not checked: `sstpc` 1.0.18 sends a truncated
-    /// one).
-    pub correlation_id: Option<String>,
-    /// Every header line, in order (name as sent, value trimmed).
-    pub headers: Vec<(String, String)>,
-}
-
-/// An HTTP error answer and why it was given.
-///
-/// ```
-/// use sstp_cert::adapters::listener::Refusal;
-/// let r = Refusal::new(404, "not the SSTP URI");
-/// let text = r.response("Microsoft-HTTPAPI/2.0", time::macros::datetime!(2026-01-02 03:04:05 UTC));
-/// assert!(text.starts_with("HTTP/1.1 404 Not Found\r\n"));
-/// assert!(text.contains("\r\nConnection: close\r\n"));
-/// assert!(text.contains("\r\nDate: Fri, 02 Jan 2026 03:04:05 GMT\r\n"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("HTTP {status} {}: {detail}", reason_phrase(*.status))]
-pub struct Refusal {
-    /// The status sent: 400 (malformed or not an SSTP request), 404 (not
-    /// the SSTP URI), 405 (not `SSTP_DUPLEX_POST`), 408 (too slow), 505
-    /// (not HTTP/1.1).
-    pub status: u16,
-    /// Why, for logs (not sent to the client).
-    pub detail: String,
-}
-
-impl Refusal {
-    /// A refusal with this status and reason.
-    pub fn new(status: u16, detail: impl Into<String>) -> Self {
-        Refusal {
-            status,
-            detail: detail.into(),
-        }
-    }
-
-    /// The error answer: the status, `Content-Length: 0` and
-    /// `Connection: close` (the last data sent on the connection, as
-    /// [MS-SSTP] 4.1 asks), `Server`, `Date`, and `Allow` for 405.
-    pub fn response(&self, server: &str, date: OffsetDateTime) -> String {
-        let allow = if self.status == 405 {
-            format!("Allow: {SSTP_METHOD}\r\n")
-        } else {
-            String::new()
-        };
-        format!(
-            "HTTP/1.1 {} {}\r\nContent-Length: 0\r\nConnection: close\r\n{allow}Server: {server}\r\nDate: {}\r\n\r\n",
-            self.status,
-            reason_phrase(self.status),
-            http_date(date)
-        )
-    }
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        503 => "Service Unavailable",
-        505 => "HTTP Version Not Supported",
-        _ => "Error",
-    }
-}
-
-/// An HTTP date (RFC 9110 IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn http_date(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    let fmt = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    at.format(&fmt).unwrap_or_default()
-}
-
-/// The answer to an accepted SSTP request ([MS-SSTP] 4.1): `HTTP/1.1 200
-/// OK`, `Content-Length: 18446744073709551615`, `Server`, `Date` — four
-/// lines, few enough for clients with small header tables (`sstpc` reads
-/// at most seven).
-///
-/// ```
-/// use sstp_cert::adapters::listener::ok_response;
-/// let text = ok_response("Microsoft-HTTPAPI/2.0", time::macros::datetime!(2006-11-09 00:51:09 UTC));
-/// assert_eq!(text, "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\
-///     Server: Microsoft-HTTPAPI/2.0\r\nDate: Thu, 09 Nov 2006 00:51:09 GMT\r\n\r\n");
-/// ```
-pub fn ok_response(server: &str, date: OffsetDateTime) -> String {
-    format!(
-        "HTTP/1.1 200 OK\r\nContent-Length: {SSTP_CONTENT_LENGTH}\r\nServer: {server}\r\nDate: {}\r\n\r\n",
-        http_date(date)
-    )
-}
-
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// Checks an SSTP HTTP request head (everything up to and including the
-/// blank line) the way the front does, for programs that read the request
-/// themselves.
-///
-/// Accepted: request line `SSTP_DUPLEX_POST <SSTP_URI> HTTP/1.1` (the URI
-/// compared ASCII-case-insensitively), CRLF line ends, printable ASCII only,
-/// at most `max_headers` header lines, exactly one non-empty `Host`, exactly
-/// one `Content-Length: 18446744073709551615`, no `Transfer-Encoding`, at
-/// most one `SSTPCORRELATIONID`.
-///
-/// ```
-/// use sstp_cert::adapters::listener::parse_request;
-/// let head = b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n\
-///     Host: vpn.example.com\r\nContent-Length: 18446744073709551615\r\n\
-///     SSTPCORRELATIONID: {0B5C2D4E-0000-4000-8000-000000000001}\r\n\r\n";
-/// let req = parse_request(head, 32)?;
-/// assert_eq!(req.host, "vpn.example.com");
-///
-/// let refusal = parse_request(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 32).unwrap_err();
-/// assert_eq!(refusal.status, 404);
-/// # Ok::<(), sstp_cert::adapters::listener::Refusal>(())
-/// ```
-///
-/// # Errors
-///
-/// A [`Refusal`] with the status to answer: 400 for anything malformed or
-/// missing (and for a head longer than
-/// [`MAX_REQUEST_HEAD_LEN`](crate::model::limits::MAX_REQUEST_HEAD_LEN),
-/// checked before anything else), 505 for another HTTP version, 404 for another URI, 405 for
-/// another method on the SSTP URI.
-pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Refusal> {
-    let bad = |detail: String| Refusal::new(400, detail);
-    if head.len() > limits::MAX_REQUEST_HEAD_LEN {
-        return Err(bad(format!(
-            "the request head is {} bytes, more than the {} bytes accepted",
-            head.len(),
-            limits::MAX_REQUEST_HEAD_LEN
-        )));
-    }
-    let Some(body) = head.strip_suffix(b"\r\n\r\n") else {
-        return Err(bad(
-            "the request head does not end with an empty line".into()
-        ));
-    };
-    if let Some(pos) = body
-        .iter()
-        .position(|&b| !(b == b'\r' || b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b)))
-    {
-        return Err(bad(format!(
-            "byte {:#04x} at offset {pos} is not printable ASCII",
-            body[pos]
-        )));
-    }
-    // Printable ASCII: valid UTF-8.
-    let text = std::str::from_utf8(body).map_err(|e| bad(e.to_string()))?;
-    let mut lines = text.split("\r\n");
-    if lines.clone().any(|l| l.contains('\r') || l.contains('\n')) {
-        return Err(bad("a bare CR or LF; lines must end with CRLF".into()));
-    }
-    let request_line = lines.next().unwrap_or_default();
-    let parts: Vec<&str> = request_line.splitn(4, ' ').collect();
-    let [method, uri, version] = parts.as_slice() else {
-        return Err(bad(format!(
-            "request line {request_line:?} is not `METHOD URI VERSION`"
-        )));
-    };
-    if !is_token(method) {
-        return Err(bad(format!("method {method:?} is not an HTTP token")));
-    }
-    if *version != "HTTP/1.1" {
-        return Err(if version.starts_with("HTTP/") {
-            Refusal::new(505, format!("{version}; SSTP needs HTTP/1.1"))
-        } else {
-            bad(format!("{version:?} is not an HTTP version"))
-        });
-    }
-    if !uri.eq_ignore_ascii_case(SSTP_URI) {
-        return Err(Refusal::new(404, format!("{uri:?} is not the SSTP URI")));
-    }
-    if *method != SSTP_METHOD {
-        return Err(Refusal::new(
-            405,
-            format!("method {method}; SSTP needs {SSTP_METHOD}"),
-        ));
-    }
-
-    let mut headers = Vec::new();
-    for line in lines {
-        if headers.len() >= max_headers {
-            return Err(bad(format!("more than {max_headers} header lines")));
-        }
-        if line.starts_with([' ', '\t']) {
-            return Err(bad("folded header line (obs-fold)".into()));
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(bad(format!("header line {line:?} has no colon")));
-        };
-        if !is_token(name) {
-            return Err(bad(format!("header name {name:?} is not an HTTP token")));
-        }
-        headers.push((name.to_owned(), value.trim_matches([' ', '\t']).to_owned()));
-    }
-    let all = |n: &str| -> Vec<&str> {
-        headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(n))
-            .map(|(_, v)| v.as_str())
-            .collect()
-    };
-    let host = match all("Host").as_slice() {
-        [h] if !h.is_empty() => (*h).to_owned(),
-        [] => return Err(bad("no Host header (HTTP/1.1 requires one)".into())),
-        [_] => return Err(bad("empty Host header".into())),
-        _ => return Err(bad("several Host headers".into())),
-    };
-    match all("Content-Length").as_slice() {
-        [v] if v.parse::<u64>() == Ok(SSTP_CONTENT_LENGTH) && !v.starts_with('+') => {}
-        [v] => {
-            return Err(bad(format!(
-                "Content-Length {v}; SSTP needs {SSTP_CONTENT_LENGTH}"
-            )));
-        }
-        [] => {
-            return Err(bad(format!(
-                "no Content-Length; SSTP needs {SSTP_CONTENT_LENGTH}"
-            )));
-        }
-        _ => return Err(bad("several Content-Length headers".into())),
-    }
-    if !all("Transfer-Encoding").is_empty() {
-        return Err(bad("Transfer-Encoding is not used by SSTP".into()));
-    }
-    let correlation_id = match all("SSTPCORRELATIONID").as_slice() {
-        [] => None,
-        [v] => Some((*v).to_owned()),
-        _ => return Err(bad("several SSTPCORRELATIONID headers".into())),
-    };
-    Ok(SstpRequest {
-        host,
-        correlation_id,
-        headers,
-    })
-}
-
 /// What the embedding program needs to know about an accepted connection.
 ///
 /// ```no_run
@@ -2149,7 +1851,7 @@ mod tests {
         assert!(matches!(
             f,
             BindFailure::Failed {
-                family: Family::Ipv6,
+                family: Family::V6,
                 ..
             }
         ));
@@ -2157,7 +1859,7 @@ mod tests {
         // IPv4 is never "IPv6 unavailable"
         let f = bind_failure(addr("0.0.0.0:443"), Error::from(ErrorKind::AddrInUse));
         assert!(f.is_addr_in_use());
-        assert_eq!(f.family(), Family::Ipv4);
+        assert_eq!(f.family(), Family::V4);
         assert_eq!(f.event().id.number(), 22);
     }
 

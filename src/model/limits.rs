@@ -12,7 +12,7 @@
 //! [`PrivateKey::from_pem_or_der`](super::key::PrivateKey::from_pem_or_der),
 //! [`PrivateKey::from_der`](super::key::PrivateKey::from_der),
 //! [`PublicKeyValue::from_spki_der`](super::key::PublicKeyValue::from_spki_der)
-//! and `adapters::listener::parse_request` do. Network input that arrives
+//! and [`parse_request`](crate::model::sstp_request::parse_request) do. Network input that arrives
 //! over time (the listener) is bounded in size, in time and in the number
 //! of connections at once (the `LISTENER_*` rows; feature `listener`). The
 //! constants are defined next to the parsers that enforce them and
@@ -40,7 +40,7 @@
 //! | [`MAX_SCRIPT_LINE`] | 4,096 bytes | one line of an administrator script ([`parse_line`](super::script::parse_line)) | [`ScriptError::LineTooLong`](super::script::ScriptError::LineTooLong) |
 //! | [`MAX_SCRIPT_LINES`] | 10,000 | lines of a script ([`parse_script`](super::script::parse_script)) | [`ScriptError::TooManyLines`](super::script::ScriptError::TooManyLines) |
 //! | [`MAX_PRIVATE_KEY_DER_LEN`] | 64 KiB | a DER private key ([`PrivateKey::from_der`](super::key::PrivateKey::from_der), each key block of a PEM file) or SubjectPublicKeyInfo ([`PublicKeyValue::from_spki_der`](super::key::PublicKeyValue::from_spki_der)) | [`KeyError::DerTooLarge`](super::key::KeyError::DerTooLarge) |
-//! | [`MAX_REQUEST_HEAD_LEN`] | 64 KiB | an SSTP HTTP request head given to `adapters::listener::parse_request` | HTTP 400 refusal |
+//! | [`MAX_REQUEST_HEAD_LEN`] | 64 KiB | an SSTP HTTP request head given to [`parse_request`](crate::model::sstp_request::parse_request) | HTTP 400 refusal |
 //! | [`LISTENER_MAX_REQUEST_HEAD`] | 8 KiB (default of `Limits::max_request_head`, at most [`MAX_REQUEST_HEAD_LEN`]) | the request head the listener reads | HTTP 400 refusal, connection closed |
 //! | [`LISTENER_MAX_HEADERS`] | 32 (default of `Limits::max_headers`) | header lines of the request | HTTP 400 refusal, connection closed |
 //! | [`LISTENER_TLS_HANDSHAKE_TIMEOUT`] | 10 s (default of `Limits::tls_handshake_timeout`) | the TLS handshake | `ConnectionError::TlsTimeout`, connection closed |
@@ -76,8 +76,9 @@ pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
 /// a store directory may hold (100,000).
 pub const MAX_DIRECTORY_ENTRIES: usize = 100_000;
 
-/// The largest SSTP request head `adapters::listener::parse_request` (feature
-/// `listener`) looks at (64 KiB), whatever the listener's own limit;
+/// The largest SSTP request head
+/// [`parse_request`](crate::model::sstp_request::parse_request) looks at
+/// (64 KiB), whatever the listener's own limit;
 /// checked before anything else.
 pub const MAX_REQUEST_HEAD_LEN: usize = 64 * 1024;
 

@@ -26,6 +26,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::event::{Event, EventId};
+use super::net::Family;
 
 /// Whether one wildcard address of the pair can be bound.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -114,13 +115,32 @@ pub struct PortStatus {
 }
 
 impl PortStatus {
+    /// The status of one family's wildcard address (the `ipv4` or `ipv6`
+    /// field).
+    ///
+    /// ```
+    /// use sstp_cert::model::net::Family;
+    /// use sstp_cert::model::port::{FamilyStatus, PortStatus};
+    /// let s = PortStatus {
+    ///     port: 443,
+    ///     ipv4: FamilyStatus::Available,
+    ///     ipv6: FamilyStatus::Unknown,
+    /// };
+    /// assert_eq!(s.family(Family::V6), &FamilyStatus::Unknown);
+    /// ```
+    pub fn family(&self, family: Family) -> &FamilyStatus {
+        match family {
+            Family::V4 => &self.ipv4,
+            Family::V6 => &self.ipv6,
+        }
+    }
+
     /// Event 22 for each family whose address blocks the listener.
     pub fn events(&self) -> Vec<Event> {
         let mut out = Vec::new();
-        for (addr, st) in [
-            (format!("0.0.0.0:{}", self.port), &self.ipv4),
-            (format!("[::]:{}", self.port), &self.ipv6),
-        ] {
+        for family in Family::BOTH {
+            let addr = family.endpoint(self.port);
+            let st = self.family(family);
             if st.blocks_listener() {
                 out.push(Event::new(
                     EventId::ListenerFailed,

@@ -171,18 +171,11 @@ pub struct RawStoreEntry {
 // Registry
 // ---------------------------------------------------------------------------
 
-/// `REG_SZ`: a NUL-terminated UTF-16 string.
-pub const REG_SZ: u32 = 1;
-/// `REG_EXPAND_SZ`: a UTF-16 string with `%VARIABLE%` references.
-pub const REG_EXPAND_SZ: u32 = 2;
-/// `REG_BINARY`: raw bytes (the certificate hashes).
-pub const REG_BINARY: u32 = 3;
-/// `REG_DWORD`: a 32-bit little-endian number.
-pub const REG_DWORD: u32 = 4;
-/// `REG_MULTI_SZ`: a list of UTF-16 strings.
-pub const REG_MULTI_SZ: u32 = 7;
-/// `REG_QWORD`: a 64-bit little-endian number.
-pub const REG_QWORD: u32 = 11;
+// The `REG_*` type numbers live in the model, next to the parser that
+// reads them from text; the adapter re-exports them under its old path.
+pub use crate::model::registry::{
+    REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ,
+};
 
 /// One registry value, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

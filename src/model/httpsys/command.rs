@@ -640,6 +640,34 @@ pub fn parse_sslcert_command(text: &str) -> Result<SslCertCommand, CommandParseE
         });
     }
     let words = words(text)?;
+    let (add, first_param) = parse_verb(&words)?;
+    let mut params = Params::default();
+    let mut seen: Vec<String> = Vec::new();
+    for (n, w) in words.iter().enumerate().skip(first_param) {
+        let word = n + 1;
+        let Some((name, value)) = w.split_once('=') else {
+            return Err(CommandParseError::NotNameValue {
+                word,
+                found: shorten(w),
+            });
+        };
+        let lname = name.to_ascii_lowercase();
+        if seen.contains(&lname) {
+            return Err(CommandParseError::Duplicate { word, name: lname });
+        }
+        if !add {
+            check_delete_parameter(word, &lname)?;
+        }
+        params.take(word, name, &lname, value)?;
+        seen.push(lname);
+    }
+    params.into_command(add)
+}
+
+/// Step 1: `[netsh [http]] add|delete sslcert`, the words before the
+/// parameters. Returns whether it is `add` and the index of the first
+/// parameter.
+fn parse_verb(words: &[String]) -> Result<(bool, usize), CommandParseError> {
     let mut i = 0;
     let at = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     let not_sslcert = |i: usize| CommandParseError::NotSslCert {
@@ -666,77 +694,47 @@ pub fn parse_sslcert_command(text: &str) -> Result<SslCertCommand, CommandParseE
     if !at(i).eq_ignore_ascii_case("sslcert") {
         return Err(not_sslcert(i));
     }
-    i += 1;
+    Ok((add, i + 1))
+}
 
-    let mut endpoints: Vec<Endpoint> = Vec::new();
-    let mut cert_hash = None;
-    let mut app_id = None;
-    let mut store_name: Option<String> = None;
-    let mut options: Vec<(NetshOption, OptionValue)> = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    for (n, w) in words.iter().enumerate().skip(i) {
-        let word = n + 1;
-        let Some((name, value)) = w.split_once('=') else {
-            return Err(CommandParseError::NotNameValue {
-                word,
-                found: shorten(w),
-            });
-        };
-        let lname = name.to_ascii_lowercase();
-        if seen.contains(&lname) {
-            return Err(CommandParseError::Duplicate { word, name: lname });
-        }
-        let is_endpoint = matches!(lname.as_str(), "ipport" | "hostnameport" | "ccs");
-        if !add && !is_endpoint {
-            if lname == "certhash" || lname == "appid" || lname == "certstorename" {
-                return Err(CommandParseError::ExtraDeleteParameter { word, name: lname });
-            }
-            if NetshOption::from_param(&lname).is_some() {
-                return Err(CommandParseError::ExtraDeleteParameter { word, name: lname });
-            }
-        }
-        match lname.as_str() {
-            "ipport" => {
-                let e: Endpoint = value.parse().map_err(|_| {
-                    invalid(
-                        word,
-                        name,
-                        value,
-                        "an IP address and port, e.g. 0.0.0.0:443 or [::]:443",
-                    )
-                })?;
-                if e.kind() != EndpointKind::IpPort {
-                    return Err(invalid(
-                        word,
-                        name,
-                        value,
-                        "an IP address and port, e.g. 0.0.0.0:443 or [::]:443",
-                    ));
-                }
-                endpoints.push(e);
-            }
-            "hostnameport" => {
-                let (host, port) = value
-                    .rsplit_once(':')
-                    .and_then(|(h, p)| Some((h, parse_port(p)?)))
-                    .filter(|(h, _)| is_valid_hostname(h))
-                    .ok_or_else(|| {
-                        invalid(
-                            word,
-                            name,
-                            value,
-                            "a host name and port, e.g. vpn.example.com:443",
-                        )
-                    })?;
-                endpoints.push(Endpoint::HostnamePort {
-                    hostname: host.to_owned(),
-                    port,
-                });
-            }
-            "ccs" => {
-                let port =
-                    parse_port(value).ok_or_else(|| invalid(word, name, value, "a port number"))?;
-                endpoints.push(Endpoint::Ccs { port });
+/// `delete sslcert` takes only the endpoint: any known `add` parameter is
+/// refused (unknown ones are refused as unknown later).
+fn check_delete_parameter(word: usize, lname: &str) -> Result<(), CommandParseError> {
+    let is_endpoint = matches!(lname, "ipport" | "hostnameport" | "ccs");
+    let is_add_only = matches!(lname, "certhash" | "appid" | "certstorename")
+        || NetshOption::from_param(lname).is_some();
+    if !is_endpoint && is_add_only {
+        return Err(CommandParseError::ExtraDeleteParameter {
+            word,
+            name: lname.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Step 2: the `name=value` parameters, as read so far.
+#[derive(Default)]
+struct Params {
+    endpoints: Vec<Endpoint>,
+    cert_hash: Option<Sha1Thumbprint>,
+    app_id: Option<AppId>,
+    store_name: Option<String>,
+    options: Vec<(NetshOption, OptionValue)>,
+}
+
+impl Params {
+    /// Reads one parameter (`name` as typed, `lname` lower-cased).
+    fn take(
+        &mut self,
+        word: usize,
+        name: &str,
+        lname: &str,
+        value: &str,
+    ) -> Result<(), CommandParseError> {
+        match lname {
+            "ipport" | "hostnameport" | "ccs" => {
+                self.endpoints
+                    .push(parse_endpoint_param(word, name, lname, value)?);
             }
             "certhash" => {
                 let mut b = [0u8; 20];
@@ -748,10 +746,10 @@ pub fn parse_sslcert_command(text: &str) -> Result<SslCertCommand, CommandParseE
                         "40 hex digits (the SHA-1 thumbprint)",
                     ));
                 }
-                cert_hash = Some(Sha1Thumbprint::from_bytes(b));
+                self.cert_hash = Some(Sha1Thumbprint::from_bytes(b));
             }
             "appid" => {
-                app_id = Some(AppId::parse_exact(value).ok_or_else(|| {
+                self.app_id = Some(AppId::parse_exact(value).ok_or_else(|| {
                     invalid(
                         word,
                         name,
@@ -764,63 +762,122 @@ pub fn parse_sslcert_command(text: &str) -> Result<SslCertCommand, CommandParseE
                 if value.is_empty() {
                     return Err(invalid(word, name, value, "a store name, e.g. MY"));
                 }
-                store_name = Some(value.to_owned());
+                self.store_name = Some(value.to_owned());
             }
             other => {
                 let Some(o) = NetshOption::from_param(other) else {
-                    return Err(CommandParseError::UnknownParameter { word, name: lname });
+                    return Err(CommandParseError::UnknownParameter {
+                        word,
+                        name: lname.to_owned(),
+                    });
                 };
-                let v = match o.kind() {
-                    OptionKind::EnabledDisabled | OptionKind::SetNotSet => {
-                        OptionValue::Flag(parse_flag(word, name, value)?)
-                    }
-                    OptionKind::Number => OptionValue::Number(
-                        value
-                            .parse::<u32>()
-                            .ok()
-                            .filter(|_| value.bytes().all(|b| b.is_ascii_digit()))
-                            .ok_or_else(|| {
-                                invalid(word, name, value, "an unsigned 32-bit number")
-                            })?,
-                    ),
-                    OptionKind::Text if value.is_empty() => {
-                        return Err(invalid(word, name, value, "non-empty text"));
-                    }
-                    OptionKind::Text => OptionValue::Text(value.to_owned()),
-                };
-                options.push((o, v));
+                let v = parse_option_value(o, word, name, value)?;
+                self.options.push((o, v));
             }
         }
-        seen.push(lname);
+        Ok(())
     }
-    if endpoints.len() != 1 {
-        return Err(CommandParseError::EndpointCount {
-            found: endpoints.len(),
-        });
+
+    /// Step 3: exactly one endpoint, and what `add` requires for its kind.
+    fn into_command(mut self, add: bool) -> Result<SslCertCommand, CommandParseError> {
+        if self.endpoints.len() != 1 {
+            return Err(CommandParseError::EndpointCount {
+                found: self.endpoints.len(),
+            });
+        }
+        let endpoint = self.endpoints.remove(0);
+        if !add {
+            return Ok(SslCertCommand::Delete(endpoint));
+        }
+        if self.cert_hash.is_none() && endpoint.kind() != EndpointKind::Ccs {
+            return Err(CommandParseError::Missing { name: "certhash" });
+        }
+        let Some(app_id) = self.app_id else {
+            return Err(CommandParseError::Missing { name: "appid" });
+        };
+        if self.store_name.is_none() && endpoint.kind() == EndpointKind::HostnamePort {
+            return Err(CommandParseError::Missing {
+                name: "certstorename",
+            });
+        }
+        self.options.sort_by_key(|(o, _)| *o);
+        Ok(SslCertCommand::Add(AddSslCert {
+            endpoint,
+            cert_hash: self.cert_hash,
+            app_id,
+            store_name: self.store_name,
+            options: self.options,
+        }))
     }
-    let endpoint = endpoints.remove(0);
-    if !add {
-        return Ok(SslCertCommand::Delete(endpoint));
+}
+
+/// `ipport=`, `hostnameport=` or `ccs=` (`lname`, lower-cased).
+fn parse_endpoint_param(
+    word: usize,
+    name: &str,
+    lname: &str,
+    value: &str,
+) -> Result<Endpoint, CommandParseError> {
+    match lname {
+        "ipport" => {
+            const WANT: &str = "an IP address and port, e.g. 0.0.0.0:443 or [::]:443";
+            let e: Endpoint = value
+                .parse()
+                .map_err(|_| invalid(word, name, value, WANT))?;
+            if e.kind() != EndpointKind::IpPort {
+                return Err(invalid(word, name, value, WANT));
+            }
+            Ok(e)
+        }
+        "hostnameport" => {
+            let (host, port) = value
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h, parse_port(p)?)))
+                .filter(|(h, _)| is_valid_hostname(h))
+                .ok_or_else(|| {
+                    invalid(
+                        word,
+                        name,
+                        value,
+                        "a host name and port, e.g. vpn.example.com:443",
+                    )
+                })?;
+            Ok(Endpoint::HostnamePort {
+                hostname: host.to_owned(),
+                port,
+            })
+        }
+        _ => {
+            let port =
+                parse_port(value).ok_or_else(|| invalid(word, name, value, "a port number"))?;
+            Ok(Endpoint::Ccs { port })
+        }
     }
-    if cert_hash.is_none() && endpoint.kind() != EndpointKind::Ccs {
-        return Err(CommandParseError::Missing { name: "certhash" });
-    }
-    let Some(app_id) = app_id else {
-        return Err(CommandParseError::Missing { name: "appid" });
-    };
-    if store_name.is_none() && endpoint.kind() == EndpointKind::HostnamePort {
-        return Err(CommandParseError::Missing {
-            name: "certstorename",
-        });
-    }
-    options.sort_by_key(|(o, _)| *o);
-    Ok(SslCertCommand::Add(AddSslCert {
-        endpoint,
-        cert_hash,
-        app_id,
-        store_name,
-        options,
-    }))
+}
+
+/// The value of a [`NetshOption`] parameter, by the option's kind.
+fn parse_option_value(
+    o: NetshOption,
+    word: usize,
+    name: &str,
+    value: &str,
+) -> Result<OptionValue, CommandParseError> {
+    Ok(match o.kind() {
+        OptionKind::EnabledDisabled | OptionKind::SetNotSet => {
+            OptionValue::Flag(parse_flag(word, name, value)?)
+        }
+        OptionKind::Number => OptionValue::Number(
+            value
+                .parse::<u32>()
+                .ok()
+                .filter(|_| value.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| invalid(word, name, value, "an unsigned 32-bit number"))?,
+        ),
+        OptionKind::Text if value.is_empty() => {
+            return Err(invalid(word, name, value, "non-empty text"));
+        }
+        OptionKind::Text => OptionValue::Text(value.to_owned()),
+    })
 }
 
 impl fmt::Display for OptionValue {

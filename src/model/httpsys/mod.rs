@@ -1049,23 +1049,7 @@ impl Serialize for SslBinding {
 // Listing
 // ---------------------------------------------------------------------------
 
-/// How the input bytes were encoded, as detected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TextEncoding {
-    /// UTF-8 (or ASCII) without byte-order mark.
-    Utf8,
-    /// UTF-8 with byte-order mark (`Out-File -Encoding utf8` in Windows PowerShell).
-    Utf8Bom,
-    /// UTF-16LE with byte-order mark (Windows PowerShell `>` redirection).
-    Utf16LeBom,
-    /// UTF-16LE without byte-order mark (detected from the zero bytes).
-    Utf16Le,
-    /// UTF-16BE with byte-order mark.
-    Utf16BeBom,
-    /// UTF-16BE without byte-order mark (detected from the zero bytes).
-    Utf16Be,
-}
+pub use crate::model::text::TextEncoding;
 
 /// What [`parse_sslcert_show`] read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

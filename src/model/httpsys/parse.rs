@@ -8,6 +8,8 @@ use super::{
     AppId, CoreLabels, Endpoint, EndpointKind, ExtendedProperties, Field, FieldValue, Label,
     ListingProblem, ProblemKind, SslBinding, SslCertListing, TextEncoding, shorten,
 };
+pub(crate) use crate::model::text::Endian;
+use crate::model::text::{self, Detected};
 use crate::model::thumbprint::Sha1Thumbprint;
 use crate::model::transcript::Transcript;
 
@@ -271,52 +273,15 @@ pub(crate) struct Decoded<'a> {
     pub(crate) problems: Vec<ListingProblem>,
 }
 
-#[derive(Clone, Copy)]
-pub(crate) enum Endian {
-    Little,
-    Big,
-}
-
 fn decode(bytes: &[u8]) -> Decoded<'_> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return decode_utf8(rest, TextEncoding::Utf8Bom);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return decode_utf16(rest, Endian::Little, TextEncoding::Utf16LeBom);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return decode_utf16(rest, Endian::Big, TextEncoding::Utf16BeBom);
-    }
-    match sniff_utf16(bytes) {
-        Some(Endian::Little) => decode_utf16(bytes, Endian::Little, TextEncoding::Utf16Le),
-        Some(Endian::Big) => decode_utf16(bytes, Endian::Big, TextEncoding::Utf16Be),
-        None => decode_utf8(bytes, TextEncoding::Utf8),
-    }
-}
-
-/// UTF-16 without BOM: in the first KiB, at least three quarters of the code
-/// units have one zero byte on the same side (netsh output is mostly ASCII:
-/// spaces, hex digits, punctuation). UTF-8 text has no zero bytes.
-fn sniff_utf16(bytes: &[u8]) -> Option<Endian> {
-    let sample = &bytes[..bytes.len().min(1024)];
-    let units = sample.len() / 2;
-    if units < 2 {
-        return None;
-    }
-    let (mut le, mut be) = (0usize, 0usize);
-    for u in sample.chunks_exact(2) {
-        match (u[0], u[1]) {
-            (a, 0) if a != 0 => le += 1,
-            (0, b) if b != 0 => be += 1,
-            _ => {}
-        }
-    }
-    if le * 4 >= units * 3 {
-        Some(Endian::Little)
-    } else if be * 4 >= units * 3 {
-        Some(Endian::Big)
-    } else {
-        None
+    match text::detect(bytes) {
+        Detected::Utf8 { bytes, encoding } => decode_utf8(bytes, encoding),
+        Detected::Utf16 {
+            bytes,
+            endian,
+            encoding,
+            ..
+        } => decode_utf16(bytes, endian, encoding),
     }
 }
 
@@ -347,56 +312,25 @@ fn decode_utf8(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
     }
 }
 
+/// Decodes UTF-16 with the shared decoder; what it replaced becomes a
+/// noted problem, not an error.
 pub(crate) fn decode_utf16(bytes: &[u8], endian: Endian, encoding: TextEncoding) -> Decoded<'_> {
-    let unit = |u: &[u8]| match endian {
-        Endian::Little => u16::from_le_bytes([u[0], u[1]]),
-        Endian::Big => u16::from_be_bytes([u[0], u[1]]),
-    };
-    let mut text = String::with_capacity(bytes.len() / 2);
-    let mut first_bad: Option<usize> = None;
-    let mut line = 1usize;
-    let mut units = bytes.chunks_exact(2).map(unit).peekable();
-    while let Some(u) = units.next() {
-        // ASCII (nearly all of a netsh listing) goes straight in.
-        if u < 0x80 {
-            if u == u16::from(b'\n') {
-                line += 1;
-            }
-            text.push(char::from(u as u8));
-            continue;
-        }
-        let c = match u {
-            0xD800..=0xDBFF => match units.peek() {
-                Some(&lo @ 0xDC00..=0xDFFF) => {
-                    units.next();
-                    let v = 0x10000 + ((u32::from(u) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
-                    char::from_u32(v)
-                }
-                _ => None,
-            },
-            0xDC00..=0xDFFF => None,
-            _ => char::from_u32(u32::from(u)),
-        };
-        text.push(c.unwrap_or_else(|| {
-            first_bad.get_or_insert(line);
-            char::REPLACEMENT_CHARACTER
-        }));
-    }
+    let decoded = text::decode_utf16(bytes, endian);
     let mut problems = Vec::new();
-    if let Some(line) = first_bad {
+    if let Some(bad) = decoded.first_invalid {
         problems.push(ListingProblem {
-            line,
+            line: bad.line,
             kind: ProblemKind::InvalidEncoding { encoding },
         });
     }
-    if bytes.len() % 2 == 1 {
+    if decoded.odd_length {
         problems.push(ListingProblem {
-            line,
+            line: decoded.lines,
             kind: ProblemKind::OddUtf16Length,
         });
     }
     Decoded {
-        text: Cow::Owned(text),
+        text: Cow::Owned(decoded.text),
         encoding,
         problems,
     }
@@ -512,6 +446,8 @@ fn unexpected(line: usize, expected: Expected, found: &str) -> NetshParseError {
 
 impl Parser {
     fn run(&mut self, text: &str) -> Result<(), NetshParseError> {
+        // Not `text::LineReader`: netsh redirected through `cmd` ends lines
+        // with `\r\r\n`, one line end here, and a bare CR is not one.
         let mut lines = text
             .split('\n')
             .map(|l| l.trim_end_matches('\r'))
