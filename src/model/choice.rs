@@ -55,9 +55,10 @@
 //!
 //! With [`ChoiceOptions::host`] set, every candidate and the chosen
 //! certificate carry the per-profile verdicts of
-//! [`hostname`](crate::model::hostname) ([`Candidate::host`],
-//! [`Selected::host`]). The host **never changes which certificate is
-//! chosen** — Windows does not know it. When the Windows client profile
+//! [`hostname`](crate::model::hostname) ([`Candidate::host`], computed on
+//! first use: see [`LazyHostVerdicts`]; [`Selected::host`]). The host
+//! **never changes which certificate is chosen** — Windows does not know
+//! it. When the Windows client profile
 //! does not accept the chosen certificate for the host, the chosen
 //! candidate gets a [`WarningCode::HostNameMismatch`] warning: the client
 //! fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect.
