@@ -234,7 +234,7 @@ impl fmt::Display for EkuRule {
     }
 }
 
-/// The kinds of [`HostWarning`], with stable kebab-case codes.
+/// The kinds of [`HostWarning`](super::verdict::HostWarning), with stable kebab-case codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
