@@ -4,7 +4,8 @@
 //! regenerates its table.
 //!
 //! Names are stable so that runs can be compared across versions:
-//! `floor_parse_hash/N`, `select/N`, `check_host/{webpki,sstp_cert}`,
+//! `floor_parse_hash/N`, `select/N`, `select_all_host_verdicts/N`,
+//! `check_host/{webpki,sstp_cert}`,
 //! `netsh_parse/10000`, `dir_store_load/1000`.
 
 mod corpus;
@@ -16,7 +17,7 @@ use divan::{Bencher, black_box};
 use sha1::Digest as _;
 use sstp_cert::adapters::dir_store::DirectoryStore;
 use sstp_cert::model::certificate::Certificate;
-use sstp_cert::model::choice::{ChoiceOptions, choose};
+use sstp_cert::model::choice::{Choice, ChoiceOptions, choose};
 use sstp_cert::model::hostname::{Profile, ReferenceId};
 use sstp_cert::model::httpsys::{Endpoint, ShowStyle, SslBinding, parse_sslcert_show, render_show};
 use sstp_cert::model::store::{CertStore, KeyState, StoreEntry};
@@ -55,43 +56,72 @@ fn audit_time() -> time::OffsetDateTime {
 
 /// The full automatic choice from DER: `Certificate::from_der` of every
 /// entry, then `choose` with a time and an intended host (so every
-/// candidate gets validity warnings and per-profile host verdicts). The
-/// owned DER and source names are made outside the timing and moved in
-/// (`mem::take`: no copy); the emptied input list is freed by divan after
-/// the timing, as the floor's borrowed input is never freed inside it.
+/// candidate gets validity warnings and, on demand, per-profile host
+/// verdicts; the chosen one's are computed by `choose`). The owned DER and
+/// source names are made outside the timing and moved in (`mem::take`: no
+/// copy); the emptied input list is freed by divan after the timing, as the
+/// floor's borrowed input is never freed inside it.
 #[divan::bench(args = SIZES, sample_count = 30)]
 fn select(bencher: Bencher, n: usize) {
-    let c = corpus();
-    let options = ChoiceOptions::windows()
-        .at(audit_time())
-        .for_host(ReferenceId::parse("vpn.fleet.example.com").expect("host"));
+    let options = select_options();
     bencher
         .counter(ItemsCount::new(n))
-        .with_inputs(|| {
-            c.ders[..n]
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.clone(), format!("entry-{i:05}")))
-                .collect::<Vec<_>>()
-        })
+        .with_inputs(|| select_inputs(n))
+        .bench_refs(|input| select_from(input, &options));
+}
+
+/// `select`, then every candidate's host verdicts read: the work `select`
+/// timed before the verdicts were computed on demand (issue 17), kept so
+/// that the cost of a report that shows every verdict stays measured.
+#[divan::bench(args = [100, 10_000], sample_count = 30)]
+fn select_all_host_verdicts(bencher: Bencher, n: usize) {
+    let options = select_options();
+    bencher
+        .counter(ItemsCount::new(n))
+        .with_inputs(|| select_inputs(n))
         .bench_refs(|input| {
-            let entries: Vec<StoreEntry> = input
-                .iter_mut()
-                .enumerate()
-                .map(|(i, (der, source))| {
-                    let key = if i % 7 == 3 {
-                        KeyState::Absent
-                    } else {
-                        KeyState::Linked
-                    };
-                    let der = std::mem::take(der);
-                    let cert = Certificate::from_der(der).expect("parses");
-                    StoreEntry::new(cert, key, std::mem::take(source))
-                })
-                .collect();
-            let choice = choose(&entries, &options);
+            let (entries, choice) = select_from(input, &options);
+            for c in &choice.candidates {
+                black_box(c.host.as_deref());
+            }
             (entries, choice)
         });
+}
+
+fn select_options() -> ChoiceOptions {
+    ChoiceOptions::windows()
+        .at(audit_time())
+        .for_host(ReferenceId::parse("vpn.fleet.example.com").expect("host"))
+}
+
+fn select_inputs(n: usize) -> Vec<(Vec<u8>, String)> {
+    corpus().ders[..n]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.clone(), format!("entry-{i:05}")))
+        .collect()
+}
+
+fn select_from(
+    input: &mut [(Vec<u8>, String)],
+    options: &ChoiceOptions,
+) -> (Vec<StoreEntry>, Choice) {
+    let entries: Vec<StoreEntry> = input
+        .iter_mut()
+        .enumerate()
+        .map(|(i, (der, source))| {
+            let key = if i % 7 == 3 {
+                KeyState::Absent
+            } else {
+                KeyState::Linked
+            };
+            let der = std::mem::take(der);
+            let cert = Certificate::from_der(der).expect("parses");
+            StoreEntry::new(cert, key, std::mem::take(source))
+        })
+        .collect();
+    let choice = choose(&entries, options);
+    (entries, choice)
 }
 
 /// Certificate × name pairs for the host-name comparison: 250 certificates

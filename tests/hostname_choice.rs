@@ -111,7 +111,7 @@ fn chosen_certificate_that_windows_refuses_is_a_warning() {
     assert!(w.message.contains("vpn.example.com"), "{w}");
     // The selected summary carries the same verdicts.
     let sel = choice.selected.as_ref().unwrap();
-    assert_eq!(sel.host, chosen.host);
+    assert_eq!(sel.host.as_ref(), chosen.host.as_deref());
     // The ineligible no-key entry would have matched: its verdicts say so.
     let no_key = &choice.candidates[1];
     assert!(no_key.host.as_ref().unwrap().all_matched());

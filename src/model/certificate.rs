@@ -628,15 +628,26 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     // Any repeated extension is ambiguous. (A set: a 64 KiB certificate can
     // hold thousands of extensions.)
     let exts = tbs.extensions();
-    let mut seen = std::collections::HashSet::with_capacity(exts.len().min(64));
-    for e in exts {
-        if !seen.insert(e.oid.as_bytes()) {
-            let oid = e.oid.to_id_string();
-            return Err(CertificateError::DuplicateExtension {
-                name: extension_name(&oid).to_owned(),
-                oid,
-            });
-        }
+    // A few extensions (the usual case): compared pairwise, no allocation.
+    let duplicate = if exts.len() <= 16 {
+        exts.iter()
+            .enumerate()
+            .find(|(i, e)| {
+                exts[..*i]
+                    .iter()
+                    .any(|p| p.oid.as_bytes() == e.oid.as_bytes())
+            })
+            .map(|(_, e)| e)
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(exts.len().min(64));
+        exts.iter().find(|e| !seen.insert(e.oid.as_bytes()))
+    };
+    if let Some(e) = duplicate {
+        let oid = e.oid.to_id_string();
+        return Err(CertificateError::DuplicateExtension {
+            name: extension_name(&oid).to_owned(),
+            oid,
+        });
     }
 
     let mut names = Names::default();

@@ -55,9 +55,10 @@
 //!
 //! With [`ChoiceOptions::host`] set, every candidate and the chosen
 //! certificate carry the per-profile verdicts of
-//! [`hostname`](crate::model::hostname) ([`Candidate::host`],
-//! [`Selected::host`]). The host **never changes which certificate is
-//! chosen** — Windows does not know it. When the Windows client profile
+//! [`hostname`](crate::model::hostname) ([`Candidate::host`], computed on
+//! first use: see [`LazyHostVerdicts`]; [`Selected::host`]). The host
+//! **never changes which certificate is chosen** — Windows does not know
+//! it. When the Windows client profile
 //! does not accept the chosen certificate for the host, the chosen
 //! candidate gets a [`WarningCode::HostNameMismatch`] warning: the client
 //! fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect.
@@ -88,10 +89,13 @@
 //! ```
 
 use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
+use super::certificate::Certificate;
 use super::eku::{EffectiveEku, Purpose, effective_eku};
 use super::event::{Event, EventId};
 use super::hostname::{HostVerdicts, Profile, ReferenceId};
@@ -307,9 +311,11 @@ pub struct Candidate {
     /// What clients will object to.
     pub warnings: Vec<Warning>,
     /// Whether each client profile accepts it for [`ChoiceOptions::host`]
-    /// (`None`, and not serialized, without a host).
+    /// (`None`, and not serialized, without a host). Computed on first use
+    /// (it dereferences to [`HostVerdicts`]): the choice itself never needs
+    /// it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<HostVerdicts>,
+    pub host: Option<LazyHostVerdicts>,
 }
 
 impl Candidate {
@@ -321,6 +327,111 @@ impl Candidate {
                 Reason::ChosenFirstServerAuth | Reason::ChosenFirstAllPurpose
             )
         })
+    }
+}
+
+/// A candidate's [`HostVerdicts`], computed on first use.
+///
+/// The automatic choice never depends on the host name, so [`choose`]
+/// does not judge every candidate for it: each candidate keeps a handle on
+/// its certificate and the host, and the verdicts are computed the first
+/// time they are read ([`verdicts`](Self::verdicts), or through [`Deref`]), then
+/// kept. Reading, comparing, printing or serializing it gives exactly what
+/// [`HostVerdicts::check`] gives. The chosen candidate's verdicts are
+/// computed by [`choose`] (its Windows verdict decides the
+/// [`WarningCode::HostNameMismatch`] warning).
+///
+/// ```
+/// use sstp_cert::model::certificate::Certificate;
+/// use sstp_cert::model::choice::{choose, ChoiceOptions};
+/// use sstp_cert::model::hostname::{HostVerdicts, ReferenceId};
+/// use sstp_cert::model::store::{KeyState, StoreEntry};
+/// # let der = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap().cert.der().to_vec();
+/// let cert = Certificate::from_der(der)?;
+/// let host = ReferenceId::parse("vpn.example.com")?;
+/// let entries = vec![StoreEntry::new(cert.clone(), KeyState::Absent, "1")];
+/// let choice = choose(&entries, &ChoiceOptions::windows().for_host(host.clone()));
+/// let lazy = choice.candidates[0].host.as_ref().unwrap();
+/// assert!(!lazy.is_computed()); // not chosen: not judged yet
+/// assert!(lazy.all_matched()); // computed here
+/// assert_eq!(lazy.verdicts(), &HostVerdicts::check(&cert, &host));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct LazyHostVerdicts {
+    certificate: Certificate,
+    host: Arc<ReferenceId>,
+    verdicts: OnceLock<HostVerdicts>,
+}
+
+impl LazyHostVerdicts {
+    /// The verdicts of `certificate` for `host`, to be computed on first
+    /// use.
+    pub fn new(certificate: Certificate, host: Arc<ReferenceId>) -> Self {
+        LazyHostVerdicts {
+            certificate,
+            host,
+            verdicts: OnceLock::new(),
+        }
+    }
+
+    /// The verdicts ([`HostVerdicts::check`]), computed now if not yet.
+    pub fn verdicts(&self) -> &HostVerdicts {
+        self.verdicts
+            .get_or_init(|| HostVerdicts::check(&self.certificate, &self.host))
+    }
+
+    /// Whether the verdicts have been computed already.
+    pub fn is_computed(&self) -> bool {
+        self.verdicts.get().is_some()
+    }
+
+    /// The verdicts, by value.
+    pub fn into_verdicts(self) -> HostVerdicts {
+        match self.verdicts.into_inner() {
+            Some(v) => v,
+            None => HostVerdicts::check(&self.certificate, &self.host),
+        }
+    }
+}
+
+impl Deref for LazyHostVerdicts {
+    type Target = HostVerdicts;
+
+    fn deref(&self) -> &HostVerdicts {
+        self.verdicts()
+    }
+}
+
+impl PartialEq for LazyHostVerdicts {
+    fn eq(&self, other: &Self) -> bool {
+        self.verdicts() == other.verdicts()
+    }
+}
+
+impl Eq for LazyHostVerdicts {}
+
+impl PartialEq<HostVerdicts> for LazyHostVerdicts {
+    fn eq(&self, other: &HostVerdicts) -> bool {
+        self.verdicts() == other
+    }
+}
+
+impl fmt::Debug for LazyHostVerdicts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.verdicts(), f)
+    }
+}
+
+impl Serialize for LazyHostVerdicts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.verdicts().serialize(serializer)
+    }
+}
+
+impl From<LazyHostVerdicts> for HostVerdicts {
+    fn from(lazy: LazyHostVerdicts) -> Self {
+        lazy.into_verdicts()
     }
 }
 
@@ -371,10 +482,12 @@ impl Choice {
 ///
 /// Pure: the same entries and options always give the same result.
 pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
+    // One shared copy of the host for every candidate's lazy verdicts.
+    let host = options.host.clone().map(Arc::new);
     let mut candidates: Vec<Candidate> = entries
         .iter()
         .enumerate()
-        .map(|(index, e)| judge(index, e, options))
+        .map(|(index, e)| judge(index, e, options, host.as_ref()))
         .collect();
 
     let first_sa = candidates
@@ -410,7 +523,10 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
     }
 
     if let Some(w) = winner
-        && let Some(warning) = candidates[w].host.as_ref().and_then(host_mismatch_warning)
+        && let Some(warning) = candidates[w]
+            .host
+            .as_ref()
+            .and_then(|h| host_mismatch_warning(h.verdicts()))
     {
         candidates[w].warnings.push(warning);
     }
@@ -423,7 +539,7 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
             sha1: c.sha1,
             sha256: c.sha256,
             purpose: c.purpose,
-            host: c.host.clone(),
+            host: c.host.as_ref().map(|h| h.verdicts().clone()),
         }
     });
     let events = if selected.is_none() {
@@ -445,7 +561,12 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
     }
 }
 
-fn judge(index: usize, e: &StoreEntry, options: &ChoiceOptions) -> Candidate {
+fn judge(
+    index: usize,
+    e: &StoreEntry,
+    options: &ChoiceOptions,
+    host: Option<&Arc<ReferenceId>>,
+) -> Candidate {
     let cert = &e.certificate;
     let eff = effective_eku(cert.eku().purposes(), e.eku_property.as_deref());
     let purpose = eff.purpose();
@@ -480,7 +601,7 @@ fn judge(index: usize, e: &StoreEntry, options: &ChoiceOptions) -> Candidate {
         effective_eku: eff,
         reasons,
         warnings,
-        host: options.host.as_ref().map(|h| HostVerdicts::check(cert, h)),
+        host: host.map(|h| LazyHostVerdicts::new(cert.clone(), Arc::clone(h))),
     }
 }
 
@@ -510,7 +631,8 @@ fn host_mismatch_warning(v: &HostVerdicts) -> Option<Warning> {
             "the chosen certificate does not match {} for the Windows SSTP client: {}{rfc}",
             v.host,
             compared.join(", ")
-        ),
+        )
+        .into(),
         consequence: "the Windows SSTP client fails with CERT_E_CN_NO_MATCH (0x800B010F) and cannot connect (there is no \"continue anyway\"); the service binds it regardless".into(),
     })
 }

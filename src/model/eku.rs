@@ -236,6 +236,16 @@ pub fn effective_eku(
 /// The list without repeats, first occurrences in order. Linear: the lists
 /// come from files (an EKU property may list 100,000 OIDs).
 pub(crate) fn dedup(l: &[KeyPurpose]) -> Vec<KeyPurpose> {
+    if l.len() <= 16 {
+        // The usual few purposes: compared pairwise, no hash set.
+        let mut out: Vec<KeyPurpose> = Vec::with_capacity(l.len());
+        for p in l {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        return out;
+    }
     let mut seen: HashSet<&KeyPurpose> = HashSet::with_capacity(l.len().min(1024));
     l.iter().filter(|p| seen.insert(p)).cloned().collect()
 }

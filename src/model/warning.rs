@@ -97,8 +97,9 @@ impl fmt::Display for WarningCode {
 pub struct Warning {
     /// The stable code.
     pub code: WarningCode,
-    /// What is wrong with this certificate, specifically.
-    pub message: String,
+    /// What is wrong with this certificate, specifically (borrowed when
+    /// the text is fixed).
+    pub message: Cow<'static, str>,
     /// What clients do about it.
     pub consequence: Cow<'static, str>,
 }
@@ -139,7 +140,7 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
         if at > v.not_after {
             out.push(Warning {
                 code: WarningCode::Expired,
-                message: validity_message("expired on ", v.not_after, at),
+                message: validity_message("expired on ", v.not_after, at).into(),
                 consequence:
                     "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
                         .into(),
@@ -147,7 +148,7 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
         } else if at < v.not_before {
             out.push(Warning {
                 code: WarningCode::NotYetValid,
-                message: validity_message("not valid before ", v.not_before, at),
+                message: validity_message("not valid before ", v.not_before, at).into(),
                 consequence:
                     "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
                         .into(),
@@ -182,14 +183,14 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
     {
         out.push(Warning {
             code: WarningCode::WeakRsaKey,
-            message: format!("RSA key of {bits} bits"),
+            message: format!("RSA key of {bits} bits").into(),
             consequence: "current Windows and TLS libraries refuse RSA keys under 2048 bits".into(),
         });
     }
     if let Some(name) = weak_signature_name(cert.signature_algorithm()) {
         out.push(Warning {
             code: WarningCode::WeakSignature,
-            message: format!("signed with {name}"),
+            message: format!("signed with {name}").into(),
             consequence: "current clients refuse MD5 and SHA-1 signatures on server certificates"
                 .into(),
         });
@@ -197,7 +198,7 @@ pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warni
     for oid in cert.unknown_critical_extensions() {
         out.push(Warning {
             code: WarningCode::UnknownCriticalExtension,
-            message: format!("unknown critical extension {oid}"),
+            message: format!("unknown critical extension {oid}").into(),
             consequence: "a client that does not know it fails with CERT_E_CRITICAL (0x800B0105)"
                 .into(),
         });

@@ -120,11 +120,30 @@
 //! | [`profile`] | [`Profile`]: the three clients' rules |
 //! | [`verdict`] | [`ProfileVerdict`], [`HostVerdicts`], [`Rule`], [`EkuRule`] |
 //! | [`policy`] | [`windows_ssl_policy`]: which one error the Windows client reports (chain before name) |
+//!
+//! # Layering
+//!
+//! The modules import each other in one direction only (each line uses
+//! only the lines above it):
+//!
+//! 1. `rule` (private): the stable codes [`Rule`], [`EkuRule`],
+//!    [`HostWarningCode`]; and [`reference`](mod@reference): what the client
+//!    dials. Neither imports another `hostname` module.
+//! 2. [`presented`] and [`wildcard`]: presented names and the wildcard rule
+//!    (on `rule` and `reference`).
+//! 3. `outcome` (private): one profile's verdict, [`NameVerdict`],
+//!    [`EkuVerdict`], [`HostWarning`], [`ProfileVerdict`] (on `rule` and
+//!    `presented`); [`policy`] builds on it.
+//! 4. [`profile`]: the three clients' rules, producing `outcome`'s types.
+//! 5. [`verdict`]: [`HostVerdicts`] over several profiles, and the public
+//!    home (re-exports) of the types of `rule` and `outcome`.
 
+mod outcome;
 pub mod policy;
 pub mod presented;
 pub mod profile;
 pub mod reference;
+mod rule;
 pub mod verdict;
 pub mod wildcard;
 

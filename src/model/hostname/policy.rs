@@ -35,7 +35,7 @@ use std::fmt;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::verdict::NameVerdict;
+use super::outcome::NameVerdict;
 use crate::model::certificate::Certificate;
 
 /// What the client's chain engine found about the certificate's chain:

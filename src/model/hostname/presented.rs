@@ -46,7 +46,7 @@ use std::net::IpAddr;
 use serde::{Serialize, Serializer};
 
 use super::reference::{MAX_DNS_NAME_LEN, MAX_LABEL_LEN};
-use super::verdict::Rule;
+use super::rule::Rule;
 use crate::model::certificate::Names;
 
 /// One identifier a certificate presents, tagged with where it came from.

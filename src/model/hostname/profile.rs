@@ -46,12 +46,10 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use super::outcome::{EkuVerdict, HostWarning, NameReason, NameVerdict, ProfileVerdict};
 use super::presented::{DnsPattern, PresentedId, classify};
 use super::reference::{DnsName, ReferenceId};
-use super::verdict::{
-    EkuRule, EkuVerdict, HostWarning, HostWarningCode, NameReason, NameVerdict, ProfileVerdict,
-    Rule,
-};
+use super::rule::{EkuRule, HostWarningCode, Rule};
 use super::wildcard::WildcardRule;
 use crate::model::certificate::{Certificate, EkuExtension, Names};
 use crate::model::eku::KeyPurpose;

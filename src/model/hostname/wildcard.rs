@@ -34,7 +34,7 @@
 //! ```
 
 use super::reference::DnsName;
-use super::verdict::Rule;
+use super::rule::Rule;
 
 /// How a profile treats a whole-label wildcard `*.suffix`.
 ///
