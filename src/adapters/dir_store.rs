@@ -111,7 +111,8 @@ use std::path::{Path, PathBuf};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use serde::{Deserialize, Deserializer, Serialize};
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Deserializer};
 use zeroize::Zeroizing;
 
 use crate::adapters::key_export::{KeyExport, KeyExportError, SecretKeyDer};
@@ -176,6 +177,11 @@ pub mod codes {
     /// (Unix permissions), reported by key export. A warning: the key is
     /// still used; restrict the file to its owner (`chmod 600`).
     pub const KEY_READABLE_BY_OTHERS: &str = "key-readable-by-others";
+    /// A file this build cannot read because a cargo feature of
+    /// `sstp-cert` is off: a `.json` properties file without `serde`, an
+    /// EC or Ed25519 key without `key-pairing`. The message names the
+    /// feature; the entry loads without what the file says.
+    pub const FEATURE_DISABLED: &str = "feature-disabled";
 }
 
 /// The Windows-only properties of a store entry, from `<stem>.json`: what
@@ -205,32 +211,42 @@ pub mod codes {
 /// assert!(e.to_string().contains("unknown field `has_key`"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EntryProperties {
     /// Whether Windows links a private key to the certificate: `Some(true)`
     /// [`KeyState::Linked`], `Some(false)` no key, `None` not said (the key
     /// files decide).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "has_private_key_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "has_private_key_field"
+        )
     )]
     pub has_private_key: Option<bool>,
     /// The EKU property ("Enable only the following purposes"): dotted OIDs
     /// or names such as `serverAuth`. `None`: not set; an empty list: set to
     /// no purposes, which disables the certificate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "eku_property_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "eku_property_field"
+        )
     )]
     pub eku_property: Option<Vec<KeyPurpose>>,
     /// The friendly name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "friendly_name_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "friendly_name_field"
+        )
     )]
     pub friendly_name: Option<String>,
 }
@@ -243,6 +259,7 @@ impl EntryProperties {
     /// The JSON error: a syntax error with its line and column, a top level
     /// that is not an object, an unknown field, or a field with a value of
     /// the wrong type (naming the field, and the list item).
+    #[cfg(feature = "serde")]
     pub fn from_json(text: &[u8]) -> Result<Self, serde_json::Error> {
         // An object is required (a derived struct would also accept a list).
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
@@ -250,6 +267,7 @@ impl EntryProperties {
     }
 }
 
+#[cfg(feature = "serde")]
 fn eku_property_field<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Vec<KeyPurpose>>, D::Error> {
@@ -278,6 +296,7 @@ fn eku_property_field<'de, D: Deserializer<'de>>(
     Ok(Some(out))
 }
 
+#[cfg(feature = "serde")]
 fn has_private_key_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     use serde::de::Error;
     Option::<bool>::deserialize(d).map_err(|e| {
@@ -287,6 +306,7 @@ fn has_private_key_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>
     })
 }
 
+#[cfg(feature = "serde")]
 fn friendly_name_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     use serde::de::Error;
     Option::<String>::deserialize(d).map_err(|e| {
@@ -505,6 +525,7 @@ fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
 fn key_problem_code(e: &KeyError) -> &'static str {
     match e {
         KeyError::Encrypted { .. } => codes::ENCRYPTED_KEY,
+        KeyError::KeyPairingDisabled { .. } => codes::FEATURE_DISABLED,
         KeyError::UnsupportedAlgorithm { .. }
         | KeyError::UnsupportedCurve { .. }
         | KeyError::UnsupportedFormat { .. } => codes::UNSUPPORTED_KEY,
@@ -742,27 +763,57 @@ fn assemble<F: SiblingFiles>(
     if let Some(json_name) = files.name(name, Sibling::Properties, problems)
         && let Some(text) = files.read(Sibling::Properties, problems)
     {
-        match EntryProperties::from_json(text.as_ref()) {
-            Ok(p) => {
-                entry.key = key_with_property(&json_name, entry.key, p.has_private_key, problems);
-                entry.eku_property = p.eku_property;
-                entry.friendly_name = p.friendly_name;
-            }
-            Err(e) => push_problem(
-                problems,
-                &json_name,
-                codes::MALFORMED_PROPERTIES,
-                format!(
-                    "invalid entry properties, ignored: {e}; expected {{\"has_private_key\": true | false, \"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
-                ),
-            ),
-        }
+        apply_properties(&mut entry, &json_name, text.as_ref(), problems);
     }
     Some(entry)
 }
 
+/// Applies a `.json` properties file to its entry; a file that is not
+/// valid is reported and ignored.
+#[cfg(feature = "serde")]
+fn apply_properties(
+    entry: &mut StoreEntry,
+    json_name: &str,
+    text: &[u8],
+    problems: &mut Vec<EntryProblem>,
+) {
+    match EntryProperties::from_json(text) {
+        Ok(p) => {
+            entry.key = key_with_property(json_name, entry.key, p.has_private_key, problems);
+            entry.eku_property = p.eku_property;
+            entry.friendly_name = p.friendly_name;
+        }
+        Err(e) => push_problem(
+            problems,
+            json_name,
+            codes::MALFORMED_PROPERTIES,
+            format!(
+                "invalid entry properties, ignored: {e}; expected {{\"has_private_key\": true | false, \"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
+            ),
+        ),
+    }
+}
+
+/// Without the `serde` feature a `.json` properties file cannot be read:
+/// it is reported as [`codes::FEATURE_DISABLED`], never silently ignored.
+#[cfg(not(feature = "serde"))]
+fn apply_properties(
+    _entry: &mut StoreEntry,
+    json_name: &str,
+    _text: &[u8],
+    problems: &mut Vec<EntryProblem>,
+) {
+    push_problem(
+        problems,
+        json_name,
+        codes::FEATURE_DISABLED,
+        "entry properties not read: reading a `.json` properties file needs the `serde` feature of sstp-cert, which this build lacks; the entry is loaded without them (its key state comes from key files alone, no EKU property, no friendly name)",
+    );
+}
+
 /// The key state once the properties file's `has_private_key` is taken
 /// into account (see [`EntryProperties`]).
+#[cfg(feature = "serde")]
 fn key_with_property(
     json_name: &str,
     from_files: KeyState,
@@ -1325,6 +1376,7 @@ mod tests {
         assert!(message.contains("a FIFO"), "{message}");
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn properties_json() {
         let p = EntryProperties::from_json(

@@ -89,7 +89,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::eku::{EffectiveEku, Purpose, effective_eku};
@@ -101,7 +100,8 @@ use super::warning::{Warning, WarningCode, warnings_for};
 
 /// Which warnings, if any, exclude a certificate before the Windows rules
 /// run. The default, [`Policy::WINDOWS`], excludes none — as Windows does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Policy {
     /// Skip certificates that have expired at the given time. **Not what
     /// Windows does.**
@@ -181,8 +181,9 @@ impl ChoiceOptions {
 
 /// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
 /// [`code`](Reason::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Reason {
     /// Chosen: the first Server Authentication certificate with a key.
     ChosenFirstServerAuth,
@@ -283,7 +284,8 @@ impl fmt::Display for Reason {
 }
 
 /// The verdict on one store entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Candidate {
     /// Position in the store (0-based).
     pub index: usize,
@@ -308,7 +310,7 @@ pub struct Candidate {
     pub warnings: Vec<Warning>,
     /// Whether each client profile accepts it for [`ChoiceOptions::host`]
     /// (`None`, and not serialized, without a host).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<HostVerdicts>,
 }
 
@@ -325,7 +327,8 @@ impl Candidate {
 }
 
 /// The chosen certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Selected {
     /// Position in the store (0-based).
     pub index: usize,
@@ -339,12 +342,13 @@ pub struct Selected {
     pub purpose: Purpose,
     /// Whether each client profile accepts it for [`ChoiceOptions::host`]
     /// (`None`, and not serialized, without a host).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<HostVerdicts>,
 }
 
 /// The outcome of the automatic choice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Choice {
     /// The chosen certificate, or `None` (then [`Choice::events`] holds
     /// Event 11).

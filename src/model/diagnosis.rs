@@ -79,7 +79,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::advice::{Recommendation, client_refusals, expires_within, recommend};
@@ -103,8 +102,9 @@ use super::warning::{WarningCode, warnings_for};
 pub const RESTART_COMMANDS: [&str; 2] = ["net stop sstpsvc /y", "net start remoteaccess"];
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Severity {
     /// SSTP connections fail (now or after the next reboot).
     Error,
@@ -126,8 +126,9 @@ impl fmt::Display for Severity {
 
 /// The kinds of finding, with stable kebab-case codes (see the
 /// [module table](self)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[allow(missing_docs)] // each variant is the code in the module table
 pub enum FindingCode {
     NoValidCertificate,
@@ -199,20 +200,21 @@ impl fmt::Display for FindingCode {
 }
 
 /// One thing found, with its fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Finding {
     /// The stable code.
     pub code: FindingCode,
     /// How bad it is.
     pub severity: Severity,
     /// The endpoint concerned, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<Endpoint>,
     /// The certificate concerned, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub certificate: Option<Sha1Thumbprint>,
     /// The client profile concerned, for host-name findings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub profile: Option<Profile>,
     /// What is wrong and what it leads to, in plain language.
     pub message: String,
@@ -366,7 +368,8 @@ impl<'a> DiagnosisInput<'a> {
 pub const DEFAULT_EXPIRY_WARNING_DAYS: u32 = 30;
 
 /// The result of [`diagnose`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Diagnosis {
     /// The findings, errors first, then warnings, then information.
     pub findings: Vec<Finding>,
@@ -375,7 +378,7 @@ pub struct Diagnosis {
     /// What the service would do at its next start.
     pub plumbing: Plumbing,
     /// The automatic choice over the store.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub choice: Choice,
     /// The one certificate this report's fixes bind, pin or keep, and why
     /// each other one is not it (SPEC §11).

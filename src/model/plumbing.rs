@@ -183,8 +183,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
 use super::certificate::Certificate;
 use super::choice::{Candidate, Choice, ChoiceOptions, choose};
 use super::event::{Event, EventId};
@@ -210,17 +208,18 @@ use super::thumbprint::{CertHash, Sha1Thumbprint};
 ///     "\"documented-2008\""
 /// );
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum GoneCertificateProfile {
     /// As documented in 2007/2008 (the default): the service does not touch
     /// an existing binding, even when its certificate is gone.
     #[default]
-    #[serde(rename = "documented-2008")]
+    #[cfg_attr(feature = "serde", serde(rename = "documented-2008"))]
     Documented2008,
     /// Current releases: a binding on the listener's wildcard pair whose
     /// certificate is gone is deleted before the other steps, whatever its
     /// application id, so a new certificate is chosen.
-    #[serde(rename = "current-release")]
+    #[cfg_attr(feature = "serde", serde(rename = "current-release"))]
     CurrentRelease,
 }
 
@@ -304,8 +303,9 @@ impl FromStr for GoneCertificateProfile {
 /// assert_eq!(Family::V4.configure_failed_event().number(), 12);
 /// assert_eq!(serde_json::to_string(&Family::V4).unwrap(), "\"v4\"");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Family {
     /// IPv4: `0.0.0.0:<port>`.
     V4,
@@ -391,8 +391,9 @@ impl fmt::Display for Family {
 /// assert_eq!(serde_json::to_string(&Mode::Admin).unwrap(), "\"admin\"");
 /// assert_eq!(Mode::Http.code(), "http");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Mode {
     /// Automatic mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 0 or
     /// missing. Existing bindings win; otherwise the automatic choice.
@@ -451,8 +452,9 @@ impl fmt::Display for Mode {
 /// assert_eq!(ChangeReason::CopyToOtherFamily.code(), "copy-to-other-family");
 /// assert!(ChangeReason::GoneCertificate.explain().contains("not in the store"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ChangeReason {
     /// Current-release profile: a binding on the pair (any application's)
     /// names a certificate that is not in the store.
@@ -543,8 +545,9 @@ impl fmt::Display for ChangeReason {
 /// assert_eq!(d.render().unwrap(), "netsh http delete sslcert ipport=[::]:443");
 /// assert_eq!(serde_json::to_value(&d).unwrap()["op"], "delete");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "op", rename_all = "kebab-case"))]
 pub enum BindingChange {
     /// The binding on `endpoint` was deleted.
     Delete {
@@ -631,8 +634,9 @@ impl BindingChange {
 /// assert!(matches!(refusal, AddRefusal::CertificateNotInStore { .. }));
 /// assert_eq!(refusal.win32_error(), 1312);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum AddRefusal {
     /// The binding names no certificate hash.
     #[error("no certificate hash given (error 87: The parameter is incorrect.)")]
@@ -810,7 +814,8 @@ impl<'a> PlumbingInput<'a> {
 /// assert_eq!(json["mode"], "auto");
 /// assert_eq!(json["events"][0]["id"], 11);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Plumbing {
     /// The mode the service ran in.
     pub mode: Mode,

@@ -67,7 +67,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
+#[cfg(feature = "serde")]
 use serde::ser::SerializeStruct;
 
 use crate::model::event::{Event, EventId};
@@ -316,6 +318,7 @@ impl RegValue {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for RegValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("RegValue", 3)?;
@@ -348,7 +351,8 @@ fn decode_data_string(data: &[u8], wide: bool) -> Option<String> {
 }
 
 /// One named value of a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RegistryEntry {
     /// The name as spelled in the input; the empty string is the key's
     /// default value (`@` in a `.reg` file, `(Default)` in `reg query`).
@@ -373,13 +377,14 @@ pub struct RegistryEntry {
 /// assert_eq!(values.get("usehttps"), Some(&RegValue::Dword(0)));
 /// assert_eq!(values.iter().next().unwrap().name, "UseHttps");
 /// ```
-#[derive(Clone, Default, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct RegistryValues {
     entries: Vec<RegistryEntry>,
     /// Folded name (see [`fold_name`]) → position in `entries`, so that
     /// lookups cost the length of the name, not of the key.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     index: HashMap<String, usize>,
 }
 
@@ -664,8 +669,9 @@ fn render_hex_list(out: &mut String, line_start: usize, data: &[u8]) {
 // ---------------------------------------------------------------------------
 
 /// Which text a [`ParsedRegistry`] came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum RegistryFormat {
     /// A `.reg` file with the `Windows Registry Editor Version 5.00` header.
     Regedit5,
@@ -677,8 +683,9 @@ pub enum RegistryFormat {
 }
 
 /// How the input bytes were decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum TextEncoding {
     /// UTF-8 (or ASCII) without a byte-order mark.
     Utf8,
@@ -697,7 +704,8 @@ pub enum TextEncoding {
 }
 
 /// A parsed `.reg` export or `reg query` listing of the `Parameters` key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ParsedRegistry {
     /// Which text it was.
     pub format: RegistryFormat,
@@ -1807,8 +1815,9 @@ pub fn parse_registry_text(input: &[u8]) -> Result<ParsedRegistry, RegistryParse
 ///
 /// Serialises with a `problem` tag: `{"problem": "wrong-length", "len": 31,
 /// "expected": 32}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "problem", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
 pub enum ValueProblem {
     /// The value does not exist.
     Missing,
@@ -1853,7 +1862,8 @@ impl fmt::Display for ValueProblem {
 }
 
 /// A setting read from the registry, or its default and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Setting<T> {
     /// The effective value.
     pub value: T,
@@ -1882,8 +1892,9 @@ impl<T> Setting<T> {
 ///
 /// Serialises with a `state` tag: `{"state": "valid", "hash": "…"}`,
 /// `{"state": "missing"}`, `{"state": "invalid", "reason": {…}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "state", rename_all = "kebab-case"))]
 pub enum HashState<H> {
     /// A `REG_BINARY` of the right length.
     Valid {
@@ -1919,8 +1930,9 @@ impl<H> HashState<H> {
 }
 
 /// The listener's scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Scheme {
     /// HTTPS with an SSL binding managed by the service (`UseHttps` = 1).
     Https,
@@ -1938,7 +1950,8 @@ impl fmt::Display for Scheme {
 }
 
 /// The effective SSTP listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Listener {
     /// HTTPS or HTTP.
     pub scheme: Scheme,
@@ -1970,8 +1983,9 @@ impl Listener {
 pub use crate::model::crypto_binding::HashProtocols;
 
 /// Who is responsible for the certificate hashes in the registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum HashSource {
     /// The administrator: `isHashConfiguredByAdmin` = 1, or `UseHttps` = 0
     /// (the hash must name the load balancer's certificate, which the
@@ -1983,7 +1997,8 @@ pub enum HashSource {
 }
 
 /// A registry value that exists but could not be used, for diagnosis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InvalidValue {
     /// The value name (see [`names`]).
     pub name: &'static str,
@@ -2030,7 +2045,8 @@ pub struct InvalidValue {
 /// Each event means SSTP accepts no connections. The later plumbing code
 /// can decide for itself from the public hash states,
 /// [`SstpParameters::hash_source`] and `sha1_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SstpParameters {
     /// `UseHttps`.
     pub use_https: Setting<bool>,
@@ -2352,8 +2368,9 @@ impl SstpParameters {
 ///
 /// Serialises with an `op` tag: `{"op": "set", "name": …, "value": …}`,
 /// `{"op": "delete", "name": …}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "op", rename_all = "kebab-case"))]
 pub enum RegistryWrite {
     /// Create or replace a value.
     Set {

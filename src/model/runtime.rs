@@ -165,7 +165,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::certificate::Certificate;
@@ -200,8 +199,9 @@ pub use super::plumbing::Family;
 /// m.restart_service();
 /// assert_eq!(m.service_state(), ServiceState::Running);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ServiceState {
     /// Stopped: no listener.
     Stopped,
@@ -215,8 +215,9 @@ pub enum ServiceState {
 /// use sstp_cert::model::runtime::Imported;
 /// assert_ne!(Imported::Added, Imported::Replaced);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Imported {
     /// A new entry, enumerated last.
     Added,
@@ -235,8 +236,9 @@ pub enum Imported {
 /// assert_eq!(e.win32_error(), 183);
 /// assert!(e.to_string().contains("SSL Certificate add failed, Error: 183"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum NetshError {
     /// `add`: the endpoint is already bound.
     #[error(
@@ -299,8 +301,9 @@ impl NetshError {
 /// assert!(matches!(m.reg_delete("SHA256CertificateHash"), Err(MachineError::RegistryValueNotFound { .. })));
 /// assert!(matches!(m.stop_service(), Err(MachineError::ServiceNotStarted)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum MachineError {
     /// `netsh http add/delete sslcert` failed.
     #[error(transparent)]
@@ -349,7 +352,8 @@ pub enum MachineError {
 /// assert!(conn.all_checks_made());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Connection {
     /// The family connected over.
     pub family: Family,
@@ -374,7 +378,7 @@ pub struct Connection {
     /// The time validity was checked at; `None` when validity was not
     /// checked: the machine has no clock ([`Machine::new`]), or the
     /// certificate is known only by its hash.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339::option"))]
     pub checked_at: Option<OffsetDateTime>,
     /// The checks of the [module documentation](self)'s table the model
     /// could **not** make, each with why — empty when every check was made.
@@ -428,8 +432,9 @@ impl Connection {
 /// use sstp_cert::model::runtime::NotCheckedReason;
 /// assert_eq!(NotCheckedReason::KnownOnlyByHash.code(), "known-only-by-hash");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum NotCheckedReason {
     /// The served certificate is not in the saved store and was not given:
@@ -484,7 +489,8 @@ impl fmt::Display for NotCheckedReason {
 /// assert_eq!(c.to_string(), "validity not checked: the certificate is not in the saved store: only its hash is known");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CheckNotMade {
     /// The check not made: `validity`, `name`, `eku` or `crypto-binding`.
     pub step: ConnectStep,
@@ -626,8 +632,9 @@ impl LiveContext {
 /// assert_eq!(out.failure().unwrap().code(), "service-stopped");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "failure", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "failure", rename_all = "kebab-case"))]
 pub enum ConnectFailure {
     /// The service is stopped.
     #[error("the SSTP service is stopped")]
@@ -695,10 +702,10 @@ pub enum ConnectFailure {
         /// The served certificate.
         sha1: Sha1Thumbprint,
         /// Its notAfter.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         not_after: OffsetDateTime,
         /// The time of the connection.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         at: OffsetDateTime,
     },
     /// The served certificate is not valid yet at the time of the
@@ -716,10 +723,10 @@ pub enum ConnectFailure {
         /// The served certificate.
         sha1: Sha1Thumbprint,
         /// Its notBefore.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         not_before: OffsetDateTime,
         /// The time of the connection.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         at: OffsetDateTime,
     },
     /// The client does not accept the certificate for the host name.
@@ -784,8 +791,9 @@ pub enum ConnectFailure {
 /// assert_eq!(ConnectFailure::ServiceStopped.step(), ConnectStep::Service);
 /// assert_eq!(ConnectStep::CryptoBinding.code(), "crypto-binding");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ConnectStep {
     /// The service and its listener.
     Service,
@@ -973,8 +981,9 @@ impl ConnectFailure {
 /// assert_eq!(serde_json::to_value(&out)?["outcome"], "failed");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome", rename_all = "kebab-case"))]
 pub enum ConnectOutcome {
     /// The client is connected.
     Connected(Box<Connection>),

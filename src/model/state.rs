@@ -24,8 +24,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
-
 use super::httpsys::SslBinding;
 use super::registry::{RegistryValues, SstpParameters};
 use super::store::StoreEntry;
@@ -38,8 +36,9 @@ use super::store::StoreEntry;
 /// assert_eq!(UnknownInput::Registry.code(), "registry");
 /// assert!(UnknownInput::Bindings.assumption().contains("netsh http delete sslcert"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum UnknownInput {
     /// The HTTP.sys SSL bindings (`netsh http show sslcert`) were not given.
@@ -98,7 +97,8 @@ impl UnknownInput {
 /// assert_eq!(serde_json::to_value(&a).unwrap()["input"], "bindings");
 /// assert!(a.to_string().starts_with("bindings unknown: "));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Assumption {
     /// A stable kebab-case code: `bindings-unknown`, `registry-unknown`,
     /// and the simulated machine's `registry-assumed-record`,

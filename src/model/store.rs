@@ -33,8 +33,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use super::certificate::Certificate;
 use super::eku::KeyPurpose;
 
@@ -43,8 +41,9 @@ use super::eku::KeyPurpose;
 /// Windows stores only know whether a key is *linked* (the key-provider
 /// property is present); the service never opens the key. Stores built from
 /// files can do better and compare the key with the certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum KeyState {
     /// A key is linked (Windows: `CERT_KEY_PROV_INFO_PROP_ID` present). Not
     /// verified: the service does not open it either.
@@ -126,7 +125,8 @@ impl StoreEntry {
 /// Something in a store that could not be turned into an entry. It is
 /// reported, never silently dropped, and never stops the rest of the store
 /// from loading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EntryProblem {
     /// Where (a file name, a store position).
     pub source: String,

@@ -45,11 +45,10 @@
 
 use std::fmt::{self, Write as _};
 
-use serde::Serialize;
-
 /// Why a line was skipped. Serialises as its [`code`](SkipReason::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum SkipReason {
     /// A cmd.exe prompt, with the command typed after it or nothing.
@@ -114,7 +113,8 @@ impl fmt::Display for SkipReason {
 /// let s = SkippedLine { line: 1, text: r"C:\>netsh http show sslcert".into(), reason: SkipReason::CmdPrompt };
 /// assert_eq!(s.to_string(), r"line 1: skipped a cmd.exe prompt: C:\>netsh http show sslcert");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SkippedLine {
     /// 1-based line number, counted as the reader counts its lines.
     pub line: usize,

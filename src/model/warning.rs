@@ -36,15 +36,15 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::certificate::{Certificate, PublicKeyInfo};
 
 /// The kinds of warning, with stable kebab-case codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum WarningCode {
     /// The certificate has expired.
     Expired,
@@ -93,7 +93,8 @@ impl fmt::Display for WarningCode {
 }
 
 /// One warning: what is wrong and what clients will do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Warning {
     /// The stable code.
     pub code: WarningCode,

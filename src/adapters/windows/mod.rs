@@ -31,6 +31,7 @@
 //! [`RawSslBinding`]: records::RawSslBinding
 //! [`SystemStoreName`]: records::SystemStoreName
 
+#[cfg(feature = "serde")]
 pub mod collect;
 pub mod records;
 pub mod typed;

@@ -32,7 +32,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::verdict::NameVerdict;
@@ -45,7 +44,8 @@ use crate::model::certificate::Certificate;
 ///
 /// The model does not build chains: whether the root is trusted is an
 /// input (the client's Trusted Root store is not the server's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ChainStatus {
     /// The chain ends in a root the client trusts.
     pub root_trusted: bool,
@@ -82,8 +82,9 @@ impl ChainStatus {
 
 /// The error the Windows client's SSL policy reports. Serialises as its
 /// [`code`](SslPolicyError::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum SslPolicyError {
     /// `CERT_E_UNTRUSTEDROOT` (0x800B0109): the chain does not end in a

@@ -44,6 +44,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use super::presented::{DnsPattern, PresentedId, classify};
@@ -549,6 +550,7 @@ impl FromStr for Profile {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Profile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
@@ -899,6 +901,7 @@ mod tests {
             assert_eq!(p.code().to_uppercase().parse::<Profile>().unwrap(), p);
         }
         assert!("firefox".parse::<Profile>().is_err());
+        #[cfg(feature = "serde")]
         assert_eq!(
             serde_json::to_string(&Profile::ALL).unwrap(),
             r#"["windows","rfc9525","sstpc"]"#

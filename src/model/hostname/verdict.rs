@@ -24,8 +24,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
-
 use super::presented::PresentedId;
 use super::profile::{Classified, Profile};
 use super::reference::ReferenceId;
@@ -35,8 +33,9 @@ use crate::model::eku::KeyPurpose;
 /// A name rule: why a presented identifier matched, or why it did not.
 ///
 /// The first four codes accept; all others reject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum Rule {
     /// Accepted: the presented name equals the reference, ignoring ASCII
@@ -213,7 +212,8 @@ impl fmt::Display for Rule {
 }
 
 /// One presented identifier and the rule applied to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct NameReason {
     /// The identifier (`dns:…`, `ip:…`, `cn:…`), or `None` for a rule about
     /// the certificate as a whole ([`Rule::NoIdentifiers`],
@@ -266,7 +266,8 @@ impl fmt::Display for NameReason {
 /// ]);
 /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct NameVerdict {
     /// Whether the client accepts the certificate for the host *name*
     /// (always `true` for a profile that does not check names).
@@ -282,8 +283,9 @@ pub struct NameVerdict {
 }
 
 /// An EKU rule of a profile, with a stable kebab-case code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum EkuRule {
     /// No EKU extension: valid for all uses (accepted by every profile).
@@ -340,7 +342,8 @@ impl fmt::Display for EkuRule {
 /// assert_eq!(v.rule, EkuRule::NoEkuExtension);
 /// assert_eq!(v.purposes, None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EkuVerdict {
     /// Whether the client accepts the EKU.
     pub accepted: bool,
@@ -354,8 +357,9 @@ pub struct EkuVerdict {
 }
 
 /// The kinds of [`HostWarning`], with stable kebab-case codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum HostWarningCode {
     /// The client does not check the host name at all.
@@ -394,7 +398,8 @@ impl fmt::Display for HostWarningCode {
 /// assert_eq!(v.warnings[0].code, HostWarningCode::NoHostNameCheck);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HostWarning {
     /// The stable code.
     pub code: HostWarningCode,
@@ -429,10 +434,11 @@ impl fmt::Display for HostWarning {
 /// assert_eq!(json["eku"]["accepted"], true);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ProfileVerdict {
     /// The name verdict.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub name: NameVerdict,
     /// The EKU verdict, separate from the name verdict.
     pub eku: EkuVerdict,
@@ -471,16 +477,17 @@ impl ProfileVerdict {
 /// let none = ProfileVerdicts::default();
 /// assert_eq!(serde_json::to_string(&none).unwrap(), "{}");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ProfileVerdicts {
     /// [`Profile::WindowsClient`].
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub windows: Option<ProfileVerdict>,
     /// [`Profile::Rfc9525`].
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rfc9525: Option<ProfileVerdict>,
     /// [`Profile::SstpcLinux`].
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sstpc: Option<ProfileVerdict>,
 }
 
@@ -504,7 +511,8 @@ pub struct ProfileVerdicts {
 /// assert_eq!(json["profiles"]["sstpc"]["identifier"], serde_json::Value::Null);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HostVerdicts {
     /// The host, canonical form.
     pub host: ReferenceId,

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::model::httpsys::{Endpoint, SslBinding};
@@ -18,8 +19,9 @@ use crate::model::thumbprint::Sha1Thumbprint;
 /// assert_eq!(Operation::DeleteBinding.code(), "delete-binding");
 /// assert_eq!(Operation::Handshake.to_string(), "TLS handshake to the local listener");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Operation {
     /// Read the certificates of `LocalMachine\MY`, in store order.
     ReadStore,
@@ -190,6 +192,7 @@ impl HostError {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for HostError {
     /// `{"code": …, "operation": …, "message": …}`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -209,13 +212,14 @@ impl Serialize for HostError {
 /// let h = Handshake::refused("connection refused");
 /// assert!(h.served.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Handshake {
     /// The SHA-1 thumbprint of the certificate the listener served, if the
     /// handshake got that far.
     pub served: Option<Sha1Thumbprint>,
     /// Why no certificate was served, when none was.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failure: Option<String>,
 }
 
