@@ -63,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::adapters::dir_store::{DirectoryStore, EntryProperties};
+use crate::model::code::stable_codes;
 use crate::model::httpsys::{
     ListingProblem, MAX_NETSH_INPUT, ShowStyle, SslBinding, parse_sslcert_show, render_show,
 };
@@ -83,34 +84,26 @@ pub const FORMAT: u32 = 1;
 /// The largest `machine.json` read, in bytes (1 MiB).
 pub const MAX_MACHINE_FILE: usize = 1024 * 1024;
 
-/// A part of a bundle that can be missing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum BundlePart {
-    /// `store/`.
-    Store,
-    /// `netsh-sslcert.txt`.
-    Bindings,
-    /// `sstpsvc.reg`.
-    Registry,
-}
-
-impl BundlePart {
-    /// The stable code: `store`, `bindings` or `registry`.
+stable_codes! {
+    [display, from_str]
+    /// A part of a bundle that can be missing.
     ///
     /// ```
     /// use sstp_cert::adapters::bundle::BundlePart;
     /// assert_eq!(BundlePart::Bindings.code(), "bindings");
     /// ```
-    pub fn code(self) -> &'static str {
-        match self {
-            BundlePart::Store => "store",
-            BundlePart::Bindings => "bindings",
-            BundlePart::Registry => "registry",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum BundlePart("bundle part") {
+        /// `store/`.
+        Store => "store",
+        /// `netsh-sslcert.txt`.
+        Bindings => "bindings",
+        /// `sstpsvc.reg`.
+        Registry => "registry",
     }
+}
 
+impl BundlePart {
     /// The file or directory of the bundle that holds this part.
     ///
     /// ```

@@ -87,8 +87,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::fmt;
-
 use time::OffsetDateTime;
 
 use super::eku::{EffectiveEku, Purpose, effective_eku};
@@ -97,6 +95,7 @@ use super::hostname::{HostVerdicts, Profile, ReferenceId};
 use super::store::{KeyState, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 use super::warning::{Warning, WarningCode, warnings_for};
+use crate::model::code::stable_codes;
 
 /// Which warnings, if any, exclude a certificate before the Windows rules
 /// run. The default, [`Policy::WINDOWS`], excludes none — as Windows does.
@@ -179,58 +178,42 @@ impl ChoiceOptions {
     }
 }
 
-/// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
-/// [`code`](Reason::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Reason {
-    /// Chosen: the first Server Authentication certificate with a key.
-    ChosenFirstServerAuth,
-    /// Chosen: no Server Authentication certificate exists, and this is the
-    /// first All-purpose certificate with a key.
-    ChosenFirstAllPurpose,
-    /// Excluded: no private key is linked.
-    NoPrivateKey,
-    /// Excluded: the key file belongs to another certificate.
-    KeyMismatch,
-    /// Excluded: the effective EKU is present but empty (e.g. the EKU
-    /// property and the extension have nothing in common).
-    NoValidUses,
-    /// Excluded: the effective EKU has neither Server Authentication nor
-    /// anyExtendedKeyUsage.
-    NotForServerAuth,
-    /// Excluded by the opt-in policy (not Windows): expired.
-    PolicyExpired,
-    /// Excluded by the opt-in policy (not Windows): not yet valid.
-    PolicyNotYetValid,
-    /// Lost: an earlier Server Authentication certificate was chosen.
-    EarlierServerAuthChosen,
-    /// Lost (All-purpose): a Server Authentication certificate came later and
-    /// is preferred.
-    LaterServerAuthPreferred,
-    /// Lost (All-purpose): an earlier All-purpose certificate was kept.
-    EarlierAllPurposeKept,
+stable_codes! {
+    [display, from_str]
+    /// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
+    /// [`code`](Reason::code).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Reason("choice reason") {
+        /// Chosen: the first Server Authentication certificate with a key.
+        ChosenFirstServerAuth => "chosen-first-server-auth",
+        /// Chosen: no Server Authentication certificate exists, and this is the
+        /// first All-purpose certificate with a key.
+        ChosenFirstAllPurpose => "chosen-first-all-purpose",
+        /// Excluded: no private key is linked.
+        NoPrivateKey => "no-private-key",
+        /// Excluded: the key file belongs to another certificate.
+        KeyMismatch => "key-mismatch",
+        /// Excluded: the effective EKU is present but empty (e.g. the EKU
+        /// property and the extension have nothing in common).
+        NoValidUses => "no-valid-uses",
+        /// Excluded: the effective EKU has neither Server Authentication nor
+        /// anyExtendedKeyUsage.
+        NotForServerAuth => "not-for-server-auth",
+        /// Excluded by the opt-in policy (not Windows): expired.
+        PolicyExpired => "policy-expired",
+        /// Excluded by the opt-in policy (not Windows): not yet valid.
+        PolicyNotYetValid => "policy-not-yet-valid",
+        /// Lost: an earlier Server Authentication certificate was chosen.
+        EarlierServerAuthChosen => "earlier-server-auth-chosen",
+        /// Lost (All-purpose): a Server Authentication certificate came later and
+        /// is preferred.
+        LaterServerAuthPreferred => "later-server-auth-preferred",
+        /// Lost (All-purpose): an earlier All-purpose certificate was kept.
+        EarlierAllPurposeKept => "earlier-all-purpose-kept",
+    }
 }
 
 impl Reason {
-    /// The stable kebab-case code.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Reason::ChosenFirstServerAuth => "chosen-first-server-auth",
-            Reason::ChosenFirstAllPurpose => "chosen-first-all-purpose",
-            Reason::NoPrivateKey => "no-private-key",
-            Reason::KeyMismatch => "key-mismatch",
-            Reason::NoValidUses => "no-valid-uses",
-            Reason::NotForServerAuth => "not-for-server-auth",
-            Reason::PolicyExpired => "policy-expired",
-            Reason::PolicyNotYetValid => "policy-not-yet-valid",
-            Reason::EarlierServerAuthChosen => "earlier-server-auth-chosen",
-            Reason::LaterServerAuthPreferred => "later-server-auth-preferred",
-            Reason::EarlierAllPurposeKept => "earlier-all-purpose-kept",
-        }
-    }
-
     /// A plain-language sentence.
     pub const fn explain(self) -> &'static str {
         match self {
@@ -274,12 +257,6 @@ impl Reason {
                 | Reason::PolicyExpired
                 | Reason::PolicyNotYetValid
         )
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 

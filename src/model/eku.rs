@@ -43,6 +43,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::model::code::stable_codes;
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
@@ -247,35 +248,18 @@ pub(crate) fn dedup(l: &[KeyPurpose]) -> Vec<KeyPurpose> {
     l.iter().filter(|p| seen.insert(p)).cloned().collect()
 }
 
-/// What a store entry can be used for by the SSTP listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Purpose {
-    /// Server Authentication is in the effective EKU: preferred.
-    ServerAuth,
-    /// Valid for all uses (no EKU) or anyExtendedKeyUsage: accepted when no
-    /// Server Authentication certificate exists.
-    AllPurpose,
-    /// Neither: the service ignores the certificate.
-    NotForServer,
-}
-
-impl Purpose {
-    /// The stable kebab-case code (`server-auth`, `all-purpose`,
-    /// `not-for-server`).
-    pub const fn code(self) -> &'static str {
-        match self {
-            Purpose::ServerAuth => "server-auth",
-            Purpose::AllPurpose => "all-purpose",
-            Purpose::NotForServer => "not-for-server",
-        }
-    }
-}
-
-impl fmt::Display for Purpose {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+stable_codes! {
+    [display, from_str]
+    /// What a store entry can be used for by the SSTP listener.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Purpose("purpose") {
+        /// Server Authentication is in the effective EKU: preferred.
+        ServerAuth => "server-auth",
+        /// Valid for all uses (no EKU) or anyExtendedKeyUsage: accepted when no
+        /// Server Authentication certificate exists.
+        AllPurpose => "all-purpose",
+        /// Neither: the service ignores the certificate.
+        NotForServer => "not-for-server",
     }
 }
 

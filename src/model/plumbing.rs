@@ -192,35 +192,41 @@ use super::httpsys::{
 use super::registry::{Listener, RegistryWrite, SstpParameters};
 use super::store::{KeyState, StoreEntry};
 use super::thumbprint::{CertHash, Sha1Thumbprint};
+use crate::model::code::stable_codes;
 
-/// What the service does with a binding whose certificate is no longer in
-/// the store (SPEC §6). Sources disagree, so both are modelled.
-///
-/// Serialises as `"documented-2008"` / `"current-release"`; `FromStr`
-/// accepts those codes (any case) and `2008` / `current`.
-///
-/// ```
-/// use sstp_cert::model::plumbing::GoneCertificateProfile;
-/// assert_eq!(GoneCertificateProfile::default(), GoneCertificateProfile::Documented2008);
-/// assert_eq!("current-release".parse(), Ok(GoneCertificateProfile::CurrentRelease));
-/// assert_eq!(
-///     serde_json::to_string(&GoneCertificateProfile::Documented2008).unwrap(),
-///     "\"documented-2008\""
-/// );
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum GoneCertificateProfile {
-    /// As documented in 2007/2008 (the default): the service does not touch
-    /// an existing binding, even when its certificate is gone.
-    #[default]
-    #[cfg_attr(feature = "serde", serde(rename = "documented-2008"))]
-    Documented2008,
-    /// Current releases: a binding on the listener's wildcard pair whose
-    /// certificate is gone is deleted before the other steps, whatever its
-    /// application id, so a new certificate is chosen.
-    #[cfg_attr(feature = "serde", serde(rename = "current-release"))]
-    CurrentRelease,
+stable_codes! {
+    [display]
+    /// What the service does with a binding whose certificate is no longer in
+    /// the store (SPEC §6). Sources disagree, so both are modelled.
+    ///
+    /// Serialises as `"documented-2008"` / `"current-release"`; `FromStr`
+    /// accepts those codes (any case) and `2008` / `current`.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// assert_eq!(GoneCertificateProfile::default(), GoneCertificateProfile::Documented2008);
+    /// assert_eq!("current-release".parse(), Ok(GoneCertificateProfile::CurrentRelease));
+    /// assert_eq!(
+    ///     serde_json::to_string(&GoneCertificateProfile::Documented2008).unwrap(),
+    ///     "\"documented-2008\""
+    /// );
+    /// ```
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// assert_eq!(GoneCertificateProfile::CurrentRelease.code(), "current-release");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum GoneCertificateProfile("gone-certificate profile") {
+        /// As documented in 2007/2008 (the default): the service does not touch
+        /// an existing binding, even when its certificate is gone.
+        #[default]
+        Documented2008 => "documented-2008",
+        /// Current releases: a binding on the listener's wildcard pair whose
+        /// certificate is gone is deleted before the other steps, whatever its
+        /// application id, so a new certificate is chosen.
+        CurrentRelease => "current-release",
+    }
 }
 
 impl GoneCertificateProfile {
@@ -234,25 +240,6 @@ impl GoneCertificateProfile {
         GoneCertificateProfile::Documented2008,
         GoneCertificateProfile::CurrentRelease,
     ];
-
-    /// The stable code, `documented-2008` or `current-release`.
-    ///
-    /// ```
-    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
-    /// assert_eq!(GoneCertificateProfile::CurrentRelease.code(), "current-release");
-    /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            GoneCertificateProfile::Documented2008 => "documented-2008",
-            GoneCertificateProfile::CurrentRelease => "current-release",
-        }
-    }
-}
-
-impl fmt::Display for GoneCertificateProfile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
 }
 
 /// Text that names no [`GoneCertificateProfile`].
@@ -383,26 +370,32 @@ impl fmt::Display for Family {
     }
 }
 
-/// Which rules the service followed (SPEC §6). Serialises as `"auto"`,
-/// `"admin"` or `"http"`.
-///
-/// ```
-/// use sstp_cert::model::plumbing::Mode;
-/// assert_eq!(serde_json::to_string(&Mode::Admin).unwrap(), "\"admin\"");
-/// assert_eq!(Mode::Http.code(), "http");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Mode {
-    /// Automatic mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 0 or
-    /// missing. Existing bindings win; otherwise the automatic choice.
-    Auto,
-    /// Admin mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 1. The
-    /// registry hash selects the certificate.
-    Admin,
-    /// `UseHttps` = 0: plain HTTP behind a TLS-offloading load balancer.
-    Http,
+stable_codes! {
+    [display, from_str]
+    /// Which rules the service followed (SPEC §6). Serialises as `"auto"`,
+    /// `"admin"` or `"http"`.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::Mode;
+    /// assert_eq!(serde_json::to_string(&Mode::Admin).unwrap(), "\"admin\"");
+    /// assert_eq!(Mode::Http.code(), "http");
+    /// ```
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::Mode;
+    /// assert_eq!(Mode::Auto.code(), "auto");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Mode("mode") {
+        /// Automatic mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 0 or
+        /// missing. Existing bindings win; otherwise the automatic choice.
+        Auto => "auto",
+        /// Admin mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 1. The
+        /// registry hash selects the certificate.
+        Admin => "admin",
+        /// `UseHttps` = 0: plain HTTP behind a TLS-offloading load balancer.
+        Http => "http",
+    }
 }
 
 impl Mode {
@@ -422,78 +415,46 @@ impl Mode {
             Mode::Auto
         }
     }
+}
 
-    /// The stable code: `auto`, `admin`, `http`.
+stable_codes! {
+    [display, from_str]
+    /// Why the service changed a binding. Each has a stable kebab-case
+    /// [`code`](ChangeReason::code).
     ///
     /// ```
-    /// use sstp_cert::model::plumbing::Mode;
-    /// assert_eq!(Mode::Auto.code(), "auto");
+    /// use sstp_cert::model::plumbing::ChangeReason;
+    /// assert_eq!(ChangeReason::CopyToOtherFamily.code(), "copy-to-other-family");
+    /// assert!(ChangeReason::GoneCertificate.explain().contains("not in the store"));
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Mode::Auto => "auto",
-            Mode::Admin => "admin",
-            Mode::Http => "http",
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// Why the service changed a binding. Each has a stable kebab-case
-/// [`code`](ChangeReason::code).
-///
-/// ```
-/// use sstp_cert::model::plumbing::ChangeReason;
-/// assert_eq!(ChangeReason::CopyToOtherFamily.code(), "copy-to-other-family");
-/// assert!(ChangeReason::GoneCertificate.explain().contains("not in the store"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum ChangeReason {
-    /// Current-release profile: a binding on the pair (any application's)
-    /// names a certificate that is not in the store.
-    GoneCertificate,
-    /// Admin mode: nothing was bound; the configured certificate is bound.
-    AdminBind,
-    /// Admin mode: SSTP's binding named another certificate.
-    AdminRebind,
-    /// Automatic mode: only the other family was bound; its certificate is
-    /// copied.
-    CopyToOtherFamily,
-    /// Automatic mode: the families differed and the other application's
-    /// certificate wins over SSTP's.
-    OtherApplicationWins,
-    /// Automatic mode: nothing was bound; the automatic choice is bound.
-    AutomaticChoice,
-    /// `UseHttps` = 0: SSTP's binding on the old HTTPS port is removed.
-    PlainHttp,
-}
-
-impl ChangeReason {
-    /// The stable kebab-case code.
     ///
     /// ```
     /// use sstp_cert::model::plumbing::ChangeReason;
     /// assert_eq!(ChangeReason::PlainHttp.code(), "plain-http");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            ChangeReason::GoneCertificate => "gone-certificate",
-            ChangeReason::AdminBind => "admin-bind",
-            ChangeReason::AdminRebind => "admin-rebind",
-            ChangeReason::CopyToOtherFamily => "copy-to-other-family",
-            ChangeReason::OtherApplicationWins => "other-application-wins",
-            ChangeReason::AutomaticChoice => "automatic-choice",
-            ChangeReason::PlainHttp => "plain-http",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ChangeReason("binding change reason") {
+        /// Current-release profile: a binding on the pair (any application's)
+        /// names a certificate that is not in the store.
+        GoneCertificate => "gone-certificate",
+        /// Admin mode: nothing was bound; the configured certificate is bound.
+        AdminBind => "admin-bind",
+        /// Admin mode: SSTP's binding named another certificate.
+        AdminRebind => "admin-rebind",
+        /// Automatic mode: only the other family was bound; its certificate is
+        /// copied.
+        CopyToOtherFamily => "copy-to-other-family",
+        /// Automatic mode: the families differed and the other application's
+        /// certificate wins over SSTP's.
+        OtherApplicationWins => "other-application-wins",
+        /// Automatic mode: nothing was bound; the automatic choice is bound.
+        AutomaticChoice => "automatic-choice",
+        /// `UseHttps` = 0: SSTP's binding on the old HTTPS port is removed.
+        PlainHttp => "plain-http",
     }
+}
 
+impl ChangeReason {
     /// A plain-language sentence.
     ///
     /// ```
@@ -524,12 +485,6 @@ impl ChangeReason {
                 "UseHttps is 0: SSTP's SSL binding on the port the HTTPS listener used is removed"
             }
         }
-    }
-}
-
-impl fmt::Display for ChangeReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 

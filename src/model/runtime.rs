@@ -185,6 +185,7 @@ use super::registry::{
 use super::state::{Assumption, MachineState, UnknownInput};
 use super::store::{KeyState, MemoryStore, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+use crate::model::code::stable_codes;
 
 /// The IP family a client connects over (re-exported from
 /// [`plumbing`](crate::model::plumbing)).
@@ -425,53 +426,36 @@ impl Connection {
     }
 }
 
-/// Why a check of a connection could not be made. Serialises as its
-/// kebab-case [`code`](NotCheckedReason::code).
-///
-/// ```
-/// use sstp_cert::model::runtime::NotCheckedReason;
-/// assert_eq!(NotCheckedReason::KnownOnlyByHash.code(), "known-only-by-hash");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-#[non_exhaustive]
-pub enum NotCheckedReason {
-    /// The served certificate is not in the saved store and was not given:
-    /// only its hash is known, so nothing in it (validity, names, EKU) can
-    /// be looked at.
-    KnownOnlyByHash,
-    /// The served certificate's SHA-256 is unknown (the saved registry does
-    /// not record it beside its SHA-1 in automatic mode), so the hash the
-    /// client sends in crypto binding cannot be compared with the
-    /// service's.
-    Sha256Unknown,
-    /// The `SstpSvc\Parameters` key was not given, and the served
-    /// certificate's SHA-256 is unknown: neither side of the crypto-binding
-    /// comparison is known.
-    RegistryUnknown,
-}
-
-impl NotCheckedReason {
-    /// The stable code: `known-only-by-hash`, `sha256-unknown`,
-    /// `registry-unknown`.
+stable_codes! {
+    [display, from_str]
+    /// Why a check of a connection could not be made. Serialises as its
+    /// kebab-case [`code`](NotCheckedReason::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::NotCheckedReason;
+    /// assert_eq!(NotCheckedReason::KnownOnlyByHash.code(), "known-only-by-hash");
+    /// ```
     ///
     /// ```
     /// use sstp_cert::model::runtime::NotCheckedReason;
     /// assert_eq!(NotCheckedReason::Sha256Unknown.code(), "sha256-unknown");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            NotCheckedReason::KnownOnlyByHash => "known-only-by-hash",
-            NotCheckedReason::Sha256Unknown => "sha256-unknown",
-            NotCheckedReason::RegistryUnknown => "registry-unknown",
-        }
-    }
-}
-
-impl fmt::Display for NotCheckedReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NotCheckedReason("not-checked reason") {
+        /// The served certificate is not in the saved store and was not given:
+        /// only its hash is known, so nothing in it (validity, names, EKU) can
+        /// be looked at.
+        KnownOnlyByHash => "known-only-by-hash",
+        /// The served certificate's SHA-256 is unknown (the saved registry does
+        /// not record it beside its SHA-1 in automatic mode), so the hash the
+        /// client sends in crypto binding cannot be compared with the
+        /// service's.
+        Sha256Unknown => "sha256-unknown",
+        /// The `SstpSvc\Parameters` key was not given, and the served
+        /// certificate's SHA-256 is unknown: neither side of the crypto-binding
+        /// comparison is known.
+        RegistryUnknown => "registry-unknown",
     }
 }
 
@@ -782,56 +766,36 @@ pub enum ConnectFailure {
     },
 }
 
-/// The step of a connection that failed (the rows of the [module
-/// documentation](self)'s table). Serialises as its kebab-case
-/// [`code`](ConnectStep::code).
-///
-/// ```
-/// use sstp_cert::model::runtime::{ConnectFailure, ConnectStep};
-/// assert_eq!(ConnectFailure::ServiceStopped.step(), ConnectStep::Service);
-/// assert_eq!(ConnectStep::CryptoBinding.code(), "crypto-binding");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum ConnectStep {
-    /// The service and its listener.
-    Service,
-    /// The TLS handshake: a bound certificate HTTP.sys can serve.
-    Tls,
-    /// The certificate's validity period at the time of the connection.
-    Validity,
-    /// The client's host-name check.
-    Name,
-    /// The client's EKU check.
-    Eku,
-    /// SSTP crypto binding.
-    CryptoBinding,
-}
-
-impl ConnectStep {
-    /// The stable code: `service`, `tls`, `validity`, `name`, `eku`,
-    /// `crypto-binding`.
+stable_codes! {
+    [display, from_str]
+    /// The step of a connection that failed (the rows of the [module
+    /// documentation](self)'s table). Serialises as its kebab-case
+    /// [`code`](ConnectStep::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectStep};
+    /// assert_eq!(ConnectFailure::ServiceStopped.step(), ConnectStep::Service);
+    /// assert_eq!(ConnectStep::CryptoBinding.code(), "crypto-binding");
+    /// ```
     ///
     /// ```
     /// use sstp_cert::model::runtime::ConnectStep;
     /// assert_eq!(ConnectStep::Validity.code(), "validity");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            ConnectStep::Service => "service",
-            ConnectStep::Tls => "tls",
-            ConnectStep::Validity => "validity",
-            ConnectStep::Name => "name",
-            ConnectStep::Eku => "eku",
-            ConnectStep::CryptoBinding => "crypto-binding",
-        }
-    }
-}
-
-impl fmt::Display for ConnectStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ConnectStep("connection step") {
+        /// The service and its listener.
+        Service => "service",
+        /// The TLS handshake: a bound certificate HTTP.sys can serve.
+        Tls => "tls",
+        /// The certificate's validity period at the time of the connection.
+        Validity => "validity",
+        /// The client's host-name check.
+        Name => "name",
+        /// The client's EKU check.
+        Eku => "eku",
+        /// SSTP crypto binding.
+        CryptoBinding => "crypto-binding",
     }
 }
 

@@ -6,45 +6,52 @@ use std::sync::Arc;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
+use crate::model::code::stable_codes;
 use crate::model::httpsys::{Endpoint, SslBinding};
 use crate::model::registry::{RegValue, RegistryValues};
 use crate::model::runtime::ServiceState;
 use crate::model::store::StoreEntry;
 use crate::model::thumbprint::Sha1Thumbprint;
 
-/// One operation of a [`Host`]. Serialises as its [`code`](Operation::code).
-///
-/// ```
-/// use sstp_cert::model::rotation::Operation;
-/// assert_eq!(Operation::DeleteBinding.code(), "delete-binding");
-/// assert_eq!(Operation::Handshake.to_string(), "TLS handshake to the local listener");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Operation {
-    /// Read the certificates of `LocalMachine\MY`, in store order.
-    ReadStore,
-    /// Read every HTTP.sys SSL binding.
-    ReadBindings,
-    /// Read the `SstpSvc\Parameters` key.
-    ReadRegistry,
-    /// Read whether the SSTP service runs.
-    ReadService,
-    /// Delete the HTTP.sys SSL binding of an endpoint.
-    DeleteBinding,
-    /// Add an HTTP.sys SSL binding.
-    AddBinding,
-    /// Set a value of `SstpSvc\Parameters`.
-    SetRegistryValue,
-    /// Delete a value of `SstpSvc\Parameters`.
-    DeleteRegistryValue,
-    /// Stop SstpSvc (and RemoteAccess, which depends on it).
-    StopService,
-    /// Start RemoteAccess (and SstpSvc).
-    StartService,
-    /// A TLS handshake to the local listener, to see the served certificate.
-    Handshake,
+stable_codes! {
+    [from_str]
+    /// One operation of a [`Host`]. Serialises as its [`code`](Operation::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::rotation::Operation;
+    /// assert_eq!(Operation::DeleteBinding.code(), "delete-binding");
+    /// assert_eq!(Operation::Handshake.to_string(), "TLS handshake to the local listener");
+    /// ```
+    ///
+    /// ```
+    /// use sstp_cert::model::rotation::Operation;
+    /// assert_eq!(Operation::ReadRegistry.code(), "read-registry");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Operation("host operation") {
+        /// Read the certificates of `LocalMachine\MY`, in store order.
+        ReadStore => "read-store",
+        /// Read every HTTP.sys SSL binding.
+        ReadBindings => "read-bindings",
+        /// Read the `SstpSvc\Parameters` key.
+        ReadRegistry => "read-registry",
+        /// Read whether the SSTP service runs.
+        ReadService => "read-service",
+        /// Delete the HTTP.sys SSL binding of an endpoint.
+        DeleteBinding => "delete-binding",
+        /// Add an HTTP.sys SSL binding.
+        AddBinding => "add-binding",
+        /// Set a value of `SstpSvc\Parameters`.
+        SetRegistryValue => "set-registry-value",
+        /// Delete a value of `SstpSvc\Parameters`.
+        DeleteRegistryValue => "delete-registry-value",
+        /// Stop SstpSvc (and RemoteAccess, which depends on it).
+        StopService => "stop-service",
+        /// Start RemoteAccess (and SstpSvc).
+        StartService => "start-service",
+        /// A TLS handshake to the local listener, to see the served certificate.
+        Handshake => "handshake",
+    }
 }
 
 impl Operation {
@@ -62,28 +69,6 @@ impl Operation {
         Operation::StartService,
         Operation::Handshake,
     ];
-
-    /// The stable kebab-case code.
-    ///
-    /// ```
-    /// use sstp_cert::model::rotation::Operation;
-    /// assert_eq!(Operation::ReadRegistry.code(), "read-registry");
-    /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Operation::ReadStore => "read-store",
-            Operation::ReadBindings => "read-bindings",
-            Operation::ReadRegistry => "read-registry",
-            Operation::ReadService => "read-service",
-            Operation::DeleteBinding => "delete-binding",
-            Operation::AddBinding => "add-binding",
-            Operation::SetRegistryValue => "set-registry-value",
-            Operation::DeleteRegistryValue => "delete-registry-value",
-            Operation::StopService => "stop-service",
-            Operation::StartService => "start-service",
-            Operation::Handshake => "handshake",
-        }
-    }
 }
 
 impl fmt::Display for Operation {

@@ -75,6 +75,7 @@ use super::plumbing::{Family, Mode};
 use super::registry::{RegValue, RegistryWrite, SstpParameters, names};
 use super::runtime::ServiceState;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+use crate::model::code::stable_codes;
 
 /// Which certificate to rotate to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,45 +131,34 @@ impl RotationRequest {
     }
 }
 
-/// How a rotation ended. Serialises as its [`code`](Outcome::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Outcome {
-    /// Dry run: planned and preflighted, nothing changed.
-    Planned,
-    /// The target was already in place and verified: nothing changed.
-    Unchanged,
-    /// Rotated and verified.
-    Rotated,
-    /// Refused before any change (see [`RotationReport::refusal`]).
-    Refused,
-    /// A step or the verification failed; everything changed was restored.
-    Restored,
-    /// A step or the verification failed, and the machine could not be
-    /// brought back entirely: [`Restore::differences`] says what differs.
-    RestoreIncomplete,
-}
-
-impl Outcome {
-    /// The stable code.
+stable_codes! {
+    [display, from_str]
+    /// How a rotation ended. Serialises as its [`code`](Outcome::code).
     ///
     /// ```
     /// use sstp_cert::model::rotation::Outcome;
     /// assert_eq!(Outcome::RestoreIncomplete.code(), "restore-incomplete");
     /// assert!(Outcome::Unchanged.is_ok());
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Outcome::Planned => "planned",
-            Outcome::Unchanged => "unchanged",
-            Outcome::Rotated => "rotated",
-            Outcome::Refused => "refused",
-            Outcome::Restored => "restored",
-            Outcome::RestoreIncomplete => "restore-incomplete",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Outcome("rotation outcome") {
+        /// Dry run: planned and preflighted, nothing changed.
+        Planned => "planned",
+        /// The target was already in place and verified: nothing changed.
+        Unchanged => "unchanged",
+        /// Rotated and verified.
+        Rotated => "rotated",
+        /// Refused before any change (see [`RotationReport::refusal`]).
+        Refused => "refused",
+        /// A step or the verification failed; everything changed was restored.
+        Restored => "restored",
+        /// A step or the verification failed, and the machine could not be
+        /// brought back entirely: [`Restore::differences`] says what differs.
+        RestoreIncomplete => "restore-incomplete",
     }
+}
 
+impl Outcome {
     /// Planned, unchanged or rotated.
     pub const fn is_ok(self) -> bool {
         matches!(
