@@ -52,6 +52,7 @@ fn ops(p: &Plumbing) -> Vec<(String, String, ChangeReason)> {
                 binding.endpoint.to_string(),
                 *reason,
             ),
+            other => panic!("a change this test does not know: {other:?}"),
         })
         .collect()
 }
@@ -987,6 +988,7 @@ proptest! {
                     prop_assert!(check_binding_certificate(&store, binding).is_ok());
                     replay.push((**binding).clone());
                 }
+                other => prop_assert!(false, "a change this test does not know: {:?}", other),
             }
         }
         prop_assert_eq!(&replay, &p.bindings);

@@ -93,6 +93,7 @@ stable_codes! {
     /// assert_eq!(BundlePart::Bindings.code(), "bindings");
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum BundlePart("bundle part") {
         /// `store/`.
         Store => "store",

@@ -137,6 +137,7 @@ impl Validity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "algorithm", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum PublicKeyInfo {
     /// RSA with this modulus size.
     Rsa {
@@ -175,6 +176,7 @@ impl fmt::Display for PublicKeyInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum EcCurve {
     /// NIST P-256 (secp256r1).
     P256,

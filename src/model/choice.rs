@@ -183,6 +183,7 @@ stable_codes! {
     /// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
     /// [`code`](Reason::code).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Reason("choice reason") {
         /// Chosen: the first Server Authentication certificate with a key.
         ChosenFirstServerAuth => "chosen-first-server-auth",

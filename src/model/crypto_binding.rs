@@ -75,6 +75,7 @@ const MAC_OFFSET: usize = 80;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum HashProtocol {
     /// CERT_HASH_PROTOCOL_SHA1 (0x01).
     Sha1,

@@ -80,6 +80,7 @@ pub const RESTART_COMMANDS: [&str; 2] = ["net stop sstpsvc /y", "net start remot
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum Severity {
     /// SSTP connections fail (now or after the next reboot).
     Error,
@@ -104,6 +105,7 @@ stable_codes! {
     /// The kinds of finding, with stable kebab-case codes; each variant
     /// says its severity and when it is reported.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FindingCode("finding") {
         /// **error**: nothing in the store has Server Authentication or Any
         /// Purpose with a key (Event 11).

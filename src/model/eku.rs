@@ -49,6 +49,7 @@ use serde::{Deserialize, Serialize};
 
 /// One key purpose OID, with names for the ones that matter here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyPurpose {
     /// `1.3.6.1.5.5.7.3.1`, TLS server authentication.
     ServerAuth,
@@ -252,6 +253,7 @@ stable_codes! {
     [display, from_str]
     /// What a store entry can be used for by the SSTP listener.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Purpose("purpose") {
         /// Server Authentication is in the effective EKU: preferred.
         ServerAuth => "server-auth",

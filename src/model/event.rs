@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 /// The events the model knows, by meaning. [`EventId::number`] is the id
 /// Windows logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventId {
     /// 11: no Server-Authentication or Any-Purpose certificate with a
     /// private key was found.

@@ -101,6 +101,7 @@ pub const SUPPORTED_PEM_LABELS: [&str; 3] = ["PRIVATE KEY", "RSA PRIVATE KEY", "
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum KeyFormat {
     /// PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (PEM `PRIVATE KEY`).
     Pkcs8,
@@ -124,6 +125,7 @@ impl fmt::Display for KeyFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum KeyLocation {
     /// The whole input, as DER; `format` once the form is known.
     Der {
@@ -278,6 +280,7 @@ fn join_numbers(n: &[usize]) -> String {
 
 /// A public key value, normalised so that equal keys compare equal.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PublicKeyValue {
     /// RSA public key.
     Rsa {

@@ -288,6 +288,7 @@ impl PlanOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum PlanCase {
     /// Case 1: the new certificate is the only eligible one; the service
     /// chooses it by itself after the restart.
@@ -331,6 +332,7 @@ impl PlanCase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "step", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum PlanStep {
     /// `certutil -delstore MY <thumbprint>`.
     DeleteCertificate {

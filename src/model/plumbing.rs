@@ -217,6 +217,7 @@ stable_codes! {
     /// assert_eq!(GoneCertificateProfile::CurrentRelease.code(), "current-release");
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[non_exhaustive]
     pub enum GoneCertificateProfile("gone-certificate profile") {
         /// As documented in 2007/2008 (the default): the service does not touch
         /// an existing binding, even when its certificate is gone.
@@ -386,6 +387,7 @@ stable_codes! {
     /// assert_eq!(Mode::Auto.code(), "auto");
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Mode("mode") {
         /// Automatic mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 0 or
         /// missing. Existing bindings win; otherwise the automatic choice.
@@ -433,6 +435,7 @@ stable_codes! {
     /// assert_eq!(ChangeReason::PlainHttp.code(), "plain-http");
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ChangeReason("binding change reason") {
         /// Current-release profile: a binding on the pair (any application's)
         /// names a certificate that is not in the store.
@@ -503,6 +506,7 @@ impl ChangeReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "op", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum BindingChange {
     /// The binding on `endpoint` was deleted.
     Delete {

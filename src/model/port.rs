@@ -29,6 +29,7 @@ use super::event::{Event, EventId};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "state", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum FamilyStatus {
     /// The address can be bound: nothing else listens there.
     Available,

@@ -203,6 +203,7 @@ pub use super::plumbing::Family;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ServiceState {
     /// Stopped: no listener.
     Stopped,
@@ -514,6 +515,7 @@ impl fmt::Display for CheckNotMade {
 /// assert!(held.is_known_by_hash());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LiveContext {
     /// The certificate itself.
     Certificate(Certificate),
@@ -783,6 +785,7 @@ stable_codes! {
     /// assert_eq!(ConnectStep::Validity.code(), "validity");
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ConnectStep("connection step") {
         /// The service and its listener.
         Service => "service",
@@ -948,6 +951,7 @@ impl ConnectFailure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "outcome", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ConnectOutcome {
     /// The client is connected.
     Connected(Box<Connection>),

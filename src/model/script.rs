@@ -56,6 +56,7 @@ pub const MAX_SCRIPT_LINES: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ScriptStep {
     /// A command the change plan also uses (netsh, reg, net, certutil).
     Plan(PlanStep),

@@ -45,6 +45,7 @@ stable_codes! {
     /// property is present); the service never opens the key. Stores built from
     /// files can do better and compare the key with the certificate.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum KeyState("key state") {
         /// A key is linked (Windows: `CERT_KEY_PROV_INFO_PROP_ID` present). Not
         /// verified: the service does not open it either.

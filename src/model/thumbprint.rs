@@ -204,6 +204,7 @@ hash_type!(Sha256Hash, 32, sha2::Sha256, HashKind::Sha256);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum HashKind {
     /// 40 hex digits: SHA-1, the thumbprint.
     Sha1,
@@ -230,6 +231,7 @@ impl fmt::Display for HashKind {
     feature = "serde",
     serde(tag = "kind", content = "hex", rename_all = "kebab-case")
 )]
+#[non_exhaustive]
 pub enum CertHash {
     /// A 40-digit SHA-1 thumbprint.
     Sha1(Sha1Thumbprint),

@@ -37,6 +37,7 @@ stable_codes! {
     [display, from_str]
     /// The kinds of warning, with stable kebab-case codes.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum WarningCode("warning") {
         /// The certificate has expired.
         ///

@@ -302,6 +302,7 @@ pub struct BindingProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum BindingProblemKind {
     /// An IP:port or hostname:port binding without a certificate hash. The
     /// binding is kept with `cert_hash: None`.

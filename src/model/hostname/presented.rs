@@ -63,6 +63,7 @@ use crate::model::certificate::Names;
 /// assert_eq!(serde_json::to_string(&id).unwrap(), r#""cn:null.python.org\\0example.org""#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PresentedId {
     /// A SAN dNSName entry, exactly as encoded.
     DnsName(String),

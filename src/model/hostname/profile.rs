@@ -75,6 +75,7 @@ stable_codes! {
     /// # Ok::<(), sstp_cert::model::hostname::ProfileParseError>(())
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Profile("client profile") {
         /// The Windows SSTP client (CryptoAPI SSL policy), SPEC §9.
         ///

@@ -372,6 +372,7 @@ impl Serialize for DnsName {
 /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferenceId {
     /// A DNS host name.
     Dns(DnsName),

@@ -28,6 +28,7 @@ stable_codes! {
     /// assert_eq!(Operation::ReadRegistry.code(), "read-registry");
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Operation("host operation") {
         /// Read the certificates of `LocalMachine\MY`, in store order.
         ReadStore => "read-store",

@@ -79,6 +79,7 @@ use crate::model::code::stable_codes;
 
 /// Which certificate to rotate to.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TargetSpec {
     /// This one (`--to THUMBPRINT`); it must be in the store and qualify.
     Thumbprint(Sha1Thumbprint),
@@ -141,6 +142,7 @@ stable_codes! {
     /// assert!(Outcome::Unchanged.is_ok());
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Outcome("rotation outcome") {
         /// Dry run: planned and preflighted, nothing changed.
         Planned => "planned",
@@ -250,6 +252,7 @@ impl Refusal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum StepStatus {
     /// Dry run: would be done.
     Planned,
