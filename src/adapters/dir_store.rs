@@ -6,8 +6,8 @@
 //! | file | meaning |
 //! |---|---|
 //! | `<stem>.pem`, `.crt`, `.cer`, `.der` (any case) | a store entry: a certificate, PEM or DER, **detected by content**, not by extension |
-//! | `<stem>.key` | the entry's private key (PKCS#8, PKCS#1 or SEC1; PEM or DER) |
-//! | `<stem>.json` | the Windows-only entry properties, see [`EntryProperties`] |
+//! | `<stem>.key` | the entry's private key (PKCS#8, PKCS#1 or SEC1; PEM or DER; EC and Ed25519 keys need the `key-pairing` feature) |
+//! | `<stem>.json` | the Windows-only entry properties, see [`EntryProperties`] (read with the `serde` feature) |
 //! | anything else | ignored |
 //!
 //! * **Order.** Entries are enumerated by file name, sorted bytewise (the
@@ -31,6 +31,11 @@
 //!   entry [`KeyState::Linked`] without any key file: a certificate exported
 //!   from a server (`Export-Certificate`, no key) loads as the service sees
 //!   it.
+//! * **Features.** A file this build cannot read for want of a feature —
+//!   a `.json` without `serde`, an EC or Ed25519 key without
+//!   `key-pairing` — is reported as [`codes::FEATURE_DISABLED`], naming the
+//!   feature; the entry loads without it (no properties; no key). It is
+//!   never ignored silently, nor taken for a key of another certificate.
 //! * **Subdirectories** are never entered (so no symlink loop is possible).
 //!   Symbolic links to regular files are followed. A directory, device, FIFO
 //!   or socket with a certificate, `.key` or `.json` name is reported as
