@@ -1381,6 +1381,78 @@ mod tests {
         assert!(message.contains("a FIFO"), "{message}");
     }
 
+    /// A certificate (PEM) and its key (PEM), of the algorithm `alg`.
+    fn cert_and_key(alg: &'static rcgen::SignatureAlgorithm) -> (String, String) {
+        let key = rcgen::KeyPair::generate_for(alg).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["vpn.example.com".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+
+    /// Without `serde`, a properties file is reported naming the feature,
+    /// never ignored silently.
+    #[cfg(not(feature = "serde"))]
+    #[test]
+    fn properties_need_the_serde_feature() {
+        let (cert, _) = cert_and_key(&rcgen::PKCS_ED25519);
+        let a = assemble_entry(
+            EntryFile::new("vpn.pem", cert.as_bytes()),
+            None,
+            Some(EntryFile::new("vpn.json", br#"{"has_private_key": true}"#)),
+        );
+        assert_eq!(a.entry.unwrap().key, KeyState::Absent);
+        assert_eq!(a.problems.len(), 1, "{:?}", a.problems);
+        assert_eq!(a.problems[0].source, "vpn.json");
+        assert_eq!(a.problems[0].code, codes::FEATURE_DISABLED);
+        assert!(
+            a.problems[0].message.contains("`serde` feature"),
+            "{}",
+            a.problems[0]
+        );
+    }
+
+    /// Without `key-pairing`, an EC or Ed25519 key is reported naming the
+    /// feature and the entry has no key: never a mismatch.
+    #[cfg(not(feature = "key-pairing"))]
+    #[test]
+    fn ec_and_ed25519_keys_need_the_key_pairing_feature() {
+        for alg in [&rcgen::PKCS_ECDSA_P256_SHA256, &rcgen::PKCS_ED25519] {
+            let (cert, key) = cert_and_key(alg);
+            let a = assemble_entry(
+                EntryFile::new("vpn.pem", cert.as_bytes()),
+                Some(EntryFile::new("vpn.key", key.as_bytes())),
+                None,
+            );
+            assert_eq!(a.entry.unwrap().key, KeyState::Absent);
+            assert_eq!(a.problems.len(), 1, "{:?}", a.problems);
+            assert_eq!(a.problems[0].source, "vpn.key");
+            assert_eq!(a.problems[0].code, codes::FEATURE_DISABLED);
+            assert!(
+                a.problems[0].message.contains("`key-pairing` feature"),
+                "{}",
+                a.problems[0]
+            );
+        }
+    }
+
+    /// With `key-pairing`, the same files pair.
+    #[cfg(feature = "key-pairing")]
+    #[test]
+    fn ec_and_ed25519_keys_pair_with_the_feature() {
+        for alg in [&rcgen::PKCS_ECDSA_P256_SHA256, &rcgen::PKCS_ED25519] {
+            let (cert, key) = cert_and_key(alg);
+            let a = assemble_entry(
+                EntryFile::new("vpn.pem", cert.as_bytes()),
+                Some(EntryFile::new("vpn.key", key.as_bytes())),
+                None,
+            );
+            assert_eq!(a.entry.unwrap().key, KeyState::Paired);
+            assert!(a.problems.is_empty(), "{:?}", a.problems);
+        }
+    }
+
     #[cfg(feature = "serde")]
     #[test]
     fn properties_json() {

@@ -1017,6 +1017,67 @@ mod tests {
         assert!(s[1].is_key() && s[1].proc_type_encrypted);
     }
 
+    const RSA_A: &[u8] = include_bytes!("../../tests/data/keys/rsa2048-a.pk8.pem");
+
+    fn self_signed(key: &rcgen::KeyPair) -> Certificate {
+        let cert = rcgen::CertificateParams::new(vec!["vpn.example.com".into()])
+            .unwrap()
+            .self_signed(key)
+            .unwrap();
+        Certificate::from_der(cert.der().to_vec()).unwrap()
+    }
+
+    /// Without `key-pairing`: EC and Ed25519 keys, and EC certificate keys,
+    /// are refused naming the feature; RSA keys still pair, and an RSA key
+    /// still does not match an EC certificate.
+    #[cfg(not(feature = "key-pairing"))]
+    #[test]
+    fn ec_and_ed25519_need_the_feature() {
+        let algs = [
+            (&rcgen::PKCS_ECDSA_P256_SHA256, "EC P-256"),
+            (&rcgen::PKCS_ECDSA_P384_SHA384, "EC P-384"),
+            (&rcgen::PKCS_ED25519, "Ed25519"),
+        ];
+        for (alg, name) in algs {
+            let kp = rcgen::KeyPair::generate_for(alg).unwrap();
+            for input in [kp.serialize_pem().into_bytes(), kp.serialize_der()] {
+                let e = PrivateKey::from_pem_or_der(&input).unwrap_err();
+                assert!(
+                    matches!(&e, KeyError::KeyPairingDisabled { algorithm, .. } if algorithm == name),
+                    "{e:?}"
+                );
+                assert!(e.to_string().contains("`key-pairing` feature"), "{e}");
+            }
+        }
+        let ec = self_signed(&rcgen::KeyPair::generate().unwrap());
+        assert!(matches!(
+            PublicKeyValue::from_spki_der(ec.spki_der()),
+            Err(KeyError::KeyPairingDisabled {
+                location: KeyLocation::CertificateSpki,
+                ..
+            })
+        ));
+        let rsa_key = rcgen::KeyPair::from_pem(std::str::from_utf8(RSA_A).unwrap()).unwrap();
+        let rsa = PrivateKey::from_pem_or_der(RSA_A).unwrap();
+        assert_eq!(pair(&self_signed(&rsa_key), &rsa), KeyState::Paired);
+        assert_eq!(pair(&ec, &rsa), KeyState::Mismatched);
+    }
+
+    /// With `key-pairing`, the same keys pair with their certificates.
+    #[cfg(feature = "key-pairing")]
+    #[test]
+    fn ec_and_ed25519_pair_with_the_feature() {
+        for alg in [
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+            &rcgen::PKCS_ED25519,
+        ] {
+            let kp = rcgen::KeyPair::generate_for(alg).unwrap();
+            let key = PrivateKey::from_pem_or_der(kp.serialize_pem().as_bytes()).unwrap();
+            assert_eq!(pair(&self_signed(&kp), &key), KeyState::Paired);
+        }
+    }
+
     #[test]
     fn rsa_values_ignore_leading_zeros() {
         assert_eq!(
