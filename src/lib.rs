@@ -124,7 +124,7 @@
 //! | `idna` | no | convert U-labels in typed host names to A-labels (idna); without it a Unicode host name is an error naming the feature |
 //! | `port-probe` | no | `adapters::port_probe`: whether the listener port is free on this machine (socket2) |
 //! | `cli` | no | the `sstp-cert` command-line tool (clap); turns on `serde`, `key-pairing`, `idna` and `port-probe` |
-//! | `rustls` | no | `adapters::tls`: the chosen certificate, its key and a `CertifiedKey` for rustls 0.23 (ring provider), and a re-selectable `ResolvesServerCert` |
+//! | `rustls` | no | `adapters::tls`: the chosen certificate, its key and a `CertifiedKey` for rustls 0.23 (ring provider), and a re-selectable `ResolvesServerCert` (turns on `key-pairing`) |
 //! | `listener` | no | `adapters::listener`: an SSTP listener front on tokio — binds both families, serves the chosen certificate, answers the SSTP HTTP request, hands the stream over with the crypto-binding values (implies `rustls`; tokio, tokio-rustls, socket2) |
 //!
 //! The default build is the pure core and the file adapters, with only the

@@ -847,6 +847,7 @@ fn changes_render_as_netsh_lines() {
     );
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn plumbing_serialises_with_snake_case_fields_and_kebab_case_values() {
     let (a, b) = (sa("a"), sa("b"));
