@@ -83,6 +83,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(all(feature = "key-pairing", feature = "serde"))] {
 //! use sstp_cert::adapters::dir_store::DirectoryStore;
 //! use sstp_cert::model::store::{CertStore, KeyState};
 //! # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -97,6 +98,7 @@
 //! assert_eq!(entry.source, "10-vpn.pem");
 //! assert_eq!(entry.key, KeyState::Paired);
 //! assert_eq!(entry.friendly_name.as_deref(), Some("VPN"));
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -209,11 +211,13 @@ pub mod codes {
 /// entry then has no key (`false`) or the mismatched key (`true`).
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use sstp_cert::adapters::dir_store::EntryProperties;
 /// let p = EntryProperties::from_json(br#"{"has_private_key": true}"#)?;
 /// assert_eq!(p.has_private_key, Some(true));
 /// let e = EntryProperties::from_json(br#"{"has_key": true}"#).unwrap_err();
 /// assert!(e.to_string().contains("unknown field `has_key`"));
+/// # }
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -602,6 +606,7 @@ pub struct AssembledEntry {
 /// which is then reported as `ambiguous-key` (and not parsed).
 ///
 /// ```
+/// # #[cfg(all(feature = "key-pairing", feature = "serde"))] {
 /// use sstp_cert::adapters::dir_store::{assemble_entry, codes, EntryFile};
 /// use sstp_cert::model::store::KeyState;
 /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -615,6 +620,7 @@ pub struct AssembledEntry {
 /// assert_eq!(entry.key, KeyState::Paired);
 /// assert_eq!(made.problems[0].code, codes::MALFORMED_PROPERTIES);
 /// assert_eq!(made.problems[0].source, "vpn.json");
+/// # }
 /// ```
 pub fn assemble_entry(
     certificate: EntryFile<'_>,
@@ -1116,6 +1122,7 @@ impl DirectoryStore {
     /// PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
     ///
     /// ```
+    /// # #[cfg(feature = "key-pairing")] {
     /// use sstp_cert::adapters::dir_store::DirectoryStore;
     /// use sstp_cert::model::store::CertStore;
     /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -1126,6 +1133,7 @@ impl DirectoryStore {
     /// let entry = &store.load()?.entries[0];
     /// let key = store.private_key_der(entry)?;
     /// assert_eq!(key.secret_der(), ck.signing_key.serialize_der());
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -1147,6 +1155,7 @@ impl DirectoryStore {
     /// (Unix permissions; see [`KeyExport::export_key`]).
     ///
     /// ```
+    /// # #[cfg(feature = "key-pairing")] {
     /// use sstp_cert::adapters::dir_store::{codes, DirectoryStore};
     /// use sstp_cert::model::store::CertStore;
     /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -1163,6 +1172,7 @@ impl DirectoryStore {
     /// assert_eq!(warnings[0].code, codes::KEY_READABLE_BY_OTHERS);
     /// std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))?;
     /// assert!(store.export_key(entry)?.1.is_empty());
+    /// # }
     /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -238,8 +238,10 @@ pub fn expires_within(cert: &Certificate, at: OffsetDateTime, days: u32) -> bool
 /// use sstp_cert::model::advice::{NotRecommended, Refusal};
 /// assert_eq!(NotRecommended::ServerAuthPreferred.code(), "server-auth-preferred");
 /// assert!(!NotRecommended::LaterExpiryPreferred.refused_by_clients());
+/// # #[cfg(feature = "serde")] {
 /// let r = NotRecommended::Refused { refusal: Refusal::ClientEkuRefused };
 /// assert_eq!(serde_json::to_value(&r).unwrap()["code"], "client-eku-refused");
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

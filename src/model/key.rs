@@ -33,6 +33,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(feature = "key-pairing")] {
 //! use sstp_cert::model::certificate::Certificate;
 //! use sstp_cert::model::key::{pair, PrivateKey};
 //! use sstp_cert::model::store::KeyState;
@@ -48,6 +49,7 @@
 //!
 //! let other = PrivateKey::from_pem_or_der(&other_key_der)?;
 //! assert_eq!(pair(&cert, &other), KeyState::Mismatched);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -283,7 +283,9 @@ impl PlanOptions {
 /// ```
 /// use sstp_cert::model::plan::PlanCase;
 /// assert_eq!(PlanCase::SeveralEligible.number(), 2);
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_string(&PlanCase::OnlyEligible).unwrap(), "\"only-eligible\"");
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]

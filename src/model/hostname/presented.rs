@@ -60,7 +60,9 @@ use crate::model::certificate::Names;
 /// use sstp_cert::model::hostname::PresentedId;
 /// let id = PresentedId::CommonName("null.python.org\0example.org".into());
 /// assert_eq!(id.to_string(), r"cn:null.python.org\0example.org");
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_string(&id).unwrap(), r#""cn:null.python.org\\0example.org""#);
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

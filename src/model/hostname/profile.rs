@@ -65,7 +65,9 @@ stable_codes! {
     /// use sstp_cert::model::hostname::Profile;
     /// let wanted: Vec<Profile> = ["windows", "sstpc"].iter().map(|s| s.parse().unwrap()).collect();
     /// assert_eq!(wanted, [Profile::WindowsClient, Profile::SstpcLinux]);
+    /// # #[cfg(feature = "serde")] {
     /// assert_eq!(serde_json::to_string(&Profile::Rfc9525).unwrap(), "\"rfc9525\"");
+    /// # }
     /// ```
     ///
     /// ```

@@ -368,7 +368,9 @@ impl Serialize for DnsName {
 ///
 /// let r = ReferenceId::parse("8.8.8.8")?;
 /// assert_eq!(r.as_ip(), Some("8.8.8.8".parse::<IpAddr>().unwrap()));
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_string(&r).unwrap(), "\"8.8.8.8\"");
+/// # }
 /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
