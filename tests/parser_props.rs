@@ -3,8 +3,11 @@
 //! messages, administrator scripts) and for the edges of the `netsh`
 //! renderer the fuzzers found. The netsh, registry, host-name, thumbprint
 //! and key parsers have theirs next to their other tests.
-// Some helpers serve only the JSON tests, which need `serde`.
-#![cfg_attr(not(feature = "serde"), allow(unused_imports, dead_code))]
+// Some helpers serve only the tests that need `serde` and `key-pairing`.
+#![cfg_attr(
+    not(all(feature = "serde", feature = "key-pairing")),
+    allow(unused_imports, dead_code)
+)]
 
 use proptest::prelude::*;
 use sstp_cert::adapters::dir_store::{EntryFile, EntryProperties, assemble_entry};

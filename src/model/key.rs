@@ -1019,6 +1019,7 @@ mod tests {
         assert!(s[1].is_key() && s[1].proc_type_encrypted);
     }
 
+    #[cfg(not(feature = "key-pairing"))]
     const RSA_A: &[u8] = include_bytes!("../../tests/data/keys/rsa2048-a.pk8.pem");
 
     fn self_signed(key: &rcgen::KeyPair) -> Certificate {
