@@ -49,7 +49,8 @@ pub mod store;
 #[cfg(windows)]
 pub mod write;
 
-#[cfg(windows)]
+// Only the listener sets socket options socket2 lacks.
+#[cfg(all(windows, feature = "listener"))]
 pub(crate) mod socket;
 #[cfg(windows)]
 mod win32;
