@@ -119,15 +119,27 @@
 //!
 //! | feature | default | what |
 //! |---|---|---|
-//! | `idna` | yes | convert U-labels in typed host names to A-labels |
-//! | `cli` | no | the `sstp-cert` command-line tool (clap) |
-//! | `rustls` | no | `adapters::tls`: the chosen certificate, its key and a `CertifiedKey` for rustls 0.23 (ring provider), and a re-selectable `ResolvesServerCert` |
+//! | `serde` | no | `Serialize`/`Deserialize` for the model (stable codes as strings), and the JSON files: a directory store's `<stem>.json` entry properties, `adapters::bundle`, `adapters::fleet`, `adapters::windows::collect` (serde, serde_json, time's serde) |
+//! | `key-pairing` | no | pair EC (P-256, P-384) and Ed25519 private key files with their certificates (p256, p384, ed25519-dalek); RSA keys pair without it, other keys are an error naming the feature |
+//! | `idna` | no | convert U-labels in typed host names to A-labels (idna); without it a Unicode host name is an error naming the feature |
+//! | `port-probe` | no | `adapters::port_probe`: whether the listener port is free on this machine (socket2) |
+//! | `cli` | no | the `sstp-cert` command-line tool (clap); turns on `serde`, `key-pairing`, `idna` and `port-probe` |
+//! | `rustls` | no | `adapters::tls`: the chosen certificate, its key and a `CertifiedKey` for rustls 0.23 (ring provider), and a re-selectable `ResolvesServerCert` (turns on `key-pairing`) |
 //! | `listener` | no | `adapters::listener`: an SSTP listener front on tokio — binds both families, serves the chosen certificate, answers the SSTP HTTP request, hands the stream over with the crypto-binding values (implies `rustls`; tokio, tokio-rustls, socket2) |
 //!
-//! Key export ([`adapters::key_export`]) needs no feature. The default
-//! features pull in no TLS or async crates; serde, serde_json and socket2
-//! are in every build today.
+//! The default build is the pure core and the file adapters, with only the
+//! crates every user needs: x509-parser, sha1, sha2, hmac, hex, thiserror,
+//! time, zeroize, rustls-pki-types (PEM), libc (Unix) and the RustCrypto
+//! key-format readers pkcs8, pkcs1 and sec1 — no serde, TLS, async, socket
+//! or elliptic-curve crates (README "Dependencies" has the counts). Key
+//! export ([`adapters::key_export`]) needs no feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Without these features some modules the documentation links to are not
+// built; CI checks every link with all features on, as docs.rs builds.
+#![cfg_attr(
+    not(all(feature = "serde", feature = "port-probe")),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -1,6 +1,7 @@
 //! Machine bundles (issue 15): `has_private_key` in the directory store's
 //! `<stem>.json`, writing and reading bundles, unknown parts, damaged
-//! parts, the collect mapping, and the fleet survey.
+//! parts, the collect mapping, and the fleet survey. All need `serde`.
+#![cfg(feature = "serde")]
 
 mod common;
 

@@ -445,6 +445,7 @@ fn http_mode_binds_nothing() {
     assert_eq!(d.plumbing.mode, Mode::Http);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn findings_are_sorted_errors_first_and_serialize() {
     let old = vpn_cert("old", &server_auth());

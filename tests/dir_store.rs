@@ -1,4 +1,9 @@
 //! The directory store (src/adapters/dir_store.rs).
+// Some helpers serve only the tests that need `serde` or `key-pairing`.
+#![cfg_attr(
+    not(all(feature = "serde", feature = "key-pairing")),
+    allow(unused_imports, dead_code)
+)]
 
 use std::fs;
 use std::path::Path;
@@ -94,6 +99,7 @@ fn content_decides_pem_or_der_not_the_extension() {
     );
 }
 
+#[cfg(feature = "key-pairing")]
 #[test]
 fn key_states() {
     let dir = tempfile::tempdir().unwrap();
@@ -161,6 +167,7 @@ fn unusable_keys_are_reported_and_the_entry_has_no_key() {
     assert!(problem(&s, "c.pem").message.contains("ambiguous"));
 }
 
+#[cfg(feature = "key-pairing")]
 #[test]
 fn key_in_pem_wins_over_a_sibling_key() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,6 +179,7 @@ fn key_in_pem_wins_over_a_sibling_key() {
     assert_eq!(problem(&s, "a.key").code, codes::AMBIGUOUS_KEY);
 }
 
+#[cfg(feature = "key-pairing")]
 #[test]
 fn several_certificates_in_one_pem_the_first_is_the_entry() {
     let dir = tempfile::tempdir().unwrap();
@@ -188,6 +196,7 @@ fn several_certificates_in_one_pem_the_first_is_the_entry() {
     assert_eq!(s.entries[0].key, KeyState::Paired);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn properties_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -228,6 +237,7 @@ fn properties_json() {
     assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn bad_property_values_name_the_field() {
     let dir = tempfile::tempdir().unwrap();
@@ -355,6 +365,7 @@ fn permission_denied_is_reported() {
 }
 
 #[cfg(unix)]
+#[cfg(feature = "key-pairing")]
 #[test]
 fn symbolic_links() {
     use std::os::unix::fs::symlink;
@@ -445,6 +456,7 @@ fn describe_and_empty_store() {
     assert_eq!(store.load().unwrap(), StoreSnapshot::default());
 }
 
+#[cfg(all(feature = "key-pairing", feature = "serde"))]
 #[test]
 fn the_committed_sample_store_loads_as_documented() {
     use sstp_cert::model::eku::{Purpose, effective_eku};

@@ -1,6 +1,7 @@
 //! The directory store and the private keys it holds: permissions of key
 //! files, keys wiped when dropped.
-#![cfg(unix)]
+// Its keys are EC keys: pairing them needs `key-pairing`.
+#![cfg(all(unix, feature = "key-pairing"))]
 
 use sstp_cert::adapters::dir_store::{DirectoryStore, codes};
 #[cfg(feature = "rustls")]
@@ -13,6 +14,7 @@ fn wiped_when_dropped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
 
 /// A key file readable by group or others is a warning, not a failure:
 /// the key is still paired and exported.
+#[cfg(feature = "key-pairing")]
 #[test]
 fn key_files_readable_by_others_are_a_warning() {
     use std::os::unix::fs::PermissionsExt;

@@ -3,6 +3,11 @@
 //! messages, administrator scripts) and for the edges of the `netsh`
 //! renderer the fuzzers found. The netsh, registry, host-name, thumbprint
 //! and key parsers have theirs next to their other tests.
+// Some helpers serve only the tests that need `serde` and `key-pairing`.
+#![cfg_attr(
+    not(all(feature = "serde", feature = "key-pairing")),
+    allow(unused_imports, dead_code)
+)]
 
 use proptest::prelude::*;
 use sstp_cert::adapters::dir_store::{EntryFile, EntryProperties, assemble_entry};
@@ -128,6 +133,7 @@ proptest! {
     }
 
     /// Properties render to JSON and read back; the entry gets exactly them.
+    #[cfg(all(feature = "serde", feature = "key-pairing"))]
     #[test]
     fn entry_properties_round_trip(
         eku in prop::option::of(prop::collection::vec(purpose(), 0..6)),
@@ -150,6 +156,7 @@ proptest! {
         prop_assert_eq!(e.friendly_name, props.friendly_name);
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn properties_parsing_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let _ = EntryProperties::from_json(&bytes);

@@ -1492,6 +1492,7 @@ fn raw_value_conversions() {
     );
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn serde_json_shapes() {
     let p = params(&[

@@ -84,6 +84,7 @@ fn netsh_value_with_a_trailing_carriage_return() {
 /// length. A properties file under the 1 MiB file limit holds about
 /// 100,000 distinct OIDs, which took minutes per store entry (and per
 /// automatic choice). Both steps are now linear.
+#[cfg(feature = "serde")]
 #[test]
 fn long_eku_lists_are_combined_in_linear_time() {
     use sstp_cert::adapters::dir_store::EntryProperties;
@@ -191,6 +192,7 @@ fn cli_inspect_of_an_endless_device_stops_at_the_limit() {
 /// subject name. Such a certificate was refused by `from_pem_or_der` (and
 /// by the directory store) although `from_der` reads it. DER is now tried
 /// first for input that starts like a DER SEQUENCE.
+#[cfg(feature = "key-pairing")]
 #[test]
 fn der_certificate_containing_a_pem_marker_is_read_as_der() {
     use sstp_cert::adapters::dir_store::{EntryFile, assemble_entry};

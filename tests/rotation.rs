@@ -1,5 +1,7 @@
 //! `model::rotation` case by case: the target rule (SPEC §11), refusals,
 //! re-read checks after each step, restore reports.
+// Some helpers serve only the JSON tests, which need `serde`.
+#![cfg_attr(not(feature = "serde"), allow(unused_imports, dead_code))]
 
 mod common;
 mod sim;
@@ -416,6 +418,7 @@ fn a_stale_binding_that_cannot_come_back_is_reported() {
     );
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn the_report_serialises_with_stable_codes() {
     let new = vpn_cert("new", &server_auth());

@@ -162,6 +162,7 @@ fn registry_text_that_is_not_a_transcript_is_still_refused() {
     ));
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn skipped_lines_serialise_with_their_codes() {
     let parsed = parse_reg_query(&data("reg-query-cmd.txt")).unwrap();

@@ -70,6 +70,8 @@ fuzz_target!(|text: &str| {
                     assert!(p.check_names(&names, r).matched, "{p:?} {ip}");
                 }
             }
+            // A kind of reference added later: the round trip above holds.
+            _ => {}
         }
     } else {
         let _ = DnsName::parse(reference);

@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         match k.location() {
             KeyLocation::Der { .. } => assert_eq!(der.as_ref(), Ok(k)),
             KeyLocation::PemBlock { .. } => assert_eq!(in_pem.as_ref(), Ok(&Some(k.clone()))),
-            KeyLocation::CertificateSpki => panic!("a private key read from a certificate"),
+            other => panic!("a private key found at {other:?}"),
         }
     }
     if let Ok(Some(k)) = &in_pem

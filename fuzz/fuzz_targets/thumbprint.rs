@@ -12,6 +12,7 @@ fuzz_target!(|text: &str| {
     let (lower, upper, spaced) = match p.hash {
         CertHash::Sha1(h) => (h.to_string(), h.to_uppercase_hex(), h.to_spaced_hex()),
         CertHash::Sha256(h) => (h.to_string(), h.to_uppercase_hex(), h.to_spaced_hex()),
+        other => panic!("parse_hash returned a kind of hash this target does not know: {other:?}"),
     };
     assert!(lower.len() == 40 || lower.len() == 64);
     for form in [lower, upper, spaced] {

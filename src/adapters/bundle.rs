@@ -58,10 +58,12 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::adapters::dir_store::{DirectoryStore, EntryProperties};
+use crate::model::code::stable_codes;
 use crate::model::httpsys::{
     ListingProblem, MAX_NETSH_INPUT, ShowStyle, SslBinding, parse_sslcert_show, render_show,
 };
@@ -82,33 +84,27 @@ pub const FORMAT: u32 = 1;
 /// The largest `machine.json` read, in bytes (1 MiB).
 pub const MAX_MACHINE_FILE: usize = 1024 * 1024;
 
-/// A part of a bundle that can be missing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BundlePart {
-    /// `store/`.
-    Store,
-    /// `netsh-sslcert.txt`.
-    Bindings,
-    /// `sstpsvc.reg`.
-    Registry,
-}
-
-impl BundlePart {
-    /// The stable code: `store`, `bindings` or `registry`.
+stable_codes! {
+    [display, from_str]
+    /// A part of a bundle that can be missing.
     ///
     /// ```
     /// use sstp_cert::adapters::bundle::BundlePart;
     /// assert_eq!(BundlePart::Bindings.code(), "bindings");
     /// ```
-    pub fn code(self) -> &'static str {
-        match self {
-            BundlePart::Store => "store",
-            BundlePart::Bindings => "bindings",
-            BundlePart::Registry => "registry",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum BundlePart("bundle part") {
+        /// `store/`.
+        Store => "store",
+        /// `netsh-sslcert.txt`.
+        Bindings => "bindings",
+        /// `sstpsvc.reg`.
+        Registry => "registry",
     }
+}
 
+impl BundlePart {
     /// The file or directory of the bundle that holds this part.
     ///
     /// ```
@@ -134,8 +130,9 @@ impl From<UnknownInput> for BundlePart {
 }
 
 /// A part that could not be collected, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NotCollected {
     /// Which part.
     pub part: BundlePart,
@@ -153,34 +150,56 @@ pub struct NotCollected {
 /// assert!(MachineInfo::from_json(br#"{"host": "VPN1"}"#).is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MachineInfo {
     /// The bundle format (1); `None` when not written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub format: Option<u32>,
     /// The computer name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub machine: Option<String>,
     /// When the state was read.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "time::serde::rfc3339::option::serialize",
-        deserialize_with = "collected_at_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "time::serde::rfc3339::option::serialize",
+            deserialize_with = "collected_at_field"
+        )
     )]
     pub collected_at: Option<OffsetDateTime>,
     /// The operating system and its version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub os_version: Option<String>,
     /// The version of the tool that collected the bundle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tool_version: Option<String>,
     /// The parts that could not be collected, and why.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub not_collected: Vec<NotCollected>,
     /// Anything else seen while collecting.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub notes: Vec<String>,
 }
 

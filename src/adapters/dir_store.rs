@@ -6,8 +6,8 @@
 //! | file | meaning |
 //! |---|---|
 //! | `<stem>.pem`, `.crt`, `.cer`, `.der` (any case) | a store entry: a certificate, PEM or DER, **detected by content**, not by extension |
-//! | `<stem>.key` | the entry's private key (PKCS#8, PKCS#1 or SEC1; PEM or DER) |
-//! | `<stem>.json` | the Windows-only entry properties, see [`EntryProperties`] |
+//! | `<stem>.key` | the entry's private key (PKCS#8, PKCS#1 or SEC1; PEM or DER; EC and Ed25519 keys need the `key-pairing` feature) |
+//! | `<stem>.json` | the Windows-only entry properties, see [`EntryProperties`] (read with the `serde` feature) |
 //! | anything else | ignored |
 //!
 //! * **Order.** Entries are enumerated by file name, sorted bytewise (the
@@ -31,6 +31,11 @@
 //!   entry [`KeyState::Linked`] without any key file: a certificate exported
 //!   from a server (`Export-Certificate`, no key) loads as the service sees
 //!   it.
+//! * **Features.** A file this build cannot read for want of a feature —
+//!   a `.json` without `serde`, an EC or Ed25519 key without
+//!   `key-pairing` — is reported as [`codes::FEATURE_DISABLED`], naming the
+//!   feature; the entry loads without it (no properties; no key). It is
+//!   never ignored silently, nor taken for a key of another certificate.
 //! * **Subdirectories** are never entered (so no symlink loop is possible).
 //!   Symbolic links to regular files are followed. A directory, device, FIFO
 //!   or socket with a certificate, `.key` or `.json` name is reported as
@@ -78,6 +83,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(all(feature = "key-pairing", feature = "serde"))] {
 //! use sstp_cert::adapters::dir_store::DirectoryStore;
 //! use sstp_cert::model::store::{CertStore, KeyState};
 //! # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -92,6 +98,7 @@
 //! assert_eq!(entry.source, "10-vpn.pem");
 //! assert_eq!(entry.key, KeyState::Paired);
 //! assert_eq!(entry.friendly_name.as_deref(), Some("VPN"));
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -111,7 +118,8 @@ use std::path::{Path, PathBuf};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use serde::{Deserialize, Deserializer, Serialize};
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Deserializer};
 use zeroize::Zeroizing;
 
 use crate::adapters::key_export::{KeyExport, KeyExportError, SecretKeyDer};
@@ -176,6 +184,11 @@ pub mod codes {
     /// (Unix permissions), reported by key export. A warning: the key is
     /// still used; restrict the file to its owner (`chmod 600`).
     pub const KEY_READABLE_BY_OTHERS: &str = "key-readable-by-others";
+    /// A file this build cannot read because a cargo feature of
+    /// `sstp-cert` is off: a `.json` properties file without `serde`, an
+    /// EC or Ed25519 key without `key-pairing`. The message names the
+    /// feature; the entry loads without what the file says.
+    pub const FEATURE_DISABLED: &str = "feature-disabled";
 }
 
 /// The Windows-only properties of a store entry, from `<stem>.json`: what
@@ -198,39 +211,51 @@ pub mod codes {
 /// entry then has no key (`false`) or the mismatched key (`true`).
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use sstp_cert::adapters::dir_store::EntryProperties;
 /// let p = EntryProperties::from_json(br#"{"has_private_key": true}"#)?;
 /// assert_eq!(p.has_private_key, Some(true));
 /// let e = EntryProperties::from_json(br#"{"has_key": true}"#).unwrap_err();
 /// assert!(e.to_string().contains("unknown field `has_key`"));
+/// # }
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EntryProperties {
     /// Whether Windows links a private key to the certificate: `Some(true)`
     /// [`KeyState::Linked`], `Some(false)` no key, `None` not said (the key
     /// files decide).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "has_private_key_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "has_private_key_field"
+        )
     )]
     pub has_private_key: Option<bool>,
     /// The EKU property ("Enable only the following purposes"): dotted OIDs
     /// or names such as `serverAuth`. `None`: not set; an empty list: set to
     /// no purposes, which disables the certificate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "eku_property_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "eku_property_field"
+        )
     )]
     pub eku_property: Option<Vec<KeyPurpose>>,
     /// The friendly name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "friendly_name_field"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "friendly_name_field"
+        )
     )]
     pub friendly_name: Option<String>,
 }
@@ -243,6 +268,7 @@ impl EntryProperties {
     /// The JSON error: a syntax error with its line and column, a top level
     /// that is not an object, an unknown field, or a field with a value of
     /// the wrong type (naming the field, and the list item).
+    #[cfg(feature = "serde")]
     pub fn from_json(text: &[u8]) -> Result<Self, serde_json::Error> {
         // An object is required (a derived struct would also accept a list).
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
@@ -250,6 +276,7 @@ impl EntryProperties {
     }
 }
 
+#[cfg(feature = "serde")]
 fn eku_property_field<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Vec<KeyPurpose>>, D::Error> {
@@ -278,6 +305,7 @@ fn eku_property_field<'de, D: Deserializer<'de>>(
     Ok(Some(out))
 }
 
+#[cfg(feature = "serde")]
 fn has_private_key_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     use serde::de::Error;
     Option::<bool>::deserialize(d).map_err(|e| {
@@ -287,6 +315,7 @@ fn has_private_key_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>
     })
 }
 
+#[cfg(feature = "serde")]
 fn friendly_name_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     use serde::de::Error;
     Option::<String>::deserialize(d).map_err(|e| {
@@ -505,6 +534,7 @@ fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
 fn key_problem_code(e: &KeyError) -> &'static str {
     match e {
         KeyError::Encrypted { .. } => codes::ENCRYPTED_KEY,
+        KeyError::KeyPairingDisabled { .. } => codes::FEATURE_DISABLED,
         KeyError::UnsupportedAlgorithm { .. }
         | KeyError::UnsupportedCurve { .. }
         | KeyError::UnsupportedFormat { .. } => codes::UNSUPPORTED_KEY,
@@ -576,6 +606,7 @@ pub struct AssembledEntry {
 /// which is then reported as `ambiguous-key` (and not parsed).
 ///
 /// ```
+/// # #[cfg(all(feature = "key-pairing", feature = "serde"))] {
 /// use sstp_cert::adapters::dir_store::{assemble_entry, codes, EntryFile};
 /// use sstp_cert::model::store::KeyState;
 /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -589,6 +620,7 @@ pub struct AssembledEntry {
 /// assert_eq!(entry.key, KeyState::Paired);
 /// assert_eq!(made.problems[0].code, codes::MALFORMED_PROPERTIES);
 /// assert_eq!(made.problems[0].source, "vpn.json");
+/// # }
 /// ```
 pub fn assemble_entry(
     certificate: EntryFile<'_>,
@@ -742,27 +774,57 @@ fn assemble<F: SiblingFiles>(
     if let Some(json_name) = files.name(name, Sibling::Properties, problems)
         && let Some(text) = files.read(Sibling::Properties, problems)
     {
-        match EntryProperties::from_json(text.as_ref()) {
-            Ok(p) => {
-                entry.key = key_with_property(&json_name, entry.key, p.has_private_key, problems);
-                entry.eku_property = p.eku_property;
-                entry.friendly_name = p.friendly_name;
-            }
-            Err(e) => push_problem(
-                problems,
-                &json_name,
-                codes::MALFORMED_PROPERTIES,
-                format!(
-                    "invalid entry properties, ignored: {e}; expected {{\"has_private_key\": true | false, \"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
-                ),
-            ),
-        }
+        apply_properties(&mut entry, &json_name, text.as_ref(), problems);
     }
     Some(entry)
 }
 
+/// Applies a `.json` properties file to its entry; a file that is not
+/// valid is reported and ignored.
+#[cfg(feature = "serde")]
+fn apply_properties(
+    entry: &mut StoreEntry,
+    json_name: &str,
+    text: &[u8],
+    problems: &mut Vec<EntryProblem>,
+) {
+    match EntryProperties::from_json(text) {
+        Ok(p) => {
+            entry.key = key_with_property(json_name, entry.key, p.has_private_key, problems);
+            entry.eku_property = p.eku_property;
+            entry.friendly_name = p.friendly_name;
+        }
+        Err(e) => push_problem(
+            problems,
+            json_name,
+            codes::MALFORMED_PROPERTIES,
+            format!(
+                "invalid entry properties, ignored: {e}; expected {{\"has_private_key\": true | false, \"eku_property\": [OIDs or names] | null, \"friendly_name\": \"text\"}}"
+            ),
+        ),
+    }
+}
+
+/// Without the `serde` feature a `.json` properties file cannot be read:
+/// it is reported as [`codes::FEATURE_DISABLED`], never silently ignored.
+#[cfg(not(feature = "serde"))]
+fn apply_properties(
+    _entry: &mut StoreEntry,
+    json_name: &str,
+    _text: &[u8],
+    problems: &mut Vec<EntryProblem>,
+) {
+    push_problem(
+        problems,
+        json_name,
+        codes::FEATURE_DISABLED,
+        "entry properties not read: reading a `.json` properties file needs the `serde` feature of sstp-cert, which this build lacks; the entry is loaded without them (its key state comes from key files alone, no EKU property, no friendly name)",
+    );
+}
+
 /// The key state once the properties file's `has_private_key` is taken
 /// into account (see [`EntryProperties`]).
+#[cfg(feature = "serde")]
 fn key_with_property(
     json_name: &str,
     from_files: KeyState,
@@ -1060,6 +1122,7 @@ impl DirectoryStore {
     /// PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
     ///
     /// ```
+    /// # #[cfg(feature = "key-pairing")] {
     /// use sstp_cert::adapters::dir_store::DirectoryStore;
     /// use sstp_cert::model::store::CertStore;
     /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -1070,6 +1133,7 @@ impl DirectoryStore {
     /// let entry = &store.load()?.entries[0];
     /// let key = store.private_key_der(entry)?;
     /// assert_eq!(key.secret_der(), ck.signing_key.serialize_der());
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -1091,6 +1155,7 @@ impl DirectoryStore {
     /// (Unix permissions; see [`KeyExport::export_key`]).
     ///
     /// ```
+    /// # #[cfg(feature = "key-pairing")] {
     /// use sstp_cert::adapters::dir_store::{codes, DirectoryStore};
     /// use sstp_cert::model::store::CertStore;
     /// # let ck = rcgen::generate_simple_self_signed(vec!["vpn.example.com".into()]).unwrap();
@@ -1107,6 +1172,7 @@ impl DirectoryStore {
     /// assert_eq!(warnings[0].code, codes::KEY_READABLE_BY_OTHERS);
     /// std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))?;
     /// assert!(store.export_key(entry)?.1.is_empty());
+    /// # }
     /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -1325,6 +1391,79 @@ mod tests {
         assert!(message.contains("a FIFO"), "{message}");
     }
 
+    /// A certificate (PEM) and its key (PEM), of the algorithm `alg`.
+    fn cert_and_key(alg: &'static rcgen::SignatureAlgorithm) -> (String, String) {
+        let key = rcgen::KeyPair::generate_for(alg).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["vpn.example.com".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+
+    /// Without `serde`, a properties file is reported naming the feature,
+    /// never ignored silently.
+    #[cfg(not(feature = "serde"))]
+    #[test]
+    fn properties_need_the_serde_feature() {
+        let (cert, _) = cert_and_key(&rcgen::PKCS_ED25519);
+        let a = assemble_entry(
+            EntryFile::new("vpn.pem", cert.as_bytes()),
+            None,
+            Some(EntryFile::new("vpn.json", br#"{"has_private_key": true}"#)),
+        );
+        assert_eq!(a.entry.unwrap().key, KeyState::Absent);
+        assert_eq!(a.problems.len(), 1, "{:?}", a.problems);
+        assert_eq!(a.problems[0].source, "vpn.json");
+        assert_eq!(a.problems[0].code, codes::FEATURE_DISABLED);
+        assert!(
+            a.problems[0].message.contains("`serde` feature"),
+            "{}",
+            a.problems[0]
+        );
+    }
+
+    /// Without `key-pairing`, an EC or Ed25519 key is reported naming the
+    /// feature and the entry has no key: never a mismatch.
+    #[cfg(not(feature = "key-pairing"))]
+    #[test]
+    fn ec_and_ed25519_keys_need_the_key_pairing_feature() {
+        for alg in [&rcgen::PKCS_ECDSA_P256_SHA256, &rcgen::PKCS_ED25519] {
+            let (cert, key) = cert_and_key(alg);
+            let a = assemble_entry(
+                EntryFile::new("vpn.pem", cert.as_bytes()),
+                Some(EntryFile::new("vpn.key", key.as_bytes())),
+                None,
+            );
+            assert_eq!(a.entry.unwrap().key, KeyState::Absent);
+            assert_eq!(a.problems.len(), 1, "{:?}", a.problems);
+            assert_eq!(a.problems[0].source, "vpn.key");
+            assert_eq!(a.problems[0].code, codes::FEATURE_DISABLED);
+            assert!(
+                a.problems[0].message.contains("`key-pairing` feature"),
+                "{}",
+                a.problems[0]
+            );
+        }
+    }
+
+    /// With `key-pairing`, the same files pair.
+    #[cfg(feature = "key-pairing")]
+    #[test]
+    fn ec_and_ed25519_keys_pair_with_the_feature() {
+        for alg in [&rcgen::PKCS_ECDSA_P256_SHA256, &rcgen::PKCS_ED25519] {
+            let (cert, key) = cert_and_key(alg);
+            let a = assemble_entry(
+                EntryFile::new("vpn.pem", cert.as_bytes()),
+                Some(EntryFile::new("vpn.key", key.as_bytes())),
+                None,
+            );
+            assert_eq!(a.entry.unwrap().key, KeyState::Paired);
+            assert!(a.problems.is_empty(), "{:?}", a.problems);
+        }
+    }
+
+    #[cfg(feature = "serde")]
     #[test]
     fn properties_json() {
         let p = EntryProperties::from_json(

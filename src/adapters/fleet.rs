@@ -36,7 +36,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::adapters::bundle::{Bundle, STORE_DIR, directory_name};
@@ -70,28 +69,30 @@ impl FleetOptions {
 }
 
 /// The certificate a server serves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Served {
     /// Its SHA-1 thumbprint.
     pub sha1: Sha1Thumbprint,
     /// Its subject, when the store has it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subject: Option<String>,
     /// Its `notAfter`, RFC 3339, when the store has it (a binding may name
     /// a certificate deleted from the store).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub not_after: Option<String>,
 }
 
 /// One server of the fleet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ServerSummary {
     /// The bundle directory.
     pub bundle: String,
     /// The machine name (`machine.json`, else the directory name).
     pub machine: String,
     /// When the bundle was collected, RFC 3339, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub collected_at: Option<String>,
     /// What the listener serves; `None` when nothing is bound.
     pub served: Option<Served>,
@@ -104,7 +105,7 @@ pub struct ServerSummary {
     /// Store entries (files) that could not be read.
     pub store_problems: usize,
     /// Why the bundle could not be read; then nothing else is known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub damaged: Option<String>,
 }
 
@@ -116,7 +117,8 @@ impl ServerSummary {
 }
 
 /// Every server of a fleet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FleetReport {
     /// The directory surveyed.
     pub directory: String,

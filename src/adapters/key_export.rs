@@ -22,6 +22,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(feature = "key-pairing")] {
 //! use sstp_cert::adapters::dir_store::DirectoryStore;
 //! use sstp_cert::adapters::key_export::KeyExport;
 //! use sstp_cert::model::choice::{choose, ChoiceOptions};
@@ -37,6 +38,7 @@
 //! let chosen = &snapshot.entries[choice.selected.as_ref().unwrap().index];
 //! let key = store.private_key_der(chosen)?; // Zeroizing<PrivateKeyDer<'static>>
 //! assert!(!key.secret_der().is_empty());
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -12,12 +12,15 @@
 //! | [`port_probe`] | whether the listener port is free on this machine |
 //! | [`served_cert`] | which certificate a TLS listener serves (a TLS 1.2 handshake up to the server's `Certificate` message) |
 //! | [`windows`] | the Windows certificate store, the `SstpSvc\Parameters` key and the HTTP.sys bindings (the readers on Windows only; their records and the mapping onto the model everywhere) |
+#[cfg(feature = "serde")]
 pub mod bundle;
 pub mod dir_store;
+#[cfg(feature = "serde")]
 pub mod fleet;
 pub mod key_export;
 #[cfg(feature = "listener")]
 pub mod listener;
+#[cfg(feature = "port-probe")]
 pub mod port_probe;
 pub mod served_cert;
 #[cfg(feature = "rustls")]

@@ -53,6 +53,7 @@
 
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -71,20 +72,21 @@ use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 /// assert_eq!(Refusal::ClientEkuRefused.code(), "client-eku-refused");
 /// assert!(Refusal::KeyUsageUnsuitable.explain().contains("SEC_E_CERT_WRONG_USAGE"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum Refusal {
     /// Expired at the time asked.
     Expired {
         /// notAfter.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         not_after: OffsetDateTime,
     },
     /// Not valid yet at the time asked.
     NotYetValid {
         /// notBefore.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         not_before: OffsetDateTime,
     },
     /// The Windows client does not accept it for the host clients dial.
@@ -236,8 +238,10 @@ pub fn expires_within(cert: &Certificate, at: OffsetDateTime, days: u32) -> bool
 /// use sstp_cert::model::advice::{NotRecommended, Refusal};
 /// assert_eq!(NotRecommended::ServerAuthPreferred.code(), "server-auth-preferred");
 /// assert!(!NotRecommended::LaterExpiryPreferred.refused_by_clients());
+/// # #[cfg(feature = "serde")] {
 /// let r = NotRecommended::Refused { refusal: Refusal::ClientEkuRefused };
 /// assert_eq!(serde_json::to_value(&r).unwrap()["code"], "client-eku-refused");
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -314,6 +318,7 @@ impl NotRecommended {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for NotRecommended {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
@@ -341,7 +346,8 @@ impl fmt::Display for NotRecommended {
 }
 
 /// The recommended certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Recommended {
     /// Position in the store (0-based).
     pub index: usize,
@@ -354,12 +360,13 @@ pub struct Recommended {
     /// Server Authentication or All purpose.
     pub purpose: Purpose,
     /// notAfter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
     pub not_after: OffsetDateTime,
 }
 
 /// A certificate that is not recommended, with every reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Considered {
     /// Position in the store (0-based).
     pub index: usize,
@@ -388,10 +395,11 @@ impl Considered {
 
 /// The result of [`recommend`]: at most one certificate, and why each
 /// other store entry was not recommended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Recommendation {
     /// The time validity was judged at (`None`: not judged).
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339::option"))]
     pub at: Option<OffsetDateTime>,
     /// The host clients dial, when known.
     pub host: Option<ReferenceId>,

@@ -36,7 +36,6 @@ use std::net::IpAddr;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Oid, Tag};
 use x509_parser::certificate::X509Certificate;
@@ -95,7 +94,8 @@ struct Inner {
 }
 
 /// The names a certificate presents, in the order the certificate lists them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Names {
     /// Whether the certificate has a subjectAltName extension at all.
     pub has_san_extension: bool,
@@ -115,13 +115,14 @@ pub struct Names {
 }
 
 /// The validity period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Validity {
     /// notBefore.
-    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
     pub not_before: OffsetDateTime,
     /// notAfter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
     pub not_after: OffsetDateTime,
 }
 
@@ -133,8 +134,10 @@ impl Validity {
 }
 
 /// The public key algorithm and its size or curve.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "algorithm", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "algorithm", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum PublicKeyInfo {
     /// RSA with this modulus size.
     Rsa {
@@ -170,8 +173,10 @@ impl fmt::Display for PublicKeyInfo {
 }
 
 /// A named elliptic curve.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum EcCurve {
     /// NIST P-256 (secp256r1).
     P256,
@@ -195,8 +200,9 @@ impl fmt::Display for EcCurve {
 }
 
 /// The EKU extension exactly as the certificate carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "state", rename_all = "kebab-case"))]
 pub enum EkuExtension {
     /// No EKU extension.
     Absent,
@@ -221,7 +227,8 @@ impl EkuExtension {
 }
 
 /// The key usage bits that matter for a TLS server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct KeyUsageBits {
     /// digitalSignature (needed for ECDHE key exchange and TLS 1.3).
     pub digital_signature: bool,

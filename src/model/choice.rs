@@ -92,7 +92,6 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
-use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
 use super::certificate::Certificate;
@@ -102,10 +101,12 @@ use super::hostname::{HostVerdicts, Profile, ReferenceId};
 use super::store::{KeyState, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 use super::warning::{Warning, WarningCode, warnings_for};
+use crate::model::code::stable_codes;
 
 /// Which warnings, if any, exclude a certificate before the Windows rules
 /// run. The default, [`Policy::WINDOWS`], excludes none — as Windows does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Policy {
     /// Skip certificates that have expired at the given time. **Not what
     /// Windows does.**
@@ -183,57 +184,43 @@ impl ChoiceOptions {
     }
 }
 
-/// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
-/// [`code`](Reason::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Reason {
-    /// Chosen: the first Server Authentication certificate with a key.
-    ChosenFirstServerAuth,
-    /// Chosen: no Server Authentication certificate exists, and this is the
-    /// first All-purpose certificate with a key.
-    ChosenFirstAllPurpose,
-    /// Excluded: no private key is linked.
-    NoPrivateKey,
-    /// Excluded: the key file belongs to another certificate.
-    KeyMismatch,
-    /// Excluded: the effective EKU is present but empty (e.g. the EKU
-    /// property and the extension have nothing in common).
-    NoValidUses,
-    /// Excluded: the effective EKU has neither Server Authentication nor
-    /// anyExtendedKeyUsage.
-    NotForServerAuth,
-    /// Excluded by the opt-in policy (not Windows): expired.
-    PolicyExpired,
-    /// Excluded by the opt-in policy (not Windows): not yet valid.
-    PolicyNotYetValid,
-    /// Lost: an earlier Server Authentication certificate was chosen.
-    EarlierServerAuthChosen,
-    /// Lost (All-purpose): a Server Authentication certificate came later and
-    /// is preferred.
-    LaterServerAuthPreferred,
-    /// Lost (All-purpose): an earlier All-purpose certificate was kept.
-    EarlierAllPurposeKept,
+stable_codes! {
+    [display, from_str]
+    /// Why a candidate won, was excluded, or lost. Each has a stable kebab-case
+    /// [`code`](Reason::code).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Reason("choice reason") {
+        /// Chosen: the first Server Authentication certificate with a key.
+        ChosenFirstServerAuth => "chosen-first-server-auth",
+        /// Chosen: no Server Authentication certificate exists, and this is the
+        /// first All-purpose certificate with a key.
+        ChosenFirstAllPurpose => "chosen-first-all-purpose",
+        /// Excluded: no private key is linked.
+        NoPrivateKey => "no-private-key",
+        /// Excluded: the key file belongs to another certificate.
+        KeyMismatch => "key-mismatch",
+        /// Excluded: the effective EKU is present but empty (e.g. the EKU
+        /// property and the extension have nothing in common).
+        NoValidUses => "no-valid-uses",
+        /// Excluded: the effective EKU has neither Server Authentication nor
+        /// anyExtendedKeyUsage.
+        NotForServerAuth => "not-for-server-auth",
+        /// Excluded by the opt-in policy (not Windows): expired.
+        PolicyExpired => "policy-expired",
+        /// Excluded by the opt-in policy (not Windows): not yet valid.
+        PolicyNotYetValid => "policy-not-yet-valid",
+        /// Lost: an earlier Server Authentication certificate was chosen.
+        EarlierServerAuthChosen => "earlier-server-auth-chosen",
+        /// Lost (All-purpose): a Server Authentication certificate came later and
+        /// is preferred.
+        LaterServerAuthPreferred => "later-server-auth-preferred",
+        /// Lost (All-purpose): an earlier All-purpose certificate was kept.
+        EarlierAllPurposeKept => "earlier-all-purpose-kept",
+    }
 }
 
 impl Reason {
-    /// The stable kebab-case code.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Reason::ChosenFirstServerAuth => "chosen-first-server-auth",
-            Reason::ChosenFirstAllPurpose => "chosen-first-all-purpose",
-            Reason::NoPrivateKey => "no-private-key",
-            Reason::KeyMismatch => "key-mismatch",
-            Reason::NoValidUses => "no-valid-uses",
-            Reason::NotForServerAuth => "not-for-server-auth",
-            Reason::PolicyExpired => "policy-expired",
-            Reason::PolicyNotYetValid => "policy-not-yet-valid",
-            Reason::EarlierServerAuthChosen => "earlier-server-auth-chosen",
-            Reason::LaterServerAuthPreferred => "later-server-auth-preferred",
-            Reason::EarlierAllPurposeKept => "earlier-all-purpose-kept",
-        }
-    }
-
     /// A plain-language sentence.
     pub const fn explain(self) -> &'static str {
         match self {
@@ -280,14 +267,9 @@ impl Reason {
     }
 }
 
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 /// The verdict on one store entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Candidate {
     /// Position in the store (0-based).
     pub index: usize,
@@ -314,7 +296,7 @@ pub struct Candidate {
     /// (`None`, and not serialized, without a host). Computed on first use
     /// (it dereferences to [`HostVerdicts`]): the choice itself never needs
     /// it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<LazyHostVerdicts>,
 }
 
@@ -423,9 +405,10 @@ impl fmt::Debug for LazyHostVerdicts {
     }
 }
 
-impl Serialize for LazyHostVerdicts {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.verdicts().serialize(serializer)
+#[cfg(feature = "serde")]
+impl serde::Serialize for LazyHostVerdicts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(self.verdicts(), serializer)
     }
 }
 
@@ -436,7 +419,8 @@ impl From<LazyHostVerdicts> for HostVerdicts {
 }
 
 /// The chosen certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Selected {
     /// Position in the store (0-based).
     pub index: usize,
@@ -450,12 +434,13 @@ pub struct Selected {
     pub purpose: Purpose,
     /// Whether each client profile accepts it for [`ChoiceOptions::host`]
     /// (`None`, and not serialized, without a host).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<HostVerdicts>,
 }
 
 /// The outcome of the automatic choice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Choice {
     /// The chosen certificate, or `None` (then [`Choice::events`] holds
     /// Event 11).

@@ -53,7 +53,6 @@
 use std::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
 use sha1::Sha1;
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -73,8 +72,10 @@ const ATTRIB_LEN: u16 = 104;
 const MAC_OFFSET: usize = 80;
 
 /// A hash protocol of crypto binding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum HashProtocol {
     /// CERT_HASH_PROTOCOL_SHA1 (0x01).
     Sha1,
@@ -128,8 +129,9 @@ impl HashProtocol {
 /// assert_eq!(both.preferred(), Some(HashProtocol::Sha256));
 /// assert_eq!(HashProtocols::from_bits(0x04), None); // not a defined bit
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct HashProtocols(u8);
 
 impl HashProtocols {
@@ -733,8 +735,9 @@ impl ServerBinding {
 }
 
 /// Why crypto binding failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum CryptoBindingError {
     /// The bytes are not a Call Connected message with a crypto binding.
     #[error("malformed Call Connected message at byte {offset}: expected {expected}")]

@@ -9,34 +9,8 @@
 //! certificate it concerns, a plain-language explanation, and the fix as
 //! command lines to paste.
 //!
-//! | code | severity | when |
-//! |---|---|---|
-//! | `no-valid-certificate` | error | nothing in the store has Server Authentication or Any Purpose with a key (Event 11) |
-//! | `no-binding` | error / warning | a wildcard pair has no binding (warning when the service will create it at its next start) |
-//! | `binding-without-hash` | error | a binding on the pair names no certificate |
-//! | `binding-certificate-missing` | error | a binding names a certificate missing from the store: works until the next reboot |
-//! | `bound-certificate-unusable` | error | the bound certificate is in the store but has no key, or its EKU is not for servers |
-//! | `bindings-differ` | error | the IPv4 and IPv6 pairs name different certificates (Event 24) |
-//! | `bound-not-intended` | warning | several certificates are eligible and the bound one is not the intended one |
-//! | `intended-certificate-unusable` | error | the certificate named as intended is not in the store or not eligible |
-//! | `other-application-owns-pair` | warning / error | a pair is bound by another application (error with Event 32 in admin mode) |
-//! | `binding-store-not-my` | warning | the binding's store is not `MY` |
-//! | `admin-hash-certificate-missing` | error | admin mode and no eligible certificate has the registry hash (Event 25) |
-//! | `registry-hash-missing` | error | the hash the service needs is missing (Event 18/19) |
-//! | `registry-value-invalid` | error / warning | a registry value of the wrong type, length or range |
-//! | `registry-hash-mismatch` | error | the registry hash is not the bound certificate's: crypto binding fails (client Event 6) |
-//! | `bound-certificate-expired` | error | the bound certificate has expired (CERT_E_EXPIRED) |
-//! | `next-start-certificate-refused` | error | the certificate the service would bind at its next start is one clients refuse (SPEC §11) |
-//! | `certificate-expiring-soon` | warning | the bound certificate, or the one the next start binds, expires within [`DiagnosisInput::expiry_warning_days`] days |
-//! | `intended-certificate-refused` | warning | the certificate named as intended is one clients refuse; no fix binds it |
-//! | `bound-certificate-not-yet-valid` | error | the bound certificate is not valid yet |
-//! | `host-name-mismatch` | error (Windows) / warning (RFC 9525) | the bound certificate does not name the host clients dial |
-//! | `no-host-name-check` | info | `sstpc` on Linux accepts any trusted certificate for any name |
-//! | `client-eku-refused` | error | the Windows client refuses the bound certificate's EKU (client Event 16) |
-//! | `certificate-warning` | warning | what the service does not check but clients do (self-signed, no CRL distribution point, weak key, …) |
-//! | `port-unavailable` | error | another program holds `0.0.0.0:<port>` or `[::]:<port>` (Event 22) |
-//! | `http-mode` | info | `UseHttps` = 0: TLS is offloaded, the service binds no certificate |
-//! | `service-will-rebind` | info | the next service start changes bindings or registry values |
+//! The codes, each with its severity and when it is reported, are the
+//! variants of [`FindingCode`].
 //!
 //! # One recommendation per report (SPEC §11)
 //!
@@ -79,7 +53,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::advice::{Recommendation, client_refusals, expires_within, recommend};
@@ -98,13 +71,16 @@ use super::state::{Assumption, MachineState, UnknownInput};
 use super::store::StoreEntry;
 use super::thumbprint::Sha1Thumbprint;
 use super::warning::{WarningCode, warnings_for};
+use crate::model::code::stable_codes;
 
 /// The commands that restart the SSTP service so that it plumbs again.
 pub const RESTART_COMMANDS: [&str; 2] = ["net stop sstpsvc /y", "net start remoteaccess"];
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum Severity {
     /// SSTP connections fail (now or after the next reboot).
     Error,
@@ -124,95 +100,105 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The kinds of finding, with stable kebab-case codes (see the
-/// [module table](self)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)] // each variant is the code in the module table
-pub enum FindingCode {
-    NoValidCertificate,
-    NoBinding,
-    BindingWithoutHash,
-    BindingCertificateMissing,
-    BoundCertificateUnusable,
-    BindingsDiffer,
-    BoundNotIntended,
-    IntendedCertificateUnusable,
-    OtherApplicationOwnsPair,
-    BindingStoreNotMy,
-    AdminHashCertificateMissing,
-    RegistryHashMissing,
-    RegistryValueInvalid,
-    RegistryHashMismatch,
-    BoundCertificateExpired,
-    BoundCertificateNotYetValid,
-    NextStartCertificateRefused,
-    CertificateExpiringSoon,
-    IntendedCertificateRefused,
-    HostNameMismatch,
-    NoHostNameCheck,
-    ClientEkuRefused,
-    CertificateWarning,
-    PortUnavailable,
-    HttpMode,
-    ServiceWillRebind,
-}
-
-impl FindingCode {
-    /// The stable kebab-case code.
-    pub fn code(self) -> &'static str {
-        match self {
-            FindingCode::NoValidCertificate => "no-valid-certificate",
-            FindingCode::NoBinding => "no-binding",
-            FindingCode::BindingWithoutHash => "binding-without-hash",
-            FindingCode::BindingCertificateMissing => "binding-certificate-missing",
-            FindingCode::BoundCertificateUnusable => "bound-certificate-unusable",
-            FindingCode::BindingsDiffer => "bindings-differ",
-            FindingCode::BoundNotIntended => "bound-not-intended",
-            FindingCode::IntendedCertificateUnusable => "intended-certificate-unusable",
-            FindingCode::OtherApplicationOwnsPair => "other-application-owns-pair",
-            FindingCode::BindingStoreNotMy => "binding-store-not-my",
-            FindingCode::AdminHashCertificateMissing => "admin-hash-certificate-missing",
-            FindingCode::RegistryHashMissing => "registry-hash-missing",
-            FindingCode::RegistryValueInvalid => "registry-value-invalid",
-            FindingCode::RegistryHashMismatch => "registry-hash-mismatch",
-            FindingCode::BoundCertificateExpired => "bound-certificate-expired",
-            FindingCode::BoundCertificateNotYetValid => "bound-certificate-not-yet-valid",
-            FindingCode::NextStartCertificateRefused => "next-start-certificate-refused",
-            FindingCode::CertificateExpiringSoon => "certificate-expiring-soon",
-            FindingCode::IntendedCertificateRefused => "intended-certificate-refused",
-            FindingCode::HostNameMismatch => "host-name-mismatch",
-            FindingCode::NoHostNameCheck => "no-host-name-check",
-            FindingCode::ClientEkuRefused => "client-eku-refused",
-            FindingCode::CertificateWarning => "certificate-warning",
-            FindingCode::PortUnavailable => "port-unavailable",
-            FindingCode::HttpMode => "http-mode",
-            FindingCode::ServiceWillRebind => "service-will-rebind",
-        }
-    }
-}
-
-impl fmt::Display for FindingCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+stable_codes! {
+    [display, from_str]
+    /// The kinds of finding, with stable kebab-case codes; each variant
+    /// says its severity and when it is reported.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum FindingCode("finding") {
+        /// **error**: nothing in the store has Server Authentication or Any
+        /// Purpose with a key (Event 11).
+        NoValidCertificate => "no-valid-certificate",
+        /// **error / warning**: a wildcard pair has no binding (warning when
+        /// the service will create it at its next start).
+        NoBinding => "no-binding",
+        /// **error**: a binding on the pair names no certificate.
+        BindingWithoutHash => "binding-without-hash",
+        /// **error**: a binding names a certificate missing from the store:
+        /// works until the next reboot.
+        BindingCertificateMissing => "binding-certificate-missing",
+        /// **error**: the bound certificate is in the store but has no key, or
+        /// its EKU is not for servers.
+        BoundCertificateUnusable => "bound-certificate-unusable",
+        /// **error**: the IPv4 and IPv6 pairs name different certificates
+        /// (Event 24).
+        BindingsDiffer => "bindings-differ",
+        /// **warning**: several certificates are eligible and the bound one is
+        /// not the intended one.
+        BoundNotIntended => "bound-not-intended",
+        /// **error**: the certificate named as intended is not in the store or
+        /// not eligible.
+        IntendedCertificateUnusable => "intended-certificate-unusable",
+        /// **warning / error**: a pair is bound by another application (error
+        /// with Event 32 in admin mode).
+        OtherApplicationOwnsPair => "other-application-owns-pair",
+        /// **warning**: the binding's store is not `MY`.
+        BindingStoreNotMy => "binding-store-not-my",
+        /// **error**: admin mode and no eligible certificate has the registry
+        /// hash (Event 25).
+        AdminHashCertificateMissing => "admin-hash-certificate-missing",
+        /// **error**: the hash the service needs is missing (Event 18/19).
+        RegistryHashMissing => "registry-hash-missing",
+        /// **error / warning**: a registry value of the wrong type, length or
+        /// range.
+        RegistryValueInvalid => "registry-value-invalid",
+        /// **error**: the registry hash is not the bound certificate's: crypto
+        /// binding fails (client Event 6).
+        RegistryHashMismatch => "registry-hash-mismatch",
+        /// **error**: the bound certificate has expired (CERT_E_EXPIRED).
+        BoundCertificateExpired => "bound-certificate-expired",
+        /// **error**: the bound certificate is not valid yet.
+        BoundCertificateNotYetValid => "bound-certificate-not-yet-valid",
+        /// **error**: the certificate the service would bind at its next start
+        /// is one clients refuse (SPEC §11).
+        NextStartCertificateRefused => "next-start-certificate-refused",
+        /// **warning**: the bound certificate, or the one the next start binds,
+        /// expires within [`DiagnosisInput::expiry_warning_days`] days.
+        CertificateExpiringSoon => "certificate-expiring-soon",
+        /// **warning**: the certificate named as intended is one clients
+        /// refuse; no fix binds it.
+        IntendedCertificateRefused => "intended-certificate-refused",
+        /// **error (Windows) / warning (RFC 9525)**: the bound certificate does
+        /// not name the host clients dial.
+        HostNameMismatch => "host-name-mismatch",
+        /// **info**: `sstpc` on Linux accepts any trusted certificate for any
+        /// name.
+        NoHostNameCheck => "no-host-name-check",
+        /// **error**: the Windows client refuses the bound certificate's EKU
+        /// (client Event 16).
+        ClientEkuRefused => "client-eku-refused",
+        /// **warning**: what the service does not check but clients do
+        /// (self-signed, no CRL distribution point, weak key, …).
+        CertificateWarning => "certificate-warning",
+        /// **error**: another program holds `0.0.0.0:<port>` or `[::]:<port>`
+        /// (Event 22).
+        PortUnavailable => "port-unavailable",
+        /// **info**: `UseHttps` = 0: TLS is offloaded, the service binds no
+        /// certificate.
+        HttpMode => "http-mode",
+        /// **info**: the next service start changes bindings or registry
+        /// values.
+        ServiceWillRebind => "service-will-rebind",
     }
 }
 
 /// One thing found, with its fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Finding {
     /// The stable code.
     pub code: FindingCode,
     /// How bad it is.
     pub severity: Severity,
     /// The endpoint concerned, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<Endpoint>,
     /// The certificate concerned, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub certificate: Option<Sha1Thumbprint>,
     /// The client profile concerned, for host-name findings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub profile: Option<Profile>,
     /// What is wrong and what it leads to, in plain language.
     pub message: String,
@@ -366,7 +352,8 @@ impl<'a> DiagnosisInput<'a> {
 pub const DEFAULT_EXPIRY_WARNING_DAYS: u32 = 30;
 
 /// The result of [`diagnose`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Diagnosis {
     /// The findings, errors first, then warnings, then information.
     pub findings: Vec<Finding>,
@@ -375,7 +362,7 @@ pub struct Diagnosis {
     /// What the service would do at its next start.
     pub plumbing: Plumbing,
     /// The automatic choice over the store.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub choice: Choice,
     /// The one certificate this report's fixes bind, pin or keep, and why
     /// each other one is not it (SPEC §11).

@@ -43,10 +43,13 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::model::code::stable_codes;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// One key purpose OID, with names for the ones that matter here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyPurpose {
     /// `1.3.6.1.5.5.7.3.1`, TLS server authentication.
     ServerAuth,
@@ -167,12 +170,14 @@ impl FromStr for KeyPurpose {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for KeyPurpose {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.oid())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for KeyPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
@@ -182,8 +187,12 @@ impl<'de> Deserialize<'de> for KeyPurpose {
 
 /// The EKU list Windows uses for a store entry, after combining the
 /// extension with the property (see the [module documentation](self)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "purposes", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "purposes", rename_all = "kebab-case")
+)]
 pub enum EffectiveEku {
     /// Neither the extension nor the property is present: valid for all uses.
     AllUses,
@@ -250,34 +259,19 @@ pub(crate) fn dedup(l: &[KeyPurpose]) -> Vec<KeyPurpose> {
     l.iter().filter(|p| seen.insert(p)).cloned().collect()
 }
 
-/// What a store entry can be used for by the SSTP listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Purpose {
-    /// Server Authentication is in the effective EKU: preferred.
-    ServerAuth,
-    /// Valid for all uses (no EKU) or anyExtendedKeyUsage: accepted when no
-    /// Server Authentication certificate exists.
-    AllPurpose,
-    /// Neither: the service ignores the certificate.
-    NotForServer,
-}
-
-impl Purpose {
-    /// The stable kebab-case code (`server-auth`, `all-purpose`,
-    /// `not-for-server`).
-    pub const fn code(self) -> &'static str {
-        match self {
-            Purpose::ServerAuth => "server-auth",
-            Purpose::AllPurpose => "all-purpose",
-            Purpose::NotForServer => "not-for-server",
-        }
-    }
-}
-
-impl fmt::Display for Purpose {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+stable_codes! {
+    [display, from_str]
+    /// What a store entry can be used for by the SSTP listener.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Purpose("purpose") {
+        /// Server Authentication is in the effective EKU: preferred.
+        ServerAuth => "server-auth",
+        /// Valid for all uses (no EKU) or anyExtendedKeyUsage: accepted when no
+        /// Server Authentication certificate exists.
+        AllPurpose => "all-purpose",
+        /// Neither: the service ignores the certificate.
+        NotForServer => "not-for-server",
     }
 }
 
@@ -345,6 +339,7 @@ mod tests {
         assert!("1".parse::<KeyPurpose>().is_err());
         assert_eq!(ServerAuth.to_string(), "serverAuth");
         assert_eq!(Other("1.2.3".into()).to_string(), "1.2.3");
+        #[cfg(feature = "serde")]
         assert_eq!(
             serde_json::to_string(&vec![ServerAuth, Any]).unwrap(),
             r#"["1.3.6.1.5.5.7.3.1","2.5.29.37.0"]"#

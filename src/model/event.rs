@@ -9,16 +9,20 @@
 //! use sstp_cert::model::event::{Event, EventId};
 //! let e = Event::new(EventId::NoEligibleCertificate, "no certificate in LocalMachine\\MY qualifies");
 //! assert_eq!(e.id.number(), 11);
+//! # #[cfg(feature = "serde")] {
 //! assert_eq!(serde_json::to_value(&e).unwrap()["id"], 11);
+//! # }
 //! ```
 
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// The events the model knows, by meaning. [`EventId::number`] is the id
 /// Windows logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventId {
     /// 11: no Server-Authentication or Any-Purpose certificate with a
     /// private key was found.
@@ -141,12 +145,14 @@ impl fmt::Display for EventId {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for EventId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u32(self.number())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for EventId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = u32::deserialize(d)?;
@@ -159,7 +165,8 @@ impl<'de> Deserialize<'de> for EventId {
 }
 
 /// One event as the model predicts Windows would log it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Event {
     /// The event id.
     pub id: EventId,
@@ -171,8 +178,9 @@ pub struct Event {
 }
 
 /// Which side logs an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum EventSide {
     /// The SSTP server (RasSstp on the RRAS machine).
     Server,
@@ -213,6 +221,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn serde_round_trip_by_number() {
         for e in EventId::ALL.into_iter().filter(|e| !e.is_client_side()) {

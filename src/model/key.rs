@@ -11,6 +11,12 @@
 //! | EC P-256, P-384 | the point, derived from the private scalar (the key file may lack it), on the same curve; compressed and uncompressed encodings are equal |
 //! | Ed25519 | the point, derived from the 32-byte seed |
 //!
+//! Deriving an EC or Ed25519 public key needs elliptic-curve arithmetic
+//! (p256, p384, ed25519-dalek), built only with the **`key-pairing`**
+//! feature (on for the CLI). Without it, such a key (and an EC certificate
+//! key) is [`KeyError::KeyPairingDisabled`], naming the feature: never
+//! taken for a key of another certificate. RSA keys pair in every build.
+//!
 //! Accepted inputs: PEM blocks `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY`
 //! (PKCS#1) and `EC PRIVATE KEY` (SEC1), or DER in any of those three forms.
 //! A PEM text may hold certificates *and* the key; the key is found among
@@ -27,6 +33,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(feature = "key-pairing")] {
 //! use sstp_cert::model::certificate::Certificate;
 //! use sstp_cert::model::key::{pair, PrivateKey};
 //! use sstp_cert::model::store::KeyState;
@@ -42,6 +49,7 @@
 //!
 //! let other = PrivateKey::from_pem_or_der(&other_key_der)?;
 //! assert_eq!(pair(&cert, &other), KeyState::Mismatched);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -52,7 +60,9 @@
 
 use std::fmt;
 
+#[cfg(feature = "key-pairing")]
 use ed25519_dalek::SigningKey;
+#[cfg(feature = "key-pairing")]
 use p256::elliptic_curve::sec1::ToSec1Point;
 use pkcs1::RsaPrivateKeyRef;
 use pkcs8::der::asn1::OctetStringRef;
@@ -60,7 +70,6 @@ use pkcs8::der::zeroize::Zeroizing;
 use pkcs8::der::{Decode, Reader, SliceReader};
 use pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 use pkcs8::{ObjectIdentifier, PrivateKeyInfoRef};
-use serde::Serialize;
 
 use super::certificate::{Certificate, EcCurve, MAX_PEM_INPUT_LEN, PublicKeyInfo, looks_like_pem};
 use super::store::KeyState;
@@ -91,8 +100,10 @@ fn check_der_len(der: &[u8]) -> Result<(), KeyError> {
 pub const SUPPORTED_PEM_LABELS: [&str; 3] = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
 
 /// The encoding a private key was stored in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum KeyFormat {
     /// PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (PEM `PRIVATE KEY`).
     Pkcs8,
@@ -113,8 +124,10 @@ impl fmt::Display for KeyFormat {
 }
 
 /// Where in the input a key (or the problem with it) was found.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum KeyLocation {
     /// The whole input, as DER; `format` once the form is known.
     Der {
@@ -235,6 +248,19 @@ pub enum KeyError {
         /// The curve OID, dotted.
         oid: String,
     },
+    /// An EC (P-256, P-384) or Ed25519 key, or an EC certificate key,
+    /// while the crate is built without the `key-pairing` feature: its
+    /// public key cannot be derived or normalised, so it cannot be paired.
+    /// RSA keys pair without the feature.
+    #[error(
+        "{location}: pairing {algorithm} keys needs the `key-pairing` feature of sstp-cert, which this build lacks (RSA keys pair without it)"
+    )]
+    KeyPairingDisabled {
+        /// Where.
+        location: KeyLocation,
+        /// The key's algorithm, e.g. `EC P-256` or `Ed25519`.
+        algorithm: String,
+    },
     /// DER bytes that are none of the three key forms.
     #[error("not a private key: not PKCS#8 ({pkcs8}); not PKCS#1 ({pkcs1}); not SEC1 ({sec1})")]
     NotAKey {
@@ -256,6 +282,7 @@ fn join_numbers(n: &[usize]) -> String {
 
 /// A public key value, normalised so that equal keys compare equal.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PublicKeyValue {
     /// RSA public key.
     Rsa {
@@ -685,7 +712,7 @@ fn from_pkcs8(info: &PrivateKeyInfoRef<'_>, location: KeyLocation) -> Result<Pri
                     seed.as_bytes().len()
                 ))
             })?);
-        let point = SigningKey::from_bytes(&seed).verifying_key().to_bytes();
+        let point = ed25519_public(&seed, &location)?;
         if let Some(stored) = info.public_key.as_ref()
             && stored.as_bytes() != Some(point.as_slice())
         {
@@ -738,20 +765,7 @@ fn from_sec1(
         }
     };
     let curve = supported_curve(curve, &location)?;
-    let point = match curve {
-        EcCurve::P256 => p256::SecretKey::from_slice(ec.private_key)
-            .map(|sk| sk.public_key().to_sec1_point(false).as_bytes().to_vec()),
-        // supported_curve returns P-256 or P-384 only.
-        _ => p384::SecretKey::from_slice(ec.private_key)
-            .map(|sk| sk.public_key().to_sec1_point(false).as_bytes().to_vec()),
-    }
-    .map_err(|_| KeyError::Malformed {
-        location: location.clone(),
-        reason: format!(
-            "EC private scalar of {} bytes is not a valid {curve} private key",
-            ec.private_key.len()
-        ),
-    })?;
+    let point = ec_public_from_private(&curve, ec.private_key, &location)?;
     let public = PublicKeyValue::Ec { curve, point };
     if let (Some(stored), PublicKeyValue::Ec { curve, point }) = (ec.public_key, &public) {
         let stored = ec_point_value(curve, stored, &location)?;
@@ -818,8 +832,75 @@ fn supported_curve(oid: ObjectIdentifier, location: &KeyLocation) -> Result<EcCu
     }
 }
 
+/// The Ed25519 public point of a 32-byte seed.
+#[cfg(feature = "key-pairing")]
+// The same signature as without the feature.
+fn ed25519_public(seed: &[u8; 32], _location: &KeyLocation) -> Result<[u8; 32], KeyError> {
+    Ok(SigningKey::from_bytes(seed).verifying_key().to_bytes())
+}
+
+/// Without `key-pairing`: [`KeyError::KeyPairingDisabled`].
+#[cfg(not(feature = "key-pairing"))]
+fn ed25519_public(_seed: &[u8; 32], location: &KeyLocation) -> Result<[u8; 32], KeyError> {
+    Err(pairing_disabled("Ed25519", location))
+}
+
+/// The public point (SEC1 uncompressed) of the private scalar on `curve`
+/// (P-256 or P-384, as [`supported_curve`] returns).
+#[cfg(feature = "key-pairing")]
+fn ec_public_from_private(
+    curve: &EcCurve,
+    scalar: &[u8],
+    location: &KeyLocation,
+) -> Result<Vec<u8>, KeyError> {
+    match curve {
+        EcCurve::P256 => p256::SecretKey::from_slice(scalar)
+            .map(|sk| sk.public_key().to_sec1_point(false).as_bytes().to_vec()),
+        // supported_curve returns P-256 or P-384 only.
+        _ => p384::SecretKey::from_slice(scalar)
+            .map(|sk| sk.public_key().to_sec1_point(false).as_bytes().to_vec()),
+    }
+    .map_err(|_| KeyError::Malformed {
+        location: location.clone(),
+        reason: format!(
+            "EC private scalar of {} bytes is not a valid {curve} private key",
+            scalar.len()
+        ),
+    })
+}
+
+/// Without `key-pairing`: [`KeyError::KeyPairingDisabled`].
+#[cfg(not(feature = "key-pairing"))]
+fn ec_public_from_private(
+    curve: &EcCurve,
+    _scalar: &[u8],
+    location: &KeyLocation,
+) -> Result<Vec<u8>, KeyError> {
+    Err(pairing_disabled(&format!("EC {curve}"), location))
+}
+
+#[cfg(not(feature = "key-pairing"))]
+fn pairing_disabled(algorithm: &str, location: &KeyLocation) -> KeyError {
+    KeyError::KeyPairingDisabled {
+        location: location.clone(),
+        algorithm: algorithm.to_owned(),
+    }
+}
+
+/// Without `key-pairing` a point can be neither checked nor normalised:
+/// [`KeyError::KeyPairingDisabled`].
+#[cfg(not(feature = "key-pairing"))]
+fn ec_point_value(
+    curve: &EcCurve,
+    _bytes: &[u8],
+    location: &KeyLocation,
+) -> Result<PublicKeyValue, KeyError> {
+    Err(pairing_disabled(&format!("EC {curve}"), location))
+}
+
 /// Decodes a SEC1 point (compressed or uncompressed) on `curve` and
 /// re-encodes it uncompressed, so that equal points compare equal.
+#[cfg(feature = "key-pairing")]
 fn ec_point_value(
     curve: &EcCurve,
     bytes: &[u8],
@@ -936,6 +1017,68 @@ mod tests {
         assert!(!s[0].proc_type_encrypted);
         assert_eq!(s[1].index, 2);
         assert!(s[1].is_key() && s[1].proc_type_encrypted);
+    }
+
+    #[cfg(not(feature = "key-pairing"))]
+    const RSA_A: &[u8] = include_bytes!("../../tests/data/keys/rsa2048-a.pk8.pem");
+
+    fn self_signed(key: &rcgen::KeyPair) -> Certificate {
+        let cert = rcgen::CertificateParams::new(vec!["vpn.example.com".into()])
+            .unwrap()
+            .self_signed(key)
+            .unwrap();
+        Certificate::from_der(cert.der().to_vec()).unwrap()
+    }
+
+    /// Without `key-pairing`: EC and Ed25519 keys, and EC certificate keys,
+    /// are refused naming the feature; RSA keys still pair, and an RSA key
+    /// still does not match an EC certificate.
+    #[cfg(not(feature = "key-pairing"))]
+    #[test]
+    fn ec_and_ed25519_need_the_feature() {
+        let algs = [
+            (&rcgen::PKCS_ECDSA_P256_SHA256, "EC P-256"),
+            (&rcgen::PKCS_ECDSA_P384_SHA384, "EC P-384"),
+            (&rcgen::PKCS_ED25519, "Ed25519"),
+        ];
+        for (alg, name) in algs {
+            let kp = rcgen::KeyPair::generate_for(alg).unwrap();
+            for input in [kp.serialize_pem().into_bytes(), kp.serialize_der()] {
+                let e = PrivateKey::from_pem_or_der(&input).unwrap_err();
+                assert!(
+                    matches!(&e, KeyError::KeyPairingDisabled { algorithm, .. } if algorithm == name),
+                    "{e:?}"
+                );
+                assert!(e.to_string().contains("`key-pairing` feature"), "{e}");
+            }
+        }
+        let ec = self_signed(&rcgen::KeyPair::generate().unwrap());
+        assert!(matches!(
+            PublicKeyValue::from_spki_der(ec.spki_der()),
+            Err(KeyError::KeyPairingDisabled {
+                location: KeyLocation::CertificateSpki,
+                ..
+            })
+        ));
+        let rsa_key = rcgen::KeyPair::from_pem(std::str::from_utf8(RSA_A).unwrap()).unwrap();
+        let rsa = PrivateKey::from_pem_or_der(RSA_A).unwrap();
+        assert_eq!(pair(&self_signed(&rsa_key), &rsa), KeyState::Paired);
+        assert_eq!(pair(&ec, &rsa), KeyState::Mismatched);
+    }
+
+    /// With `key-pairing`, the same keys pair with their certificates.
+    #[cfg(feature = "key-pairing")]
+    #[test]
+    fn ec_and_ed25519_pair_with_the_feature() {
+        for alg in [
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+            &rcgen::PKCS_ED25519,
+        ] {
+            let kp = rcgen::KeyPair::generate_for(alg).unwrap();
+            let key = PrivateKey::from_pem_or_der(kp.serialize_pem().as_bytes()).unwrap();
+            assert_eq!(pair(&self_signed(&kp), &key), KeyState::Paired);
+        }
     }
 
     #[test]

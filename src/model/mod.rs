@@ -8,6 +8,7 @@
 pub mod advice;
 pub mod certificate;
 pub mod choice;
+pub mod code;
 pub mod crypto_binding;
 pub mod diagnosis;
 pub mod eku;

@@ -5,8 +5,6 @@
 use std::fmt;
 use std::net::SocketAddr;
 
-use serde::{Deserialize, Serialize};
-
 use crate::model::event::EventId;
 use crate::model::httpsys::Endpoint;
 
@@ -19,8 +17,9 @@ use crate::model::httpsys::Endpoint;
 /// assert_eq!(Family::V4.configure_failed_event().number(), 12);
 /// assert_eq!(serde_json::to_string(&Family::V4).unwrap(), "\"v4\"");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Family {
     /// IPv4: `0.0.0.0:<port>`.
     V4,

@@ -98,8 +98,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use time::OffsetDateTime;
 
 use super::advice::{Refusal, client_refusals};
@@ -285,10 +283,14 @@ impl PlanOptions {
 /// ```
 /// use sstp_cert::model::plan::PlanCase;
 /// assert_eq!(PlanCase::SeveralEligible.number(), 2);
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_string(&PlanCase::OnlyEligible).unwrap(), "\"only-eligible\"");
+/// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum PlanCase {
     /// Case 1: the new certificate is the only eligible one; the service
     /// chooses it by itself after the restart.
@@ -329,8 +331,10 @@ impl PlanCase {
 /// assert_eq!(PlanStep::StopService.render().unwrap(), "net stop sstpsvc /y");
 /// assert_eq!(PlanStep::StartService.render().unwrap(), "net start remoteaccess");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "step", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "step", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum PlanStep {
     /// `certutil -delstore MY <thumbprint>`.
     DeleteCertificate {
@@ -458,7 +462,8 @@ impl PlanStep {
 /// assert!(plan.script()?.ends_with("net start remoteaccess\r\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Plan {
     /// The new certificate's SHA-1 thumbprint.
     pub new_certificate: Sha1Thumbprint,
@@ -545,8 +550,9 @@ impl Plan {
 /// assert_eq!(e, PlanError::NotInStore { sha1: missing });
 /// assert!(e.to_string().contains("import it first"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum PlanError {
     /// The new certificate is not in the store.
     #[error(

@@ -180,10 +180,7 @@
 //! * **The bound certificate** ([`Plumbing::bound`]) is reported only when
 //!   there is an HTTPS listener and both families name the same hash.
 
-use std::fmt;
 use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 
 use super::certificate::Certificate;
 use super::choice::{Candidate, Choice, ChoiceOptions, choose};
@@ -194,34 +191,43 @@ use super::httpsys::{
 use super::registry::{Listener, RegistryWrite, SstpParameters};
 use super::store::{KeyState, StoreEntry};
 use super::thumbprint::{CertHash, Sha1Thumbprint};
+use crate::model::code::stable_codes;
 
-/// What the service does with a binding whose certificate is no longer in
-/// the store (SPEC §6). Sources disagree, so both are modelled.
-///
-/// Serialises as `"documented-2008"` / `"current-release"`; `FromStr`
-/// accepts those codes (any case) and `2008` / `current`.
-///
-/// ```
-/// use sstp_cert::model::plumbing::GoneCertificateProfile;
-/// assert_eq!(GoneCertificateProfile::default(), GoneCertificateProfile::Documented2008);
-/// assert_eq!("current-release".parse(), Ok(GoneCertificateProfile::CurrentRelease));
-/// assert_eq!(
-///     serde_json::to_string(&GoneCertificateProfile::Documented2008).unwrap(),
-///     "\"documented-2008\""
-/// );
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum GoneCertificateProfile {
-    /// As documented in 2007/2008 (the default): the service does not touch
-    /// an existing binding, even when its certificate is gone.
-    #[default]
-    #[serde(rename = "documented-2008")]
-    Documented2008,
-    /// Current releases: a binding on the listener's wildcard pair whose
-    /// certificate is gone is deleted before the other steps, whatever its
-    /// application id, so a new certificate is chosen.
-    #[serde(rename = "current-release")]
-    CurrentRelease,
+stable_codes! {
+    [display]
+    /// What the service does with a binding whose certificate is no longer in
+    /// the store (SPEC §6). Sources disagree, so both are modelled.
+    ///
+    /// Serialises as `"documented-2008"` / `"current-release"`; `FromStr`
+    /// accepts those codes (any case) and `2008` / `current`.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// assert_eq!(GoneCertificateProfile::default(), GoneCertificateProfile::Documented2008);
+    /// assert_eq!("current-release".parse(), Ok(GoneCertificateProfile::CurrentRelease));
+    /// # #[cfg(feature = "serde")]
+    /// assert_eq!(
+    ///     serde_json::to_string(&GoneCertificateProfile::Documented2008).unwrap(),
+    ///     "\"documented-2008\""
+    /// );
+    /// ```
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
+    /// assert_eq!(GoneCertificateProfile::CurrentRelease.code(), "current-release");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[non_exhaustive]
+    pub enum GoneCertificateProfile("gone-certificate profile") {
+        /// As documented in 2007/2008 (the default): the service does not touch
+        /// an existing binding, even when its certificate is gone.
+        #[default]
+        Documented2008 => "documented-2008",
+        /// Current releases: a binding on the listener's wildcard pair whose
+        /// certificate is gone is deleted before the other steps, whatever its
+        /// application id, so a new certificate is chosen.
+        CurrentRelease => "current-release",
+    }
 }
 
 impl GoneCertificateProfile {
@@ -235,25 +241,6 @@ impl GoneCertificateProfile {
         GoneCertificateProfile::Documented2008,
         GoneCertificateProfile::CurrentRelease,
     ];
-
-    /// The stable code, `documented-2008` or `current-release`.
-    ///
-    /// ```
-    /// use sstp_cert::model::plumbing::GoneCertificateProfile;
-    /// assert_eq!(GoneCertificateProfile::CurrentRelease.code(), "current-release");
-    /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            GoneCertificateProfile::Documented2008 => "documented-2008",
-            GoneCertificateProfile::CurrentRelease => "current-release",
-        }
-    }
-}
-
-impl fmt::Display for GoneCertificateProfile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
 }
 
 /// Text that names no [`GoneCertificateProfile`].
@@ -297,25 +284,35 @@ impl FromStr for GoneCertificateProfile {
 
 pub use crate::model::net::Family;
 
-/// Which rules the service followed (SPEC §6). Serialises as `"auto"`,
-/// `"admin"` or `"http"`.
-///
-/// ```
-/// use sstp_cert::model::plumbing::Mode;
-/// assert_eq!(serde_json::to_string(&Mode::Admin).unwrap(), "\"admin\"");
-/// assert_eq!(Mode::Http.code(), "http");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// Automatic mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 0 or
-    /// missing. Existing bindings win; otherwise the automatic choice.
-    Auto,
-    /// Admin mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 1. The
-    /// registry hash selects the certificate.
-    Admin,
-    /// `UseHttps` = 0: plain HTTP behind a TLS-offloading load balancer.
-    Http,
+stable_codes! {
+    [display, from_str]
+    /// Which rules the service followed (SPEC §6). Serialises as `"auto"`,
+    /// `"admin"` or `"http"`.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::Mode;
+    /// # #[cfg(feature = "serde")] {
+    /// assert_eq!(serde_json::to_string(&Mode::Admin).unwrap(), "\"admin\"");
+    /// # }
+    /// assert_eq!(Mode::Http.code(), "http");
+    /// ```
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::Mode;
+    /// assert_eq!(Mode::Auto.code(), "auto");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Mode("mode") {
+        /// Automatic mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 0 or
+        /// missing. Existing bindings win; otherwise the automatic choice.
+        Auto => "auto",
+        /// Admin mode: `UseHttps` = 1, `isHashConfiguredByAdmin` = 1. The
+        /// registry hash selects the certificate.
+        Admin => "admin",
+        /// `UseHttps` = 0: plain HTTP behind a TLS-offloading load balancer.
+        Http => "http",
+    }
 }
 
 impl Mode {
@@ -335,77 +332,47 @@ impl Mode {
             Mode::Auto
         }
     }
+}
 
-    /// The stable code: `auto`, `admin`, `http`.
+stable_codes! {
+    [display, from_str]
+    /// Why the service changed a binding. Each has a stable kebab-case
+    /// [`code`](ChangeReason::code).
     ///
     /// ```
-    /// use sstp_cert::model::plumbing::Mode;
-    /// assert_eq!(Mode::Auto.code(), "auto");
+    /// use sstp_cert::model::plumbing::ChangeReason;
+    /// assert_eq!(ChangeReason::CopyToOtherFamily.code(), "copy-to-other-family");
+    /// assert!(ChangeReason::GoneCertificate.explain().contains("not in the store"));
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Mode::Auto => "auto",
-            Mode::Admin => "admin",
-            Mode::Http => "http",
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// Why the service changed a binding. Each has a stable kebab-case
-/// [`code`](ChangeReason::code).
-///
-/// ```
-/// use sstp_cert::model::plumbing::ChangeReason;
-/// assert_eq!(ChangeReason::CopyToOtherFamily.code(), "copy-to-other-family");
-/// assert!(ChangeReason::GoneCertificate.explain().contains("not in the store"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChangeReason {
-    /// Current-release profile: a binding on the pair (any application's)
-    /// names a certificate that is not in the store.
-    GoneCertificate,
-    /// Admin mode: nothing was bound; the configured certificate is bound.
-    AdminBind,
-    /// Admin mode: SSTP's binding named another certificate.
-    AdminRebind,
-    /// Automatic mode: only the other family was bound; its certificate is
-    /// copied.
-    CopyToOtherFamily,
-    /// Automatic mode: the families differed and the other application's
-    /// certificate wins over SSTP's.
-    OtherApplicationWins,
-    /// Automatic mode: nothing was bound; the automatic choice is bound.
-    AutomaticChoice,
-    /// `UseHttps` = 0: SSTP's binding on the old HTTPS port is removed.
-    PlainHttp,
-}
-
-impl ChangeReason {
-    /// The stable kebab-case code.
     ///
     /// ```
     /// use sstp_cert::model::plumbing::ChangeReason;
     /// assert_eq!(ChangeReason::PlainHttp.code(), "plain-http");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            ChangeReason::GoneCertificate => "gone-certificate",
-            ChangeReason::AdminBind => "admin-bind",
-            ChangeReason::AdminRebind => "admin-rebind",
-            ChangeReason::CopyToOtherFamily => "copy-to-other-family",
-            ChangeReason::OtherApplicationWins => "other-application-wins",
-            ChangeReason::AutomaticChoice => "automatic-choice",
-            ChangeReason::PlainHttp => "plain-http",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChangeReason("binding change reason") {
+        /// Current-release profile: a binding on the pair (any application's)
+        /// names a certificate that is not in the store.
+        GoneCertificate => "gone-certificate",
+        /// Admin mode: nothing was bound; the configured certificate is bound.
+        AdminBind => "admin-bind",
+        /// Admin mode: SSTP's binding named another certificate.
+        AdminRebind => "admin-rebind",
+        /// Automatic mode: only the other family was bound; its certificate is
+        /// copied.
+        CopyToOtherFamily => "copy-to-other-family",
+        /// Automatic mode: the families differed and the other application's
+        /// certificate wins over SSTP's.
+        OtherApplicationWins => "other-application-wins",
+        /// Automatic mode: nothing was bound; the automatic choice is bound.
+        AutomaticChoice => "automatic-choice",
+        /// `UseHttps` = 0: SSTP's binding on the old HTTPS port is removed.
+        PlainHttp => "plain-http",
     }
+}
 
+impl ChangeReason {
     /// A plain-language sentence.
     ///
     /// ```
@@ -439,12 +406,6 @@ impl ChangeReason {
     }
 }
 
-impl fmt::Display for ChangeReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 /// One change the service made to HTTP.sys's bindings, in order.
 ///
 /// Serialises with an `op` tag: `{"op": "delete", "endpoint": "[::]:443",
@@ -455,10 +416,14 @@ impl fmt::Display for ChangeReason {
 /// use sstp_cert::model::plumbing::{BindingChange, ChangeReason};
 /// let d = BindingChange::Delete { endpoint: Endpoint::ipv6_wildcard(443), reason: ChangeReason::AdminRebind };
 /// assert_eq!(d.render().unwrap(), "netsh http delete sslcert ipport=[::]:443");
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_value(&d).unwrap()["op"], "delete");
+/// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "op", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum BindingChange {
     /// The binding on `endpoint` was deleted.
     Delete {
@@ -545,8 +510,9 @@ impl BindingChange {
 /// assert!(matches!(refusal, AddRefusal::CertificateNotInStore { .. }));
 /// assert_eq!(refusal.win32_error(), 1312);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum AddRefusal {
     /// The binding names no certificate hash.
     #[error("no certificate hash given (error 87: The parameter is incorrect.)")]
@@ -720,11 +686,14 @@ impl<'a> PlumbingInput<'a> {
 /// let p = plumb(&PlumbingInput::new(&parameters, &[], &[]));
 /// assert!(p.listener.is_none());
 /// assert!(p.has_event(EventId::NoEligibleCertificate));
+/// # #[cfg(feature = "serde")] {
 /// let json = serde_json::to_value(&p).unwrap();
 /// assert_eq!(json["mode"], "auto");
 /// assert_eq!(json["events"][0]["id"], 11);
+/// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Plumbing {
     /// The mode the service ran in.
     pub mode: Mode,

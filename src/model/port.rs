@@ -23,14 +23,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use super::event::{Event, EventId};
 use super::net::Family;
 
 /// Whether one wildcard address of the pair can be bound.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "state", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum FamilyStatus {
     /// The address can be bound: nothing else listens there.
     Available,
@@ -104,7 +104,8 @@ impl fmt::Display for FamilyStatus {
 }
 
 /// The availability of both wildcard addresses on one port.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PortStatus {
     /// The port probed.
     pub port: u16,
@@ -219,8 +220,11 @@ mod tests {
         };
         assert_eq!(s.code(), "in-use");
         assert_eq!(s.to_string(), "in-use: busy");
-        let j = serde_json::to_value(&s).unwrap();
-        assert_eq!(j["state"], "in-use");
+        #[cfg(feature = "serde")]
+        {
+            let j = serde_json::to_value(&s).unwrap();
+            assert_eq!(j["state"], "in-use");
+        }
         assert!(!FamilyStatus::Unknown.blocks_listener());
     }
 }

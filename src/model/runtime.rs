@@ -165,7 +165,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::certificate::Certificate;
@@ -186,6 +185,7 @@ use super::registry::{
 use super::state::{Assumption, MachineState, UnknownInput};
 use super::store::{KeyState, MemoryStore, StoreEntry};
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+use crate::model::code::stable_codes;
 
 /// The IP family a client connects over (re-exported from
 /// [`plumbing`](crate::model::plumbing)).
@@ -200,8 +200,10 @@ pub use super::plumbing::Family;
 /// m.restart_service();
 /// assert_eq!(m.service_state(), ServiceState::Running);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ServiceState {
     /// Stopped: no listener.
     Stopped,
@@ -215,8 +217,9 @@ pub enum ServiceState {
 /// use sstp_cert::model::runtime::Imported;
 /// assert_ne!(Imported::Added, Imported::Replaced);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Imported {
     /// A new entry, enumerated last.
     Added,
@@ -235,8 +238,9 @@ pub enum Imported {
 /// assert_eq!(e.win32_error(), 183);
 /// assert!(e.to_string().contains("SSL Certificate add failed, Error: 183"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum NetshError {
     /// `add`: the endpoint is already bound.
     #[error(
@@ -299,8 +303,9 @@ impl NetshError {
 /// assert!(matches!(m.reg_delete("SHA256CertificateHash"), Err(MachineError::RegistryValueNotFound { .. })));
 /// assert!(matches!(m.stop_service(), Err(MachineError::ServiceNotStarted)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum MachineError {
     /// `netsh http add/delete sslcert` failed.
     #[error(transparent)]
@@ -349,7 +354,8 @@ pub enum MachineError {
 /// assert!(conn.all_checks_made());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Connection {
     /// The family connected over.
     pub family: Family,
@@ -374,7 +380,7 @@ pub struct Connection {
     /// The time validity was checked at; `None` when validity was not
     /// checked: the machine has no clock ([`Machine::new`]), or the
     /// certificate is known only by its hash.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339::option"))]
     pub checked_at: Option<OffsetDateTime>,
     /// The checks of the [module documentation](self)'s table the model
     /// could **not** make, each with why — empty when every check was made.
@@ -421,52 +427,36 @@ impl Connection {
     }
 }
 
-/// Why a check of a connection could not be made. Serialises as its
-/// kebab-case [`code`](NotCheckedReason::code).
-///
-/// ```
-/// use sstp_cert::model::runtime::NotCheckedReason;
-/// assert_eq!(NotCheckedReason::KnownOnlyByHash.code(), "known-only-by-hash");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum NotCheckedReason {
-    /// The served certificate is not in the saved store and was not given:
-    /// only its hash is known, so nothing in it (validity, names, EKU) can
-    /// be looked at.
-    KnownOnlyByHash,
-    /// The served certificate's SHA-256 is unknown (the saved registry does
-    /// not record it beside its SHA-1 in automatic mode), so the hash the
-    /// client sends in crypto binding cannot be compared with the
-    /// service's.
-    Sha256Unknown,
-    /// The `SstpSvc\Parameters` key was not given, and the served
-    /// certificate's SHA-256 is unknown: neither side of the crypto-binding
-    /// comparison is known.
-    RegistryUnknown,
-}
-
-impl NotCheckedReason {
-    /// The stable code: `known-only-by-hash`, `sha256-unknown`,
-    /// `registry-unknown`.
+stable_codes! {
+    [display, from_str]
+    /// Why a check of a connection could not be made. Serialises as its
+    /// kebab-case [`code`](NotCheckedReason::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::NotCheckedReason;
+    /// assert_eq!(NotCheckedReason::KnownOnlyByHash.code(), "known-only-by-hash");
+    /// ```
     ///
     /// ```
     /// use sstp_cert::model::runtime::NotCheckedReason;
     /// assert_eq!(NotCheckedReason::Sha256Unknown.code(), "sha256-unknown");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            NotCheckedReason::KnownOnlyByHash => "known-only-by-hash",
-            NotCheckedReason::Sha256Unknown => "sha256-unknown",
-            NotCheckedReason::RegistryUnknown => "registry-unknown",
-        }
-    }
-}
-
-impl fmt::Display for NotCheckedReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NotCheckedReason("not-checked reason") {
+        /// The served certificate is not in the saved store and was not given:
+        /// only its hash is known, so nothing in it (validity, names, EKU) can
+        /// be looked at.
+        KnownOnlyByHash => "known-only-by-hash",
+        /// The served certificate's SHA-256 is unknown (the saved registry does
+        /// not record it beside its SHA-1 in automatic mode), so the hash the
+        /// client sends in crypto binding cannot be compared with the
+        /// service's.
+        Sha256Unknown => "sha256-unknown",
+        /// The `SstpSvc\Parameters` key was not given, and the served
+        /// certificate's SHA-256 is unknown: neither side of the crypto-binding
+        /// comparison is known.
+        RegistryUnknown => "registry-unknown",
     }
 }
 
@@ -480,11 +470,13 @@ impl fmt::Display for NotCheckedReason {
 ///     reason: NotCheckedReason::KnownOnlyByHash,
 ///     why: "the certificate is not in the saved store: only its hash is known".into(),
 /// };
+/// # #[cfg(feature = "serde")]
 /// assert_eq!(serde_json::to_value(&c)?["reason"], "known-only-by-hash");
 /// assert_eq!(c.to_string(), "validity not checked: the certificate is not in the saved store: only its hash is known");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CheckNotMade {
     /// The check not made: `validity`, `name`, `eku` or `crypto-binding`.
     pub step: ConnectStep,
@@ -524,6 +516,7 @@ impl fmt::Display for CheckNotMade {
 /// assert!(held.is_known_by_hash());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LiveContext {
     /// The certificate itself.
     Certificate(Certificate),
@@ -626,8 +619,9 @@ impl LiveContext {
 /// assert_eq!(out.failure().unwrap().code(), "service-stopped");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "failure", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "failure", rename_all = "kebab-case"))]
 pub enum ConnectFailure {
     /// The service is stopped.
     #[error("the SSTP service is stopped")]
@@ -695,10 +689,10 @@ pub enum ConnectFailure {
         /// The served certificate.
         sha1: Sha1Thumbprint,
         /// Its notAfter.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         not_after: OffsetDateTime,
         /// The time of the connection.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         at: OffsetDateTime,
     },
     /// The served certificate is not valid yet at the time of the
@@ -716,10 +710,10 @@ pub enum ConnectFailure {
         /// The served certificate.
         sha1: Sha1Thumbprint,
         /// Its notBefore.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         not_before: OffsetDateTime,
         /// The time of the connection.
-        #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
         at: OffsetDateTime,
     },
     /// The client does not accept the certificate for the host name.
@@ -775,55 +769,37 @@ pub enum ConnectFailure {
     },
 }
 
-/// The step of a connection that failed (the rows of the [module
-/// documentation](self)'s table). Serialises as its kebab-case
-/// [`code`](ConnectStep::code).
-///
-/// ```
-/// use sstp_cert::model::runtime::{ConnectFailure, ConnectStep};
-/// assert_eq!(ConnectFailure::ServiceStopped.step(), ConnectStep::Service);
-/// assert_eq!(ConnectStep::CryptoBinding.code(), "crypto-binding");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConnectStep {
-    /// The service and its listener.
-    Service,
-    /// The TLS handshake: a bound certificate HTTP.sys can serve.
-    Tls,
-    /// The certificate's validity period at the time of the connection.
-    Validity,
-    /// The client's host-name check.
-    Name,
-    /// The client's EKU check.
-    Eku,
-    /// SSTP crypto binding.
-    CryptoBinding,
-}
-
-impl ConnectStep {
-    /// The stable code: `service`, `tls`, `validity`, `name`, `eku`,
-    /// `crypto-binding`.
+stable_codes! {
+    [display, from_str]
+    /// The step of a connection that failed (the rows of the [module
+    /// documentation](self)'s table). Serialises as its kebab-case
+    /// [`code`](ConnectStep::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::runtime::{ConnectFailure, ConnectStep};
+    /// assert_eq!(ConnectFailure::ServiceStopped.step(), ConnectStep::Service);
+    /// assert_eq!(ConnectStep::CryptoBinding.code(), "crypto-binding");
+    /// ```
     ///
     /// ```
     /// use sstp_cert::model::runtime::ConnectStep;
     /// assert_eq!(ConnectStep::Validity.code(), "validity");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            ConnectStep::Service => "service",
-            ConnectStep::Tls => "tls",
-            ConnectStep::Validity => "validity",
-            ConnectStep::Name => "name",
-            ConnectStep::Eku => "eku",
-            ConnectStep::CryptoBinding => "crypto-binding",
-        }
-    }
-}
-
-impl fmt::Display for ConnectStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ConnectStep("connection step") {
+        /// The service and its listener.
+        Service => "service",
+        /// The TLS handshake: a bound certificate HTTP.sys can serve.
+        Tls => "tls",
+        /// The certificate's validity period at the time of the connection.
+        Validity => "validity",
+        /// The client's host-name check.
+        Name => "name",
+        /// The client's EKU check.
+        Eku => "eku",
+        /// SSTP crypto binding.
+        CryptoBinding => "crypto-binding",
     }
 }
 
@@ -970,11 +946,15 @@ impl ConnectFailure {
 /// let out = Machine::default().connect(&ReferenceId::parse("vpn.example.com")?, Profile::Rfc9525, Family::V4);
 /// assert!(!out.is_connected());
 /// assert!(out.clone().into_result().is_err());
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_value(&out)?["outcome"], "failed");
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ConnectOutcome {
     /// The client is connected.
     Connected(Box<Connection>),

@@ -39,8 +39,6 @@
 //! [`ScriptError`] names what was not understood; [`parse_script`] adds the
 //! line number.
 
-use serde::Serialize;
-
 use super::hostname::{Profile, ReferenceId};
 use super::httpsys::{SslBinding, SslCertCommand, parse_sslcert_command};
 use super::plan::PlanStep;
@@ -55,8 +53,10 @@ pub const MAX_SCRIPT_LINE: usize = 4096;
 pub const MAX_SCRIPT_LINES: usize = 10_000;
 
 /// One step of a script.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ScriptStep {
     /// A command the change plan also uses (netsh, reg, net, certutil).
     Plan(PlanStep),

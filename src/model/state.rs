@@ -24,44 +24,37 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
-
 use super::httpsys::SslBinding;
 use super::registry::{RegistryValues, SstpParameters};
 use super::store::StoreEntry;
+use crate::model::code::stable_codes;
 
-/// An input the user did not give (SPEC §11). Serialises as its
-/// [`code`](UnknownInput::code).
-///
-/// ```
-/// use sstp_cert::model::state::UnknownInput;
-/// assert_eq!(UnknownInput::Registry.code(), "registry");
-/// assert!(UnknownInput::Bindings.assumption().contains("netsh http delete sslcert"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum UnknownInput {
-    /// The HTTP.sys SSL bindings (`netsh http show sslcert`) were not given.
-    Bindings,
-    /// The `SstpSvc\Parameters` key was not given.
-    Registry,
-}
-
-impl UnknownInput {
-    /// The stable code: `bindings` or `registry`.
+stable_codes! {
+    [display, from_str]
+    /// An input the user did not give (SPEC §11). Serialises as its
+    /// [`code`](UnknownInput::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::state::UnknownInput;
+    /// assert_eq!(UnknownInput::Registry.code(), "registry");
+    /// assert!(UnknownInput::Bindings.assumption().contains("netsh http delete sslcert"));
+    /// ```
     ///
     /// ```
     /// use sstp_cert::model::state::UnknownInput;
     /// assert_eq!(UnknownInput::Bindings.code(), "bindings");
     /// ```
-    pub fn code(self) -> &'static str {
-        match self {
-            UnknownInput::Bindings => "bindings",
-            UnknownInput::Registry => "registry",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum UnknownInput("input") {
+        /// The HTTP.sys SSL bindings (`netsh http show sslcert`) were not given.
+        Bindings => "bindings",
+        /// The `SstpSvc\Parameters` key was not given.
+        Registry => "registry",
     }
+}
 
+impl UnknownInput {
     /// What the model assumes for this input, as a sentence for people.
     ///
     /// ```
@@ -95,10 +88,13 @@ impl UnknownInput {
 /// use sstp_cert::model::state::{Assumption, UnknownInput};
 /// let a = Assumption::from(UnknownInput::Bindings);
 /// assert_eq!(a.code, "bindings-unknown");
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_value(&a).unwrap()["input"], "bindings");
+/// # }
 /// assert!(a.to_string().starts_with("bindings unknown: "));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Assumption {
     /// A stable kebab-case code: `bindings-unknown`, `registry-unknown`,
     /// and the simulated machine's `registry-assumed-record`,
@@ -157,12 +153,6 @@ impl fmt::Display for Assumption {
             Some(input) => write!(f, "{input} unknown: {}", self.assumed),
             None => f.write_str(&self.assumed),
         }
-    }
-}
-
-impl fmt::Display for UnknownInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 

@@ -33,51 +33,37 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use super::certificate::Certificate;
 use super::eku::KeyPurpose;
+use crate::model::code::stable_codes;
 
-/// Whether a store entry has a private key, as far as the store can tell.
-///
-/// Windows stores only know whether a key is *linked* (the key-provider
-/// property is present); the service never opens the key. Stores built from
-/// files can do better and compare the key with the certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum KeyState {
-    /// A key is linked (Windows: `CERT_KEY_PROV_INFO_PROP_ID` present). Not
-    /// verified: the service does not open it either.
-    Linked,
-    /// A key file was found and its public key equals the certificate's.
-    Paired,
-    /// A key file was found but belongs to another certificate. Ineligible
-    /// (beyond Windows, which would fail at handshake time anyway).
-    Mismatched,
-    /// No key.
-    Absent,
+stable_codes! {
+    [display, from_str]
+    /// Whether a store entry has a private key, as far as the store can tell.
+    ///
+    /// Windows stores only know whether a key is *linked* (the key-provider
+    /// property is present); the service never opens the key. Stores built from
+    /// files can do better and compare the key with the certificate.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum KeyState("key state") {
+        /// A key is linked (Windows: `CERT_KEY_PROV_INFO_PROP_ID` present). Not
+        /// verified: the service does not open it either.
+        Linked => "linked",
+        /// A key file was found and its public key equals the certificate's.
+        Paired => "paired",
+        /// A key file was found but belongs to another certificate. Ineligible
+        /// (beyond Windows, which would fail at handshake time anyway).
+        Mismatched => "mismatched",
+        /// No key.
+        Absent => "absent",
+    }
 }
 
 impl KeyState {
     /// Whether the service treats the entry as having a private key.
     pub const fn counts_as_key(self) -> bool {
         matches!(self, KeyState::Linked | KeyState::Paired)
-    }
-
-    /// The stable kebab-case code.
-    pub const fn code(self) -> &'static str {
-        match self {
-            KeyState::Linked => "linked",
-            KeyState::Paired => "paired",
-            KeyState::Mismatched => "mismatched",
-            KeyState::Absent => "absent",
-        }
-    }
-}
-
-impl fmt::Display for KeyState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 
@@ -126,7 +112,8 @@ impl StoreEntry {
 /// Something in a store that could not be turned into an entry. It is
 /// reported, never silently dropped, and never stops the rest of the store
 /// from loading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EntryProblem {
     /// Where (a file name, a store position).
     pub source: String,

@@ -23,11 +23,10 @@
 //! with two NUL-padded characters, which no tool writes (one stray NUL, as
 //! in `\0:\t4`, is not enough).
 
-use serde::{Deserialize, Serialize};
-
 /// How the input bytes were encoded, as detected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum TextEncoding {
     /// UTF-8 (or ASCII) without a byte-order mark.
     Utf8,

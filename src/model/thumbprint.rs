@@ -44,6 +44,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 use sha1::Digest as _;
 
@@ -179,12 +180,14 @@ macro_rules! hash_type {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_str(self)
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
@@ -198,8 +201,10 @@ hash_type!(Sha1Thumbprint, 20, sha1::Sha1, HashKind::Sha1);
 hash_type!(Sha256Hash, 32, sha2::Sha256, HashKind::Sha256);
 
 /// Which kind of hash a text was, by its number of hex digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum HashKind {
     /// 40 hex digits: SHA-1, the thumbprint.
     Sha1,
@@ -220,8 +225,13 @@ impl fmt::Display for HashKind {
 }
 
 /// A certificate hash of either kind, as [`parse_hash`] recognised it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "hex", rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "hex", rename_all = "kebab-case")
+)]
+#[non_exhaustive]
 pub enum CertHash {
     /// A 40-digit SHA-1 thumbprint.
     Sha1(Sha1Thumbprint),
@@ -253,7 +263,8 @@ impl fmt::Display for CertHash {
 /// These are reported so that a user learns that the text they pasted was
 /// not what it looked like (the classic "the thumbprint is right but netsh
 /// says the parameter is incorrect" problem).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RemovedChar {
     /// The character removed.
     pub ch: char,
@@ -281,7 +292,8 @@ impl fmt::Display for RemovedChar {
 }
 
 /// The result of [`parse_hash`]: the hash and what had to be removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ParsedHash {
     /// The hash.
     pub hash: CertHash,
@@ -520,6 +532,7 @@ mod tests {
         assert!(Sha1Thumbprint::from_slice(&[0u8; 20]).is_ok());
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn serde_as_hex_string() {
         let t: Sha1Thumbprint = T.parse().unwrap();

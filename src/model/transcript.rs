@@ -43,45 +43,35 @@
 //! [`parse_reg_query`]: crate::model::registry::parse_reg_query
 //! [`parse_registry_text`]: crate::model::registry::parse_registry_text
 
+use crate::model::code::stable_codes;
 use std::fmt::{self, Write as _};
 
-use serde::Serialize;
-
-/// Why a line was skipped. Serialises as its [`code`](SkipReason::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum SkipReason {
-    /// A cmd.exe prompt, with the command typed after it or nothing.
-    CmdPrompt,
-    /// A PowerShell prompt (`PS C:\>`, `PS>`, a remote session's
-    /// `[host]: PS C:\>`), with its command, or the `>>` continuation of
-    /// that command.
-    PowerShellPrompt,
-    /// A command line echoed without a prompt (`netsh http show sslcert`,
-    /// `reg query …`).
-    CommandEcho,
-    /// A PowerShell transcript header or footer (`Start-Transcript`).
-    TranscriptHeader,
-}
-
-impl SkipReason {
-    /// The stable code: `cmd-prompt`, `powershell-prompt`, `command-echo`
-    /// or `transcript-header`.
+stable_codes! {
+    [from_str]
+    /// Why a line was skipped. Serialises as its [`code`](SkipReason::code).
     ///
     /// ```
     /// use sstp_cert::model::transcript::SkipReason;
     /// assert_eq!(SkipReason::CmdPrompt.code(), "cmd-prompt");
     /// ```
-    pub fn code(self) -> &'static str {
-        match self {
-            SkipReason::CmdPrompt => "cmd-prompt",
-            SkipReason::PowerShellPrompt => "powershell-prompt",
-            SkipReason::CommandEcho => "command-echo",
-            SkipReason::TranscriptHeader => "transcript-header",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SkipReason("skip reason") {
+        /// A cmd.exe prompt, with the command typed after it or nothing.
+        CmdPrompt => "cmd-prompt",
+        /// A PowerShell prompt (`PS C:\>`, `PS>`, a remote session's
+        /// `[host]: PS C:\>`), with its command, or the `>>` continuation of
+        /// that command.
+        PowerShellPrompt => "powershell-prompt",
+        /// A command line echoed without a prompt (`netsh http show sslcert`,
+        /// `reg query …`).
+        CommandEcho => "command-echo",
+        /// A PowerShell transcript header or footer (`Start-Transcript`).
+        TranscriptHeader => "transcript-header",
     }
+}
 
+impl SkipReason {
     /// What the line is, for people.
     ///
     /// ```
@@ -114,7 +104,8 @@ impl fmt::Display for SkipReason {
 /// let s = SkippedLine { line: 1, text: r"C:\>netsh http show sslcert".into(), reason: SkipReason::CmdPrompt };
 /// assert_eq!(s.to_string(), r"line 1: skipped a cmd.exe prompt: C:\>netsh http show sslcert");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SkippedLine {
     /// 1-based line number, counted as the reader counts its lines.
     pub line: usize,

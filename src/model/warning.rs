@@ -8,17 +8,8 @@
 //! may opt into a [`Policy`](crate::model::choice::Policy) that skips some of
 //! them, which is then clearly not what Windows does.
 //!
-//! | code | when | client consequence |
-//! |---|---|---|
-//! | `expired` | `at` is after notAfter | CERT_E_EXPIRED (0x800B0101) |
-//! | `not-yet-valid` | `at` is before notBefore | CERT_E_EXPIRED (0x800B0101) |
-//! | `self-signed` | issuer equals subject | CERT_E_UNTRUSTEDROOT (0x800B0109) unless the certificate is in every client's Trusted Root store |
-//! | `no-crl-distribution-point` | no CRL distribution points extension | CRYPT_E_REVOCATION_OFFLINE (0x80092013): the Windows SSTP client checks revocation by default |
-//! | `key-usage-unsuitable` | key usage present without digitalSignature or keyEncipherment | SEC_E_CERT_WRONG_USAGE / handshake failure |
-//! | `weak-rsa-key` | RSA modulus under 2048 bits | refused by current clients and TLS libraries |
-//! | `weak-signature` | signed with MD5 or SHA-1 | refused by current clients (CERT_E_... chain policy) |
-//! | `unknown-critical-extension` | a critical extension the model does not know | CERT_E_CRITICAL (0x800B0105) if the client does not know it either |
-//! | `no-host-names` | no SAN dNSName, no SAN iPAddress, no CN | CERT_E_CN_NO_MATCH (0x800B010F) for every name |
+//! The codes, each with when it is given and what clients do, are the
+//! variants of [`WarningCode`].
 //!
 //! ```
 //! use sstp_cert::model::certificate::Certificate;
@@ -36,64 +27,72 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::certificate::{Certificate, PublicKeyInfo};
+use crate::model::code::stable_codes;
 
-/// The kinds of warning, with stable kebab-case codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum WarningCode {
-    /// The certificate has expired.
-    Expired,
-    /// The certificate is not valid yet.
-    NotYetValid,
-    /// The certificate is self-signed (issuer = subject).
-    SelfSigned,
-    /// There is no CRL distribution point to check revocation with.
-    NoCrlDistributionPoint,
-    /// The key usage extension forbids TLS server use.
-    KeyUsageUnsuitable,
-    /// The RSA key is shorter than 2048 bits.
-    WeakRsaKey,
-    /// The signature uses MD5 or SHA-1.
-    WeakSignature,
-    /// A critical extension the model does not know.
-    UnknownCriticalExtension,
-    /// No names at all to match a host name against.
-    NoHostNames,
-    /// The intended host name is not accepted by any client profile.
-    HostNameMismatch,
-}
-
-impl WarningCode {
-    /// The stable kebab-case code.
-    pub const fn code(self) -> &'static str {
-        match self {
-            WarningCode::Expired => "expired",
-            WarningCode::NotYetValid => "not-yet-valid",
-            WarningCode::SelfSigned => "self-signed",
-            WarningCode::NoCrlDistributionPoint => "no-crl-distribution-point",
-            WarningCode::KeyUsageUnsuitable => "key-usage-unsuitable",
-            WarningCode::WeakRsaKey => "weak-rsa-key",
-            WarningCode::WeakSignature => "weak-signature",
-            WarningCode::UnknownCriticalExtension => "unknown-critical-extension",
-            WarningCode::NoHostNames => "no-host-names",
-            WarningCode::HostNameMismatch => "host-name-mismatch",
-        }
-    }
-}
-
-impl fmt::Display for WarningCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+stable_codes! {
+    [display, from_str]
+    /// The kinds of warning, with stable kebab-case codes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum WarningCode("warning") {
+        /// The certificate has expired.
+        ///
+        /// When: `at` is after notAfter. Clients: CERT_E_EXPIRED (0x800B0101).
+        Expired => "expired",
+        /// The certificate is not valid yet.
+        ///
+        /// When: `at` is before notBefore. Clients: CERT_E_EXPIRED
+        /// (0x800B0101).
+        NotYetValid => "not-yet-valid",
+        /// The certificate is self-signed (issuer = subject).
+        ///
+        /// When: issuer equals subject. Clients: CERT_E_UNTRUSTEDROOT
+        /// (0x800B0109) unless the certificate is in every client's Trusted
+        /// Root store.
+        SelfSigned => "self-signed",
+        /// There is no CRL distribution point to check revocation with.
+        ///
+        /// When: no CRL distribution points extension. Clients:
+        /// CRYPT_E_REVOCATION_OFFLINE (0x80092013): the Windows SSTP client
+        /// checks revocation by default.
+        NoCrlDistributionPoint => "no-crl-distribution-point",
+        /// The key usage extension forbids TLS server use.
+        ///
+        /// When: key usage present without digitalSignature or keyEncipherment.
+        /// Clients: SEC_E_CERT_WRONG_USAGE / handshake failure.
+        KeyUsageUnsuitable => "key-usage-unsuitable",
+        /// The RSA key is shorter than 2048 bits.
+        ///
+        /// When: RSA modulus under 2048 bits. Clients: refused by current
+        /// clients and TLS libraries.
+        WeakRsaKey => "weak-rsa-key",
+        /// The signature uses MD5 or SHA-1.
+        ///
+        /// When: signed with MD5 or SHA-1. Clients: refused by current clients
+        /// (CERT_E_... chain policy).
+        WeakSignature => "weak-signature",
+        /// A critical extension the model does not know.
+        ///
+        /// When: a critical extension the model does not know. Clients:
+        /// CERT_E_CRITICAL (0x800B0105) if the client does not know it either.
+        UnknownCriticalExtension => "unknown-critical-extension",
+        /// No names at all to match a host name against.
+        ///
+        /// When: no SAN dNSName, no SAN iPAddress, no CN. Clients:
+        /// CERT_E_CN_NO_MATCH (0x800B010F) for every name.
+        NoHostNames => "no-host-names",
+        /// The intended host name is not accepted by any client profile.
+        HostNameMismatch => "host-name-mismatch",
     }
 }
 
 /// One warning: what is wrong and what clients will do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Warning {
     /// The stable code.
     pub code: WarningCode,

@@ -128,6 +128,7 @@ impl WriteHandle {
         let flag = match location {
             SystemStoreLocation::LocalMachine => CERT_SYSTEM_STORE_LOCAL_MACHINE,
             SystemStoreLocation::CurrentUser => CERT_SYSTEM_STORE_CURRENT_USER,
+            other => panic!("a store location these tests do not know: {other:?}"),
         };
         let name = wide("MY");
         // SAFETY: system store provider with a NUL-terminated UTF-16 name
@@ -352,6 +353,7 @@ pub fn os_order(store: &SystemStoreName) -> Vec<Vec<u8>> {
     let flag = match store.location() {
         SystemStoreLocation::LocalMachine => CERT_SYSTEM_STORE_LOCAL_MACHINE,
         SystemStoreLocation::CurrentUser => CERT_SYSTEM_STORE_CURRENT_USER,
+        other => panic!("a store location these tests do not know: {other:?}"),
     };
     let name = wide(store.name());
     let mut all = Vec::new();

@@ -31,6 +31,7 @@
 //! [`RawSslBinding`]: records::RawSslBinding
 //! [`SystemStoreName`]: records::SystemStoreName
 
+#[cfg(feature = "serde")]
 pub mod collect;
 pub mod records;
 pub mod typed;
@@ -48,7 +49,8 @@ pub mod store;
 #[cfg(windows)]
 pub mod write;
 
-#[cfg(windows)]
+// Only the listener sets socket options socket2 lacks.
+#[cfg(all(windows, feature = "listener"))]
 pub(crate) mod socket;
 #[cfg(windows)]
 mod win32;

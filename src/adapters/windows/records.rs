@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 /// Which registry hive a system store lives under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SystemStoreLocation {
     /// `CERT_SYSTEM_STORE_LOCAL_MACHINE`: the computer's stores ("Local
     /// Computer" in the certificates snap-in). The SSTP service uses this one.
@@ -199,6 +200,7 @@ pub struct RawRegistryValue {
 /// The kinds of HTTP.sys SSL binding, each kept in its own configuration
 /// table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BindingKind {
     /// `ipport=`: an IP address and port (`HttpServiceConfigSSLCertInfo`).
     /// SSTP uses the two wildcard pairs `0.0.0.0:443` and `[::]:443`.
@@ -241,6 +243,7 @@ impl fmt::Display for BindingKind {
 
 /// What a binding is keyed on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RawBindingEndpoint {
     /// An IP address and port, e.g. `0.0.0.0:443` or `[::]:443`.
     IpPort(SocketAddr),

@@ -48,8 +48,6 @@
 use std::fmt;
 use std::net::SocketAddr;
 
-use serde::Serialize;
-
 use super::records::{
     BindingKind, RawBindingEndpoint, RawRegistryValue, RawSslBinding, RawStoreEntry, SslBindings,
     SystemStoreName,
@@ -206,7 +204,8 @@ pub fn registry_values(raw: impl IntoIterator<Item = RawRegistryValue>) -> Regis
 /// every default (SPEC §4), so [`RegistrySnapshot::parameters`] gives the
 /// defaults and [`RegistrySnapshot::note`] says why. (Failing to *open* an
 /// existing key, e.g. access denied, is an error of the reader.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RegistrySnapshot {
     /// The key read, as `HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters`.
     pub key: String,
@@ -290,7 +289,8 @@ const FLAG_FIELDS: [(u32, &str, bool); 14] = [
 ];
 
 /// Something about a live binding worth reporting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BindingProblem {
     /// The binding's endpoint.
     pub endpoint: Endpoint,
@@ -299,8 +299,10 @@ pub struct BindingProblem {
 }
 
 /// The kinds of [`BindingProblem`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "problem", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum BindingProblemKind {
     /// An IP:port or hostname:port binding without a certificate hash. The
     /// binding is kept with `cert_hash: None`.

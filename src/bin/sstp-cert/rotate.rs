@@ -128,6 +128,8 @@ fn connections(m: &mut Machine, host: Option<&ReferenceId>) -> Vec<Served> {
                 Some(h) => match m.connect(h, Profile::WindowsClient, family) {
                     ConnectOutcome::Connected(_) => (Some(true), None),
                     ConnectOutcome::Failed(f) => (Some(false), Some(format!("{}: {f}", f.code()))),
+                    // An outcome this tool does not know: not judged.
+                    _ => (None, None),
                 },
             };
             Served {
@@ -323,6 +325,7 @@ fn text(doc: &Report<'_>) -> String {
                 StepStatus::Skipped => "skipped",
                 StepStatus::Failed => "FAILED",
                 StepStatus::NotRun => "not run",
+                _ => "unknown",
             };
             out!(o, "  {}. [{status}] {}", i + 1, s.command);
             if let Some(e) = &s.error {

@@ -200,9 +200,15 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
                         }
                         t
                     }
+                    other => format!("{other:?}"),
                 };
                 (outcome.is_connected(), text, Some(outcome))
             }
+            other => (
+                false,
+                format!("not supported by this tool: {other:?}"),
+                None,
+            ),
         };
         for e in &m.events()[events_before..] {
             result.push_str(&format!("; {e}"));

@@ -36,6 +36,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     let (kind, upper) = match parsed.hash {
         CertHash::Sha1(h) => ("sha1", h.to_uppercase_hex()),
         CertHash::Sha256(h) => ("sha256", h.to_uppercase_hex()),
+        other => ("unknown", other.to_string().to_uppercase()),
     };
     let report = Report {
         kind,

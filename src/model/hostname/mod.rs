@@ -69,7 +69,7 @@
 //!   rustls-webpki do; OpenSSL's `X509_check_host` does not), the Windows
 //!   profile does not (CryptoAPI compares the name as given:
 //!   [`Rule::ReferenceTrailingDot`], SPEC §9); U-labels become A-labels with the `idna`
-//!   feature (default), and are an error without it. Invalid input — empty
+//!   feature (off by default, on for the CLI), and are an error naming it without it. Invalid input — empty
 //!   labels, NUL, spaces, `*`, a port, a zone index, names over 253 octets
 //!   or labels over 63, input over [`MAX_HOST_LEN`] bytes — is a
 //!   [`HostError`], never a silent non-match. Underscores are allowed

@@ -8,14 +8,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
-
 use super::presented::PresentedId;
 use super::rule::{EkuRule, HostWarningCode, Rule};
 use crate::model::eku::KeyPurpose;
 
 /// One presented identifier and the rule applied to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct NameReason {
     /// The identifier (`dns:…`, `ip:…`, `cn:…`), or `None` for a rule about
     /// the certificate as a whole ([`Rule::NoIdentifiers`],
@@ -68,7 +67,8 @@ impl fmt::Display for NameReason {
 /// ]);
 /// # Ok::<(), sstp_cert::model::hostname::HostError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct NameVerdict {
     /// Whether the client accepts the certificate for the host *name*
     /// (always `true` for a profile that does not check names).
@@ -95,7 +95,8 @@ pub struct NameVerdict {
 /// assert_eq!(v.rule, EkuRule::NoEkuExtension);
 /// assert_eq!(v.purposes, None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EkuVerdict {
     /// Whether the client accepts the EKU.
     pub accepted: bool,
@@ -120,7 +121,8 @@ pub struct EkuVerdict {
 /// assert_eq!(v.warnings[0].code, HostWarningCode::NoHostNameCheck);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HostWarning {
     /// The stable code.
     pub code: HostWarningCode,
@@ -150,15 +152,18 @@ impl fmt::Display for HostWarning {
 /// assert!(v.matched() && v.accepted);
 /// assert_eq!(v.identifier().unwrap().to_string(), "ip:203.0.113.7");
 /// assert_eq!(v.reasons()[0].rule.code(), "ip-match");
+/// # #[cfg(feature = "serde")] {
 /// let json = serde_json::to_value(&v)?;
 /// assert_eq!(json["identifier"], "ip:203.0.113.7");
 /// assert_eq!(json["eku"]["accepted"], true);
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ProfileVerdict {
     /// The name verdict.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub name: NameVerdict,
     /// The EKU verdict, separate from the name verdict.
     pub eku: EkuVerdict,

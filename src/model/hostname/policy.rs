@@ -32,11 +32,11 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::outcome::NameVerdict;
 use crate::model::certificate::Certificate;
+use crate::model::code::stable_codes;
 
 /// What the client's chain engine found about the certificate's chain:
 /// whether it ends in a root the client trusts, and whether the
@@ -45,7 +45,8 @@ use crate::model::certificate::Certificate;
 ///
 /// The model does not build chains: whether the root is trusted is an
 /// input (the client's Trusted Root store is not the server's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ChainStatus {
     /// The chain ends in a root the client trusts.
     pub root_trusted: bool,
@@ -80,42 +81,35 @@ impl ChainStatus {
     }
 }
 
-/// The error the Windows client's SSL policy reports. Serialises as its
-/// [`code`](SslPolicyError::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum SslPolicyError {
-    /// `CERT_E_UNTRUSTEDROOT` (0x800B0109): the chain does not end in a
-    /// trusted root.
-    #[error(
-        "CERT_E_UNTRUSTEDROOT (0x800B0109): the certificate's chain does not end in a root the client trusts"
-    )]
-    UntrustedRoot,
-    /// `CERT_E_EXPIRED` (0x800B0101): expired or not yet valid.
-    #[error("CERT_E_EXPIRED (0x800B0101): the certificate is expired or not yet valid")]
-    Expired,
-    /// `CERT_E_CN_NO_MATCH` (0x800B010F): the certificate does not name the
-    /// host.
-    #[error("CERT_E_CN_NO_MATCH (0x800B010F): the certificate does not name the host dialled")]
-    CnNoMatch,
-}
-
-impl SslPolicyError {
-    /// The stable code: `untrusted-root`, `expired`, `cn-no-match`.
+stable_codes! {
+    [from_str]
+    /// The error the Windows client's SSL policy reports. Serialises as its
+    /// [`code`](SslPolicyError::code).
     ///
     /// ```
     /// # use sstp_cert::model::hostname::SslPolicyError;
     /// assert_eq!(SslPolicyError::CnNoMatch.code(), "cn-no-match");
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            SslPolicyError::UntrustedRoot => "untrusted-root",
-            SslPolicyError::Expired => "expired",
-            SslPolicyError::CnNoMatch => "cn-no-match",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+    #[non_exhaustive]
+    pub enum SslPolicyError("SSL policy error") {
+        /// `CERT_E_UNTRUSTEDROOT` (0x800B0109): the chain does not end in a
+        /// trusted root.
+        #[error(
+            "CERT_E_UNTRUSTEDROOT (0x800B0109): the certificate's chain does not end in a root the client trusts"
+        )]
+        UntrustedRoot => "untrusted-root",
+        /// `CERT_E_EXPIRED` (0x800B0101): expired or not yet valid.
+        #[error("CERT_E_EXPIRED (0x800B0101): the certificate is expired or not yet valid")]
+        Expired => "expired",
+        /// `CERT_E_CN_NO_MATCH` (0x800B010F): the certificate does not name the
+        /// host.
+        #[error("CERT_E_CN_NO_MATCH (0x800B010F): the certificate does not name the host dialled")]
+        CnNoMatch => "cn-no-match",
     }
+}
 
+impl SslPolicyError {
     /// The Windows error name (`CERT_E_UNTRUSTEDROOT`, …).
     ///
     /// ```

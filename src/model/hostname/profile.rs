@@ -40,11 +40,8 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
-
-use serde::Serialize;
 
 use super::outcome::{EkuVerdict, HostWarning, NameReason, NameVerdict, ProfileVerdict};
 use super::presented::{DnsPattern, PresentedId, classify};
@@ -52,64 +49,78 @@ use super::reference::{DnsName, ReferenceId};
 use super::rule::{EkuRule, HostWarningCode, Rule};
 use super::wildcard::WildcardRule;
 use crate::model::certificate::{Certificate, EkuExtension, Names};
+use crate::model::code::stable_codes;
 use crate::model::eku::KeyPurpose;
 
-/// An SSTP client whose certificate checks the model reproduces.
-///
-/// Codes (serde, [`Profile::code`], [`FromStr`]): `windows`, `rfc9525`,
-/// `sstpc`.
-///
-/// ```
-/// use sstp_cert::model::hostname::Profile;
-/// let wanted: Vec<Profile> = ["windows", "sstpc"].iter().map(|s| s.parse().unwrap()).collect();
-/// assert_eq!(wanted, [Profile::WindowsClient, Profile::SstpcLinux]);
-/// assert_eq!(serde_json::to_string(&Profile::Rfc9525).unwrap(), "\"rfc9525\"");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Profile {
-    /// The Windows SSTP client (CryptoAPI SSL policy), SPEC §9.
+stable_codes! {
+    [display]
+    /// An SSTP client whose certificate checks the model reproduces.
     ///
-    /// | question | rule |
-    /// |---|---|
-    /// | which names | SAN dNSName entries when there is at least one; the subject CN(s) **only when there is no dNSName** (also when a SAN extension holds only iPAddress entries); every CN is tried |
-    /// | DNS reference vs dNSName/CN | ASCII case-insensitive equality |
-    /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least one** label: `*.example.com` ✓, `*.com` ✓ for `example.com` (SPEC §9 names no label count; see [`WildcardRule::WINDOWS`]), `*` ✗, `f*.example.com` ✗, `foo.*.example.com` ✗; wildcards in a CN follow the same rule |
-    /// | IP reference | iPAddress entries only, by octets; a dNSName or CN spelling the address is not compared |
-    /// | DNS reference vs iPAddress entries | never compared |
-    /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
-    /// | reference with a trailing dot (`vpn.example.com.`) | **never matches** ([`Rule::ReferenceTrailingDot`]): CryptoAPI compares the server name as given (SPEC §9; reported from Windows by rustls-platform-verifier, Go, .NET and curl) |
-    /// | EKU (the certificate's extension) | accepted: no extension, Server Authentication, or anyExtendedKeyUsage; otherwise refused — client **Event 16**, "server certificate EKU is neither Server Authentication nor Any Purpose" |
-    /// | several errors | one is reported, chain errors first: see [`windows_ssl_policy`](super::windows_ssl_policy) (Wine's crypt32 SSL-policy tests, checked on Windows: `tests/data/wine-ssl-policy.json`) |
-    /// | no match | the client fails with **CERT_E_CN_NO_MATCH (0x800B010F)**; there is no "continue anyway" |
-    WindowsClient,
-    /// RFC 9525 strict, SPEC §9: the name rules rustls, Go and modern
-    /// OpenSSL apply; the EKU rule of rustls-webpki and OpenSSL's
-    /// `sslserver` purpose. **Go differs on one EKU case**: its
-    /// `crypto/x509` accepts a certificate whose only EKU is
-    /// anyExtendedKeyUsage (it is "good for any usage"), which rustls and
-    /// OpenSSL refuse; the profile refuses it, so for that certificate it
-    /// speaks for rustls and OpenSSL clients, not for Go.
+    /// Codes (serde, [`Profile::code`], [`FromStr`]): `windows`, `rfc9525`,
+    /// `sstpc`.
     ///
-    /// | question | rule |
-    /// |---|---|
-    /// | which names | SAN dNSName and iPAddress entries only; the subject CN is **never** used |
-    /// | DNS reference vs dNSName | ASCII case-insensitive equality |
-    /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least two** labels: `*.example.com` ✓, `*.co.uk` ✓ (no public suffix list), `*.com` ✗, `*` ✗, `f*.example.com` ✗ |
-    /// | IP reference | iPAddress entries only, by octets |
-    /// | DNS reference vs iPAddress entries | never compared |
-    /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
-    /// | reference with a trailing dot | the dot is ignored (`example.com.` matches `example.com`), as Go and rustls-webpki do |
-    /// | EKU (the certificate's extension) | accepted: no extension, or Server Authentication listed; refused: anyExtendedKeyUsage without Server Authentication (as rustls-webpki and OpenSSL's `sslserver` purpose do; Go accepts it), an empty list, anything else |
-    Rfc9525,
-    /// `sstpc` 1.0.18 on Linux (Debian 12 package), SPEC §9.
+    /// ```
+    /// use sstp_cert::model::hostname::Profile;
+    /// let wanted: Vec<Profile> = ["windows", "sstpc"].iter().map(|s| s.parse().unwrap()).collect();
+    /// assert_eq!(wanted, [Profile::WindowsClient, Profile::SstpcLinux]);
+    /// # #[cfg(feature = "serde")] {
+    /// assert_eq!(serde_json::to_string(&Profile::Rfc9525).unwrap(), "\"rfc9525\"");
+    /// # }
+    /// ```
     ///
-    /// | question | rule |
-    /// |---|---|
-    /// | which names | **none**: the packaged client verifies the chain against the system CA store (or `--ca-cert`/`--ca-path`) and never compares the host name |
-    /// | any valid reference | `matched: true`, `identifier: null`, reason [`Rule::NoNameCheck`], `name_checked: false`, and a [`HostWarningCode::NoHostNameCheck`] security warning: any certificate from a trusted CA is accepted, so a man in the middle is not detected |
-    /// | the CN-only comparison in its source | not modelled: it runs only without a CA file or path, and the packaged build always has one |
-    /// | EKU (the certificate's extension) | as OpenSSL's `sslserver` purpose, which its chain verification applies: no extension or Server Authentication accepted; anyExtendedKeyUsage alone, an empty list or other purposes refused |
-    SstpcLinux,
+    /// ```
+    /// # use sstp_cert::model::hostname::Profile;
+    /// assert_eq!(Profile::SstpcLinux.code(), "sstpc");
+    /// assert_eq!("Windows".parse::<Profile>()?, Profile::WindowsClient);
+    /// # Ok::<(), sstp_cert::model::hostname::ProfileParseError>(())
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Profile("client profile") {
+        /// The Windows SSTP client (CryptoAPI SSL policy), SPEC §9.
+        ///
+        /// | question | rule |
+        /// |---|---|
+        /// | which names | SAN dNSName entries when there is at least one; the subject CN(s) **only when there is no dNSName** (also when a SAN extension holds only iPAddress entries); every CN is tried |
+        /// | DNS reference vs dNSName/CN | ASCII case-insensitive equality |
+        /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least one** label: `*.example.com` ✓, `*.com` ✓ for `example.com` (SPEC §9 names no label count; see [`WildcardRule::WINDOWS`]), `*` ✗, `f*.example.com` ✗, `foo.*.example.com` ✗; wildcards in a CN follow the same rule |
+        /// | IP reference | iPAddress entries only, by octets; a dNSName or CN spelling the address is not compared |
+        /// | DNS reference vs iPAddress entries | never compared |
+        /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
+        /// | reference with a trailing dot (`vpn.example.com.`) | **never matches** ([`Rule::ReferenceTrailingDot`]): CryptoAPI compares the server name as given (SPEC §9; reported from Windows by rustls-platform-verifier, Go, .NET and curl) |
+        /// | EKU (the certificate's extension) | accepted: no extension, Server Authentication, or anyExtendedKeyUsage; otherwise refused — client **Event 16**, "server certificate EKU is neither Server Authentication nor Any Purpose" |
+        /// | several errors | one is reported, chain errors first: see [`windows_ssl_policy`](super::windows_ssl_policy) (Wine's crypt32 SSL-policy tests, checked on Windows: `tests/data/wine-ssl-policy.json`) |
+        /// | no match | the client fails with **CERT_E_CN_NO_MATCH (0x800B010F)**; there is no "continue anyway" |
+        WindowsClient => "windows",
+        /// RFC 9525 strict, SPEC §9: the name rules rustls, Go and modern
+        /// OpenSSL apply; the EKU rule of rustls-webpki and OpenSSL's
+        /// `sslserver` purpose. **Go differs on one EKU case**: its
+        /// `crypto/x509` accepts a certificate whose only EKU is
+        /// anyExtendedKeyUsage (it is "good for any usage"), which rustls and
+        /// OpenSSL refuse; the profile refuses it, so for that certificate it
+        /// speaks for rustls and OpenSSL clients, not for Go.
+        ///
+        /// | question | rule |
+        /// |---|---|
+        /// | which names | SAN dNSName and iPAddress entries only; the subject CN is **never** used |
+        /// | DNS reference vs dNSName | ASCII case-insensitive equality |
+        /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least two** labels: `*.example.com` ✓, `*.co.uk` ✓ (no public suffix list), `*.com` ✗, `*` ✗, `f*.example.com` ✗ |
+        /// | IP reference | iPAddress entries only, by octets |
+        /// | DNS reference vs iPAddress entries | never compared |
+        /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
+        /// | reference with a trailing dot | the dot is ignored (`example.com.` matches `example.com`), as Go and rustls-webpki do |
+        /// | EKU (the certificate's extension) | accepted: no extension, or Server Authentication listed; refused: anyExtendedKeyUsage without Server Authentication (as rustls-webpki and OpenSSL's `sslserver` purpose do; Go accepts it), an empty list, anything else |
+        Rfc9525 => "rfc9525",
+        /// `sstpc` 1.0.18 on Linux (Debian 12 package), SPEC §9.
+        ///
+        /// | question | rule |
+        /// |---|---|
+        /// | which names | **none**: the packaged client verifies the chain against the system CA store (or `--ca-cert`/`--ca-path`) and never compares the host name |
+        /// | any valid reference | `matched: true`, `identifier: null`, reason [`Rule::NoNameCheck`], `name_checked: false`, and a [`HostWarningCode::NoHostNameCheck`] security warning: any certificate from a trusted CA is accepted, so a man in the middle is not detected |
+        /// | the CN-only comparison in its source | not modelled: it runs only without a CA file or path, and the packaged build always has one |
+        /// | EKU (the certificate's extension) | as OpenSSL's `sslserver` purpose, which its chain verification applies: no extension or Server Authentication accepted; anyExtendedKeyUsage alone, an empty list or other purposes refused |
+        SstpcLinux => "sstpc",
+    }
 }
 
 impl Profile {
@@ -119,22 +130,6 @@ impl Profile {
         Profile::Rfc9525,
         Profile::SstpcLinux,
     ];
-
-    /// The stable code: `windows`, `rfc9525`, `sstpc`.
-    ///
-    /// ```
-    /// # use sstp_cert::model::hostname::Profile;
-    /// assert_eq!(Profile::SstpcLinux.code(), "sstpc");
-    /// assert_eq!("Windows".parse::<Profile>()?, Profile::WindowsClient);
-    /// # Ok::<(), sstp_cert::model::hostname::ProfileParseError>(())
-    /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Profile::WindowsClient => "windows",
-            Profile::Rfc9525 => "rfc9525",
-            Profile::SstpcLinux => "sstpc",
-        }
-    }
 
     /// A short human name.
     ///
@@ -506,12 +501,6 @@ fn match_ip(presented: IpAddr, reference: IpAddr) -> Rule {
     }
 }
 
-impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 /// Why text is not a profile name.
 ///
 /// ```
@@ -544,12 +533,6 @@ impl FromStr for Profile {
             "sstpc" | "sstpc-linux" | "sstp-client" | "sstpclinux" => Ok(Profile::SstpcLinux),
             _ => Err(ProfileParseError { text: s.to_owned() }),
         }
-    }
-}
-
-impl Serialize for Profile {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
     }
 }
 
@@ -897,6 +880,7 @@ mod tests {
             assert_eq!(p.code().to_uppercase().parse::<Profile>().unwrap(), p);
         }
         assert!("firefox".parse::<Profile>().is_err());
+        #[cfg(feature = "serde")]
         assert_eq!(
             serde_json::to_string(&Profile::ALL).unwrap(),
             r#"["windows","rfc9525","sstpc"]"#

@@ -21,8 +21,6 @@
 //!
 //! Every [`Rule`] and [`EkuRule`] has a stable kebab-case code.
 
-use serde::Serialize;
-
 use super::profile::{Classified, Profile};
 use super::reference::ReferenceId;
 use crate::model::certificate::Certificate;
@@ -36,18 +34,21 @@ pub use super::rule::{EkuRule, HostWarningCode, Rule};
 /// ```
 /// use sstp_cert::model::hostname::ProfileVerdicts;
 /// let none = ProfileVerdicts::default();
+/// # #[cfg(feature = "serde")] {
 /// assert_eq!(serde_json::to_string(&none).unwrap(), "{}");
+/// # }
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ProfileVerdicts {
     /// [`Profile::WindowsClient`].
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub windows: Option<ProfileVerdict>,
     /// [`Profile::Rfc9525`].
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rfc9525: Option<ProfileVerdict>,
     /// [`Profile::SstpcLinux`].
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sstpc: Option<ProfileVerdict>,
 }
 
@@ -65,13 +66,16 @@ pub struct ProfileVerdicts {
 /// let windows = v.get(Profile::WindowsClient).unwrap();
 /// assert_eq!(windows.identifier().unwrap().to_string(), "dns:vpn.example.com");
 ///
+/// # #[cfg(feature = "serde")] {
 /// let json = serde_json::to_value(&v)?;
 /// assert_eq!(json["host"], "vpn.example.com");
 /// assert_eq!(json["profiles"]["sstpc"]["matched"], true);
 /// assert_eq!(json["profiles"]["sstpc"]["identifier"], serde_json::Value::Null);
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HostVerdicts {
     /// The host, canonical form.
     pub host: ReferenceId,
@@ -97,9 +101,11 @@ impl HostVerdicts {
     /// let v = HostVerdicts::check_profiles(&cert, &host, &[Profile::Rfc9525]);
     /// assert!(!v.all_matched());
     /// assert!(v.get(Profile::WindowsClient).is_none());
+    /// # #[cfg(feature = "serde")] {
     /// let json = serde_json::to_value(&v)?;
     /// assert_eq!(json["profiles"].as_object().unwrap().len(), 1);
     /// assert_eq!(json["profiles"]["rfc9525"]["reasons"][0]["rule"], "name-mismatch");
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_profiles(cert: &Certificate, host: &ReferenceId, profiles: &[Profile]) -> Self {

@@ -85,7 +85,9 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
 
+#[cfg(feature = "serde")]
 use serde::ser::{SerializeMap, SerializeSeq};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 use crate::model::thumbprint::Sha1Thumbprint;
@@ -157,8 +159,9 @@ pub enum Endpoint {
 
 /// Which kind of endpoint a binding has; [`EndpointKind::as_str`] is also
 /// the name of the `netsh` parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum EndpointKind {
     /// `ipport`
     IpPort,
@@ -329,12 +332,14 @@ impl FromStr for Endpoint {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Endpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Endpoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <Cow<'de, str>>::deserialize(d)?;
@@ -535,12 +540,14 @@ impl FromStr for AppId {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for AppId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for AppId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <Cow<'de, str>>::deserialize(d)?;
@@ -609,6 +616,7 @@ impl PartialEq<&str> for Label {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -762,6 +770,7 @@ impl fmt::Display for FieldValue {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for FieldValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.as_text())
@@ -872,8 +881,9 @@ pub struct SslBinding {
 }
 
 /// The two output styles `netsh http show sslcert` has had.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ShowStyle {
     /// Windows Server 2008 / Vista era: about 14 lines per binding, empty
     /// values printed blank.
@@ -1006,8 +1016,10 @@ pub fn default_extended(style: ShowStyle) -> Vec<ExtendedProperties> {
 }
 
 /// Serialises fields as a JSON object label → value text.
+#[cfg(feature = "serde")]
 struct FieldsMap<'a>(&'a [Field]);
 
+#[cfg(feature = "serde")]
 impl Serialize for FieldsMap<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
@@ -1018,8 +1030,10 @@ impl Serialize for FieldsMap<'_> {
     }
 }
 
+#[cfg(feature = "serde")]
 struct ExtendedSeq<'a>(&'a [ExtendedProperties]);
 
+#[cfg(feature = "serde")]
 impl Serialize for ExtendedSeq<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut q = s.serialize_seq(Some(self.0.len()))?;
@@ -1030,6 +1044,7 @@ impl Serialize for ExtendedSeq<'_> {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for SslBinding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(8))?;
@@ -1052,7 +1067,8 @@ impl Serialize for SslBinding {
 pub use crate::model::text::TextEncoding;
 
 /// What [`parse_sslcert_show`] read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SslCertListing {
     /// The title line as printed (`SSL Certificate bindings:`,
     /// `SSL-Zertifikatbindungen:`, …); `None` when the input started
@@ -1069,7 +1085,7 @@ pub struct SslCertListing {
     /// from text.
     pub skipped: Vec<SkippedLine>,
     /// 1-based line number of each binding's first line.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) lines: Vec<usize>,
 }
 
@@ -1109,7 +1125,8 @@ impl SslCertListing {
 }
 
 /// Something in the listing worth reporting that did not stop the parse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ListingProblem {
     /// 1-based line number it concerns.
     pub line: usize,
@@ -1118,8 +1135,9 @@ pub struct ListingProblem {
 }
 
 /// The kinds of [`ListingProblem`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "problem", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
 pub enum ProblemKind {
     /// An IP:port or Hostname:port binding without a certificate hash (the
     /// line is empty or missing). The binding is kept with `cert_hash: None`.

@@ -3,16 +3,15 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use serde::Serialize;
-
 use super::*;
 
 /// Why a registry value was not used as it is.
 ///
 /// Serialises with a `problem` tag: `{"problem": "wrong-length", "len": 31,
 /// "expected": 32}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "problem", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
 pub enum ValueProblem {
     /// The value does not exist.
     Missing,
@@ -57,7 +56,8 @@ impl fmt::Display for ValueProblem {
 }
 
 /// A setting read from the registry, or its default and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Setting<T> {
     /// The effective value.
     pub value: T,
@@ -86,8 +86,9 @@ impl<T> Setting<T> {
 ///
 /// Serialises with a `state` tag: `{"state": "valid", "hash": "…"}`,
 /// `{"state": "missing"}`, `{"state": "invalid", "reason": {…}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "state", rename_all = "kebab-case"))]
 pub enum HashState<H> {
     /// A `REG_BINARY` of the right length.
     Valid {
@@ -123,8 +124,9 @@ impl<H> HashState<H> {
 }
 
 /// The listener's scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Scheme {
     /// HTTPS with an SSL binding managed by the service (`UseHttps` = 1).
     Https,
@@ -142,7 +144,8 @@ impl fmt::Display for Scheme {
 }
 
 /// The effective SSTP listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Listener {
     /// HTTPS or HTTP.
     pub scheme: Scheme,
@@ -174,8 +177,9 @@ impl Listener {
 pub use crate::model::crypto_binding::HashProtocols;
 
 /// Who is responsible for the certificate hashes in the registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum HashSource {
     /// The administrator: `isHashConfiguredByAdmin` = 1, or `UseHttps` = 0
     /// (the hash must name the load balancer's certificate, which the
@@ -187,7 +191,8 @@ pub enum HashSource {
 }
 
 /// A registry value that exists but could not be used, for diagnosis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InvalidValue {
     /// The value name (see [`names`]).
     pub name: &'static str,
@@ -234,7 +239,8 @@ pub struct InvalidValue {
 /// Each event means SSTP accepts no connections. The later plumbing code
 /// can decide for itself from the public hash states,
 /// [`SstpParameters::hash_source`] and `sha1_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SstpParameters {
     /// `UseHttps`.
     pub use_https: Setting<bool>,

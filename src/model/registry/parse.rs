@@ -2,14 +2,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use super::*;
 use crate::model::text::{self, Detected, Endian, LineReader};
 
 /// Which text a [`ParsedRegistry`] came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum RegistryFormat {
     /// A `.reg` file with the `Windows Registry Editor Version 5.00` header.
     Regedit5,
@@ -21,7 +20,8 @@ pub enum RegistryFormat {
 }
 
 /// A parsed `.reg` export or `reg query` listing of the `Parameters` key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ParsedRegistry {
     /// Which text it was.
     pub format: RegistryFormat,

@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
+#[cfg(feature = "serde")]
 use serde::ser::SerializeStruct;
 
 use super::*;
@@ -213,6 +215,8 @@ impl RegValue {
     }
 }
 
+#[cfg(feature = "serde")]
+
 impl Serialize for RegValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("RegValue", 3)?;
@@ -245,7 +249,8 @@ fn decode_data_string(data: &[u8], wide: bool) -> Option<String> {
 }
 
 /// One named value of a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RegistryEntry {
     /// The name as spelled in the input; the empty string is the key's
     /// default value (`@` in a `.reg` file, `(Default)` in `reg query`).
@@ -270,13 +275,14 @@ pub struct RegistryEntry {
 /// assert_eq!(values.get("usehttps"), Some(&RegValue::Dword(0)));
 /// assert_eq!(values.iter().next().unwrap().name, "UseHttps");
 /// ```
-#[derive(Clone, Default, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct RegistryValues {
     entries: Vec<RegistryEntry>,
     /// Folded name (see [`fold_name`]) → position in `entries`, so that
     /// lookups cost the length of the name, not of the key.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     index: HashMap<String, usize>,
 }
 

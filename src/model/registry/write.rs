@@ -1,15 +1,14 @@
 //! Changes to the `Parameters` key: [`RegistryWrite`].
 
-use serde::Serialize;
-
 use super::*;
 
 /// One change to the `Parameters` key, by the service or by a fix.
 ///
 /// Serialises with an `op` tag: `{"op": "set", "name": …, "value": …}`,
 /// `{"op": "delete", "name": …}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "op", rename_all = "kebab-case"))]
 pub enum RegistryWrite {
     /// Create or replace a value.
     Set {

@@ -3,46 +3,56 @@
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
+use crate::model::code::stable_codes;
 use crate::model::httpsys::{Endpoint, SslBinding};
 use crate::model::registry::{RegValue, RegistryValues};
 use crate::model::runtime::ServiceState;
 use crate::model::store::StoreEntry;
 use crate::model::thumbprint::Sha1Thumbprint;
 
-/// One operation of a [`Host`]. Serialises as its [`code`](Operation::code).
-///
-/// ```
-/// use sstp_cert::model::rotation::Operation;
-/// assert_eq!(Operation::DeleteBinding.code(), "delete-binding");
-/// assert_eq!(Operation::Handshake.to_string(), "TLS handshake to the local listener");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Operation {
-    /// Read the certificates of `LocalMachine\MY`, in store order.
-    ReadStore,
-    /// Read every HTTP.sys SSL binding.
-    ReadBindings,
-    /// Read the `SstpSvc\Parameters` key.
-    ReadRegistry,
-    /// Read whether the SSTP service runs.
-    ReadService,
-    /// Delete the HTTP.sys SSL binding of an endpoint.
-    DeleteBinding,
-    /// Add an HTTP.sys SSL binding.
-    AddBinding,
-    /// Set a value of `SstpSvc\Parameters`.
-    SetRegistryValue,
-    /// Delete a value of `SstpSvc\Parameters`.
-    DeleteRegistryValue,
-    /// Stop SstpSvc (and RemoteAccess, which depends on it).
-    StopService,
-    /// Start RemoteAccess (and SstpSvc).
-    StartService,
-    /// A TLS handshake to the local listener, to see the served certificate.
-    Handshake,
+stable_codes! {
+    [from_str]
+    /// One operation of a [`Host`]. Serialises as its [`code`](Operation::code).
+    ///
+    /// ```
+    /// use sstp_cert::model::rotation::Operation;
+    /// assert_eq!(Operation::DeleteBinding.code(), "delete-binding");
+    /// assert_eq!(Operation::Handshake.to_string(), "TLS handshake to the local listener");
+    /// ```
+    ///
+    /// ```
+    /// use sstp_cert::model::rotation::Operation;
+    /// assert_eq!(Operation::ReadRegistry.code(), "read-registry");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Operation("host operation") {
+        /// Read the certificates of `LocalMachine\MY`, in store order.
+        ReadStore => "read-store",
+        /// Read every HTTP.sys SSL binding.
+        ReadBindings => "read-bindings",
+        /// Read the `SstpSvc\Parameters` key.
+        ReadRegistry => "read-registry",
+        /// Read whether the SSTP service runs.
+        ReadService => "read-service",
+        /// Delete the HTTP.sys SSL binding of an endpoint.
+        DeleteBinding => "delete-binding",
+        /// Add an HTTP.sys SSL binding.
+        AddBinding => "add-binding",
+        /// Set a value of `SstpSvc\Parameters`.
+        SetRegistryValue => "set-registry-value",
+        /// Delete a value of `SstpSvc\Parameters`.
+        DeleteRegistryValue => "delete-registry-value",
+        /// Stop SstpSvc (and RemoteAccess, which depends on it).
+        StopService => "stop-service",
+        /// Start RemoteAccess (and SstpSvc).
+        StartService => "start-service",
+        /// A TLS handshake to the local listener, to see the served certificate.
+        Handshake => "handshake",
+    }
 }
 
 impl Operation {
@@ -60,28 +70,6 @@ impl Operation {
         Operation::StartService,
         Operation::Handshake,
     ];
-
-    /// The stable kebab-case code.
-    ///
-    /// ```
-    /// use sstp_cert::model::rotation::Operation;
-    /// assert_eq!(Operation::ReadRegistry.code(), "read-registry");
-    /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Operation::ReadStore => "read-store",
-            Operation::ReadBindings => "read-bindings",
-            Operation::ReadRegistry => "read-registry",
-            Operation::ReadService => "read-service",
-            Operation::DeleteBinding => "delete-binding",
-            Operation::AddBinding => "add-binding",
-            Operation::SetRegistryValue => "set-registry-value",
-            Operation::DeleteRegistryValue => "delete-registry-value",
-            Operation::StopService => "stop-service",
-            Operation::StartService => "start-service",
-            Operation::Handshake => "handshake",
-        }
-    }
 }
 
 impl fmt::Display for Operation {
@@ -190,6 +178,7 @@ impl HostError {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for HostError {
     /// `{"code": …, "operation": …, "message": …}`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -209,13 +198,14 @@ impl Serialize for HostError {
 /// let h = Handshake::refused("connection refused");
 /// assert!(h.served.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Handshake {
     /// The SHA-1 thumbprint of the certificate the listener served, if the
     /// handshake got that far.
     pub served: Option<Sha1Thumbprint>,
     /// Why no certificate was served, when none was.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failure: Option<String>,
 }
 

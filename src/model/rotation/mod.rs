@@ -62,7 +62,6 @@ mod simulated;
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 pub use host::{Handshake, Host, HostError, HostState, Operation};
@@ -76,9 +75,11 @@ use super::plumbing::{Family, Mode};
 use super::registry::{RegValue, RegistryWrite, SstpParameters, names};
 use super::runtime::ServiceState;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
+use crate::model::code::stable_codes;
 
 /// Which certificate to rotate to.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TargetSpec {
     /// This one (`--to THUMBPRINT`); it must be in the store and qualify.
     Thumbprint(Sha1Thumbprint),
@@ -131,44 +132,35 @@ impl RotationRequest {
     }
 }
 
-/// How a rotation ended. Serialises as its [`code`](Outcome::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    /// Dry run: planned and preflighted, nothing changed.
-    Planned,
-    /// The target was already in place and verified: nothing changed.
-    Unchanged,
-    /// Rotated and verified.
-    Rotated,
-    /// Refused before any change (see [`RotationReport::refusal`]).
-    Refused,
-    /// A step or the verification failed; everything changed was restored.
-    Restored,
-    /// A step or the verification failed, and the machine could not be
-    /// brought back entirely: [`Restore::differences`] says what differs.
-    RestoreIncomplete,
-}
-
-impl Outcome {
-    /// The stable code.
+stable_codes! {
+    [display, from_str]
+    /// How a rotation ended. Serialises as its [`code`](Outcome::code).
     ///
     /// ```
     /// use sstp_cert::model::rotation::Outcome;
     /// assert_eq!(Outcome::RestoreIncomplete.code(), "restore-incomplete");
     /// assert!(Outcome::Unchanged.is_ok());
     /// ```
-    pub const fn code(self) -> &'static str {
-        match self {
-            Outcome::Planned => "planned",
-            Outcome::Unchanged => "unchanged",
-            Outcome::Rotated => "rotated",
-            Outcome::Refused => "refused",
-            Outcome::Restored => "restored",
-            Outcome::RestoreIncomplete => "restore-incomplete",
-        }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Outcome("rotation outcome") {
+        /// Dry run: planned and preflighted, nothing changed.
+        Planned => "planned",
+        /// The target was already in place and verified: nothing changed.
+        Unchanged => "unchanged",
+        /// Rotated and verified.
+        Rotated => "rotated",
+        /// Refused before any change (see [`RotationReport::refusal`]).
+        Refused => "refused",
+        /// A step or the verification failed; everything changed was restored.
+        Restored => "restored",
+        /// A step or the verification failed, and the machine could not be
+        /// brought back entirely: [`Restore::differences`] says what differs.
+        RestoreIncomplete => "restore-incomplete",
     }
+}
 
+impl Outcome {
     /// Planned, unchanged or rotated.
     pub const fn is_ok(self) -> bool {
         matches!(
@@ -179,8 +171,9 @@ impl Outcome {
 }
 
 /// Why a rotation was refused before changing anything.
-#[derive(Debug, Clone, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "kebab-case")]
+#[derive(Debug, Clone, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum Refusal {
     /// The machine could not be read.
     #[error("the machine could not be read: {error}")]
@@ -256,8 +249,10 @@ impl Refusal {
 }
 
 /// What happened to one step. Serialises as its code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum StepStatus {
     /// Dry run: would be done.
     Planned,
@@ -272,7 +267,8 @@ pub enum StepStatus {
 }
 
 /// One step as executed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StepRecord {
     /// The step.
     pub step: PlanStep,
@@ -283,26 +279,27 @@ pub struct StepRecord {
     /// What happened.
     pub status: StepStatus,
     /// The operation's error, when it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<HostError>,
     /// What the re-read state showed that the step should not have made
     /// (or should have), when it did not match.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub unexpected: Vec<Difference>,
     /// Why it was skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub note: Option<String>,
 }
 
 /// One operation asked of the host before any change.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PreflightCheck {
     /// The operation.
     pub operation: Operation,
     /// Whether the host can do it.
     pub ok: bool,
     /// Why not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<HostError>,
 }
 
@@ -317,7 +314,8 @@ impl PreflightCheck {
 }
 
 /// One verification check after the restart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Check {
     /// Stable code: `ipv4-bound`, `ipv6-bound`, `registry-sha256`,
     /// `registry-sha1`, `service-running`, `served-ipv4`, `served-ipv6`.
@@ -337,7 +335,8 @@ pub struct Check {
 /// let d = Difference { part: "registry", name: "SHA256CertificateHash".into(), expected: None, found: Some("REG_BINARY 00".into()) };
 /// assert_eq!(d.to_string(), "registry SHA256CertificateHash: expected absent, found REG_BINARY 00");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Difference {
     /// `store`, `binding`, `registry` or `service`.
     pub part: &'static str,
@@ -363,19 +362,21 @@ impl std::fmt::Display for Difference {
 }
 
 /// One operation of the restore.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RestoreAction {
     /// What was done, as the command an administrator would type.
     pub action: String,
     /// Whether it worked.
     pub ok: bool,
     /// Its error.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<HostError>,
 }
 
 /// What the restore after a failure did, and what still differs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Restore {
     /// The operations, in order.
     pub actions: Vec<RestoreAction>,
@@ -383,12 +384,13 @@ pub struct Restore {
     /// read before the rotation (empty: as it was).
     pub differences: Vec<Difference>,
     /// The final re-read failed: the state is unknown (the error).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reread_error: Option<HostError>,
 }
 
 /// A machine state, as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StateSummary {
     /// Every HTTP.sys SSL binding.
     pub bindings: Vec<SslBinding>,
@@ -417,7 +419,8 @@ impl StateSummary {
 }
 
 /// The target, as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TargetInfo {
     /// SHA-1 thumbprint.
     pub sha1: Sha1Thumbprint,
@@ -426,12 +429,13 @@ pub struct TargetInfo {
     /// Subject.
     pub subject: String,
     /// notAfter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
     pub not_after: OffsetDateTime,
 }
 
 /// Everything [`rotate`] did and found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RotationReport {
     /// Whether the outcome is planned, unchanged or rotated.
     pub ok: bool,
@@ -442,10 +446,10 @@ pub struct RotationReport {
     /// The target, once known.
     pub target: Option<TargetInfo>,
     /// Why it was refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub refusal: Option<Refusal>,
     /// The plan's case and mode, once planned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub plan: Option<Plan>,
     /// The operations asked of the host before any change, with the
     /// answers.
@@ -455,13 +459,13 @@ pub struct RotationReport {
     /// The verification, when it ran.
     pub verification: Vec<Check>,
     /// The restore, after a failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore: Option<Restore>,
     /// The state read first.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub before: Option<StateSummary>,
     /// The state read last.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after: Option<StateSummary>,
     /// What was assumed or decided, for people.
     pub notes: Vec<String>,
