@@ -216,7 +216,6 @@ impl RegValue {
 }
 
 #[cfg(feature = "serde")]
-
 impl Serialize for RegValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("RegValue", 3)?;
