@@ -304,7 +304,7 @@ fn main() {
         "empty-listing.txt",
         "\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n",
     );
-    // console transcripts (SPEC §12): prompts, echoes, transcript headers
+    // console transcripts (behaviour §12): prompts, echoes, transcript headers
     for name in [
         "netsh-cmd.txt",
         "netsh-powershell.txt",
@@ -499,7 +499,7 @@ fn main() {
         );
     }
 
-    // --- script: the change procedure of SPEC §0.2, done the wrong way and
+    // --- script: the change procedure of behaviour §0.2, done the wrong way and
     // the right way, as `sstp-cert simulate` reads it
     let old = certs[5].sha1();
     let new = &certs[6];

@@ -73,7 +73,7 @@
 //! | [`model::port`] | whether the listener port is free, per address family |
 //! | [`model::plumbing`] | what the service does to HTTP.sys and the registry when it starts (admin, automatic and HTTP modes) |
 //! | [`model::runtime`] | a simulated server: live certificate contexts, netsh, reg, restarts, reboots, client connections |
-//! | [`model::advice`] | the one certificate a report recommends (SPEC §11), and why each other one is not |
+//! | [`model::advice`] | the one certificate a report recommends ([behaviour §11](crate::behaviour)), and why each other one is not |
 //! | [`model::plan`] | the change-certificate procedure as command lines to paste |
 //! | [`model::script`] | scripts of administrator commands to replay on the simulated server |
 //! | [`model::state`] | a machine's saved state: the store, and the bindings and registry when given (unknown is not empty) |

@@ -1,4 +1,4 @@
-//! SPEC §11: the recommendation rule, one rule per test.
+//! behaviour §11: the recommendation rule, one rule per test.
 
 mod common;
 mod sim;

@@ -1,4 +1,4 @@
-//! Property tests of SPEC §11 ("advice is safe") over generated machines:
+//! Property tests of behaviour §11 ("advice is safe") over generated machines:
 //! no fix line of any diagnosis, and no line of any plan, binds or pins a
 //! certificate that the same run judges refused by the Windows client at
 //! that time; and every certificate a diagnosis's fixes bind or pin is the

@@ -1,4 +1,4 @@
-//! Property tests of the automatic choice (SPEC §3) and of thumbprint text.
+//! Property tests of the automatic choice (behaviour §3) and of thumbprint text.
 
 mod common;
 
@@ -81,7 +81,7 @@ fn store_strategy() -> impl Strategy<Value = Vec<(Kind, StoreEntry)>> {
     })
 }
 
-/// A reference implementation written from SPEC §3's prose.
+/// A reference implementation written from behaviour §3's prose.
 fn expected_winner(store: &[(Kind, StoreEntry)]) -> Option<usize> {
     store
         .iter()

@@ -234,7 +234,7 @@ fn check_host_all_profiles() {
     assert!(v["profiles"]["sstpc"]["identifier"].is_null());
 }
 
-/// SPEC §9: the Windows client fails on a trailing dot, RFC 9525 clients
+/// behaviour §9: the Windows client fails on a trailing dot, RFC 9525 clients
 /// ignore it.
 #[test]
 fn check_host_trailing_dot_fails_for_windows() {

@@ -1,4 +1,4 @@
-//! SPEC §7 end to end through the command line: renewing a certificate the
+//! behaviour §7 end to end through the command line: renewing a certificate the
 //! wrong way works until the reboot; the procedure `plan-change` prints
 //! works before and after it.
 #![cfg(feature = "cli")]
@@ -180,7 +180,7 @@ fn examples(rel: &str) -> String {
 
 const AT: &str = "2026-12-04T12:00:00Z";
 
-/// `simulate` on the saved sample machine (SPEC §12) with `extra` options
+/// `simulate` on the saved sample machine (behaviour §12) with `extra` options
 /// and a script file.
 fn sample(extra: &[&str], script: &str) -> Output {
     let (store, netsh, reg) = (
@@ -289,7 +289,7 @@ fn the_sample_machine_works_until_the_reboot() {
     );
 }
 
-/// SPEC §12 from real data: the deleted certificate's file is gone too, so
+/// behaviour §12 from real data: the deleted certificate's file is gone too, so
 /// HTTP.sys's live context is known only by its hash — connect works (with
 /// the checks the model cannot make named), reboot, connect fails.
 #[test]

@@ -86,7 +86,7 @@ fn apply_rotates_verifies_and_survives_the_reboot_json() {
     let bindings = f["bindings"].as_array().unwrap();
     assert_eq!(bindings.len(), 2);
     assert!(bindings.iter().all(|b| b["cert_hash"] == NEW));
-    // The saved state starts as saved (SPEC §12): the service runs on the
+    // The saved state starts as saved (behaviour §12): the service runs on the
     // bindings, and HTTP.sys still holds the certificate that is gone from
     // the store — known to the simulation only by its hash, which it says.
     assert!(

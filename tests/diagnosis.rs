@@ -145,7 +145,7 @@ fn bound_certificate_unusable_without_key() {
     let d = run(&[keyless(&a), linked(&b)], &both_sstp(&a), &auto_record(&a));
     let f = one(&d, FindingCode::BoundCertificateUnusable);
     assert!(f.message.contains("no usable private key"));
-    // Case 1 of SPEC §0.2: b is the only eligible certificate, so the fix
+    // Case 1 of behaviour §0.2: b is the only eligible certificate, so the fix
     // deletes the bindings and hashes and lets the service choose it
     assert_eq!(f.fix[0], "netsh http delete sslcert ipport=0.0.0.0:443");
     assert!(
@@ -481,7 +481,7 @@ fn bound_by_fixes(d: &Diagnosis) -> Vec<String> {
         .collect()
 }
 
-/// SPEC §11: the certificate the service would bind at its next start
+/// behaviour §11: the certificate the service would bind at its next start
 /// being one clients refuse is an error, also when the bindings are
 /// unknown (the issue's `diagnose --store examples/store`); the fix binds
 /// the recommended certificate, and the report lists the unknown inputs.
@@ -535,7 +535,7 @@ fn next_start_certificate_refused_is_an_error_with_unknown_bindings() {
     assert!(rebinds_to(&nb.fix, &good), "{:?}", nb.fix);
 }
 
-/// SPEC §11: one report, one certificate. The second case: a
+/// behaviour §11: one report, one certificate. The second case: a
 /// binding to a deleted certificate and a store whose first Server-Auth
 /// certificate is expired; every fix binds the valid one.
 #[test]
@@ -571,7 +571,7 @@ fn every_fix_of_a_report_names_the_same_acceptable_certificate() {
     assert_eq!(why, [vec!["server-auth-preferred"], vec!["expired"]]);
 }
 
-/// SPEC §11: when no certificate qualifies, the fix says so and what to
+/// behaviour §11: when no certificate qualifies, the fix says so and what to
 /// obtain, and binds nothing.
 #[test]
 fn when_none_qualifies_the_fix_binds_nothing() {
@@ -594,7 +594,7 @@ fn when_none_qualifies_the_fix_binds_nothing() {
     assert_eq!(d.target, None);
 }
 
-/// SPEC §11: a certificate in service that expires within the threshold
+/// behaviour §11: a certificate in service that expires within the threshold
 /// (30 days by default) is a warning.
 #[test]
 fn expiring_soon_is_a_warning() {
@@ -619,7 +619,7 @@ fn expiring_soon_is_a_warning() {
     );
 }
 
-/// SPEC §11: an intended certificate clients refuse gets a warning, and no
+/// behaviour §11: an intended certificate clients refuse gets a warning, and no
 /// fix binds it.
 #[test]
 fn an_intended_certificate_clients_refuse_is_warned_about() {

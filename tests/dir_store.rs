@@ -519,7 +519,7 @@ fn the_committed_sample_store_loads_as_documented() {
         entry(&s, "07-server-auth-vpn.pem").friendly_name.as_deref(),
         Some("SSTP VPN (vpn.example.com)")
     );
-    // SPEC §3 by hand: the first Server Authentication entry with a key wins.
+    // behaviour §3 by hand: the first Server Authentication entry with a key wins.
     let eligible = |p: Purpose| {
         s.entries
             .iter()

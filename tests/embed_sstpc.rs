@@ -12,7 +12,7 @@
 //! * TLS handshake, then the SSTP HTTP request, then — only after the 200 —
 //!   it checks the server certificate, then sends its Call Connect Request.
 //! * With `--ca-cert` it checks the chain only: the host name is compared
-//!   with neither the SAN nor the CN (SPEC §9). A certificate naming
+//!   with neither the SAN nor the CN (behaviour §9). A certificate naming
 //!   another host is accepted; one from another CA, or expired, is refused
 //!   after the HTTP exchange ("Verification of server certificate failed").
 //! * Without `--ca-cert` it checks the chain against the system CA store;
@@ -346,7 +346,7 @@ fn sstpc_cn_matches_san_does_not_is_accepted() {
 }
 
 /// Neither names the host: still accepted — no host-name check at all
-/// (SPEC §9: the SstpcLinux profile, "accepted, no name check").
+/// (behaviour §9: the SstpcLinux profile, "accepted, no name check").
 #[test]
 fn sstpc_neither_cn_nor_san_matches_is_still_accepted() {
     if skip_notice() {
@@ -436,8 +436,8 @@ fn sstpc_cert_warn_goes_on_despite_an_untrusted_issuer() {
     assert!(log.contains("Sending Connect-Request Message"), "{log}");
 }
 
-/// An expired certificate (which the SSTP service would still bind, SPEC
-/// §2) is refused by the client.
+/// An expired certificate (which the SSTP service would still bind,
+/// behaviour §2) is refused by the client.
 #[test]
 fn sstpc_refuses_an_expired_certificate() {
     if skip_notice() {

@@ -151,7 +151,7 @@ fn chosen_certificate_that_windows_accepts_has_no_warning() {
     );
 }
 
-/// SPEC §9: the Windows client compares the name as given, so a host name
+/// behaviour §9: the Windows client compares the name as given, so a host name
 /// dialled with a trailing dot fails (CERT_E_CN_NO_MATCH) and the chosen
 /// certificate carries the warning; RFC 9525 clients ignore the dot.
 #[test]

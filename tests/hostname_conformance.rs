@@ -100,7 +100,7 @@ fn satisfies(outcome: &Outcome, want: &str) -> bool {
 const RFC9525_VS_NAME_ONLY: &[(&str, &str)] = &[(
     "webpki::san::public-suffix-wildcard-san",
     "SAN *.com: name_only applies the bare RFC 6125 label rule and says match; \
-     SPEC §9 requires at least two labels after '*' (as rustls-webpki and OpenSSL do), \
+     behaviour §9 requires at least two labels after '*' (as rustls-webpki and OpenSSL do), \
      so the profile says no-match (wildcard-too-broad) — which is also limbo's expected verdict",
 )];
 
@@ -130,12 +130,12 @@ const WINDOWS_REFUSES: &[(&str, &str, &str)] = &[
     (
         "probe::trailing-dot-reference-exact",
         "reference-trailing-dot",
-        "SPEC §9: CryptoAPI compares the server name as given; example.com. fails (CERT_E_CN_NO_MATCH)",
+        "behaviour §9: CryptoAPI compares the server name as given; example.com. fails (CERT_E_CN_NO_MATCH)",
     ),
     (
         "probe::trailing-dot-reference-wildcard",
         "reference-trailing-dot",
-        "SPEC §9: the same with a wildcard",
+        "behaviour §9: the same with a wildcard",
     ),
 ];
 
@@ -150,7 +150,7 @@ const WINDOWS_DIFFERS: &[(&str, &str, &str)] = &[
     (
         "webpki::san::public-suffix-wildcard-san",
         "dns:*.com",
-        "SPEC §9 gives the Windows client no label count after '*'",
+        "behaviour §9 gives the Windows client no label count after '*'",
     ),
 ];
 
@@ -499,7 +499,7 @@ fn eku_extension_is_parsed_as_documented() {
 /// The Rfc9525 and sstpc profiles claim to apply serverAuth the way
 /// OpenSSL's `sslserver` purpose and rustls-webpki do; the data records
 /// what those returned. (limbo's `expected` is the CABF web-PKI verdict
-/// and is deliberately not used.) The Windows client follows SPEC §9:
+/// and is deliberately not used.) The Windows client follows behaviour §9:
 /// Server Authentication, anyEKU or no EKU.
 #[test]
 fn eku_verdicts_per_profile() {

@@ -15,7 +15,7 @@
 //!
 //! | difference | OpenSSL 3.0 | `Rfc9525` |
 //! |---|---|---|
-//! | reference with a trailing dot (`example.com.`) | no match against `example.com` | match (the dot is ignored, SPEC §9) |
+//! | reference with a trailing dot (`example.com.`) | no match against `example.com` | match (the dot is ignored, behaviour §9) |
 //! | presented dNSName with a trailing dot (`example.com.`) | matches the reference `example.com.` byte for byte | never matches |
 //! | a wildcard match with an underscore, in the label `*` stands for (`foo_bar.example.com` vs `*.example.com`) or in the wildcard's other labels (`*.foo_bar.example.com`) | no match (only letters, digits and `-` may stand for `*`, and a wildcard pattern with `_` is not a wildcard) | match (underscores are valid host-name characters here) |
 //! | an IP literal given to `-checkhost` (`192.0.2.1` vs dNSName `192.0.2.1`) | compared as text: match | an IP reference, compared only with iPAddress entries: no match |

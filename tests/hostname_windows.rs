@@ -1,5 +1,5 @@
 //! The Windows client profile against evidence that runs on Windows
-//! (SPEC §9, issue 14 point 9): the name and error-order cases of Wine's
+//! (behaviour §9, issue 14 point 9): the name and error-order cases of Wine's
 //! crypt32 SSL-policy conformance tests (`tests/data/wine-ssl-policy.json`,
 //! with their provenance), and the trailing dot.
 
@@ -125,7 +125,7 @@ fn wines_name_cases_are_refused_for_the_documented_rule() {
     );
 }
 
-/// SPEC §9: CryptoAPI compares the server name as given, so
+/// behaviour §9: CryptoAPI compares the server name as given, so
 /// `vpn.example.com.` fails against `vpn.example.com` (CERT_E_CN_NO_MATCH);
 /// the RFC 9525 profile ignores the dot.
 #[test]

@@ -1,4 +1,4 @@
-//! Private key parsing and pairing (SPEC §2, "Private key"). EC and
+//! Private key parsing and pairing (behaviour §2, "Private key"). EC and
 //! Ed25519 keys pair only with the `key-pairing` feature; without it they
 //! are refused naming the feature (`src/model/key.rs`'s unit tests).
 #![cfg(feature = "key-pairing")]

@@ -1,4 +1,4 @@
-//! SPEC §0.2: the change-certificate plan, rendered line by line.
+//! behaviour §0.2: the change-certificate plan, rendered line by line.
 // Some helpers serve only the JSON tests, which need `serde`.
 #![cfg_attr(not(feature = "serde"), allow(unused_imports, dead_code))]
 
@@ -354,7 +354,7 @@ fn a_plan_serialises_step_by_step() {
     assert!(matches!(plan.steps[0], PlanStep::DeleteCertificate { .. }));
 }
 
-/// SPEC §11: a registry and bindings that were not given are unknown, not
+/// behaviour §11: a registry and bindings that were not given are unknown, not
 /// empty: the plan deletes both bindings, both hashes and the admin flag,
 /// and sets SHA256Enabled, in case they are there; the plan lists what was
 /// assumed. Given and empty, none of these lines appear.
@@ -429,7 +429,7 @@ fn unknown_registry_and_bindings_get_the_seed_steps() {
     assert!(plan.unknown_inputs.is_empty());
 }
 
-/// SPEC §11: a plan never binds a certificate clients refuse at the time
+/// behaviour §11: a plan never binds a certificate clients refuse at the time
 /// asked or for the known host; the error says why.
 #[test]
 fn a_certificate_clients_refuse_is_refused() {

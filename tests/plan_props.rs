@@ -1,4 +1,4 @@
-//! Property tests of SPEC §0.2 and §7 over generated machines: the planned
+//! Property tests of behaviour §0.2 and §7 over generated machines: the planned
 //! procedure always leaves a server that clients connect to, before and
 //! after a reboot; the wrong way always fails after the reboot under the
 //! default (documented-2008) profile.
@@ -445,7 +445,7 @@ proptest! {
                 prop_assert!(m.last_plumbing().unwrap().has_event(
                     sstp_cert::model::event::EventId::ConfiguredCertificateMissing
                 ));
-                // nothing changes (SPEC §6): the old bindings and the
+                // nothing changes (behaviour §6): the old bindings and the
                 // listener stay, and HTTP.sys serves the old certificate
                 // from memory — unless current releases deleted them first
                 if profile == GoneCertificateProfile::Documented2008 {
@@ -487,7 +487,7 @@ proptest! {
         }
     }
 
-    /// SPEC §11, unknown is not empty: a plan made without the registry and
+    /// behaviour §11, unknown is not empty: a plan made without the registry and
     /// the bindings, replayed on every actual machine (hash values present,
     /// absent or stale; admin mode or not; bindings present, absent or
     /// another application's), leaves the machine serving the new

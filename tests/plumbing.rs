@@ -1,4 +1,4 @@
-//! SPEC §6: what the service does when it (re)configures the listener. One
+//! behaviour §6: what the service does when it (re)configures the listener. One
 //! scenario per rule, with the events asserted by id, and a property test
 //! of the invariants every plumbing keeps.
 
@@ -195,7 +195,7 @@ fn admin_other_application_bound_to_another_certificate_is_event_32_and_nothing_
             .message
             .contains("{4dc3e181-e14b-4a21-b022-59fc669b0914}")
     );
-    // SPEC §6 "nothing changes": the listener stays on IIS's IPv4 binding
+    // behaviour §6 "nothing changes": the listener stays on IIS's IPv4 binding
     assert_eq!(p.listener.map(|l| l.port), Some(443));
     assert_unchanged(&p, &bindings);
 }
@@ -414,7 +414,7 @@ fn auto_differing_both_sstp_is_event_24() {
     let p = run(&RegistryValues::new(), &[linked(&a), linked(&b)], &bindings);
     assert_eq!(p.event_numbers(), [24]);
     assert!(p.events[0].message.contains("both by SSTP"));
-    // SPEC §6 "nothing changes": both stay bound, and so does the listener
+    // behaviour §6 "nothing changes": both stay bound, and so does the listener
     assert!(p.listener.is_some());
     assert_eq!(p.bound, None, "the families serve different certificates");
     assert_unchanged(&p, &bindings);
@@ -562,7 +562,7 @@ fn current_release_deletes_sstps_gone_bindings_and_chooses_again() {
 
 #[test]
 fn current_release_deletes_another_applications_gone_binding_on_the_pair() {
-    // SPEC §6: the service reads both pairs' bindings whatever their owner
+    // behaviour §6: the service reads both pairs' bindings whatever their owner
     // and deletes the one whose certificate is gone.
     let (gone, new) = (sa("gone"), sa("new"));
     let elsewhere = Endpoint::IpPort("192.0.2.7:443".parse().unwrap());
@@ -657,7 +657,7 @@ fn admin_event_25_keeps_the_listener_on_the_old_bindings() {
     // The wrong way in admin mode: the pinned certificate was deleted, a new
     // one imported. Event 25, nothing changes — and the listener stays on
     // the old bindings, so HTTP.sys serves the old certificate from memory
-    // until the reboot (SPEC §6 "nothing changes", §7).
+    // until the reboot (behaviour §6 "nothing changes", §7).
     let (old, new) = (sa("old"), sa("new"));
     let bindings = both_sstp(&old);
     let p = run(&admin_pin(&old), &[linked(&new)], &bindings);
@@ -755,7 +755,7 @@ fn http_removes_sstps_bindings_on_the_port_and_binds_nothing() {
 
 #[test]
 fn http_with_the_default_port_listens_on_80_and_removes_the_old_443_bindings() {
-    // SPEC §6: SSTP's old bindings on the old port, the one the HTTPS
+    // behaviour §6: SSTP's old bindings on the old port, the one the HTTPS
     // listener used (443 when ListenerPort is 0), are removed — not those
     // on the new plain-HTTP port 80.
     let (a, b) = (sa("a"), sa("b"));
@@ -999,7 +999,7 @@ proptest! {
         }
         // another application's binding is deleted only on the listener's
         // wildcard pair, in the current-release profile, when its
-        // certificate is gone (SPEC §6); never on another endpoint
+        // certificate is gone (behaviour §6); never on another endpoint
         for c in &p.changes {
             if let BindingChange::Delete { endpoint, reason } = c {
                 let before = bindings.iter().find(|b| &b.endpoint == endpoint).unwrap();

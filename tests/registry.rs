@@ -1,5 +1,5 @@
-//! Tests of `sstp_cert::model::registry` (SPEC §4): both input formats,
-//! every encoding and line ending, SPEC §4's defaults and validation, the
+//! Tests of `sstp_cert::model::registry` (behaviour §4): both input formats,
+//! every encoding and line ending, behaviour §4's defaults and validation, the
 //! Event 18/19 decision table, writes, rendering and round trips.
 
 use proptest::prelude::*;
@@ -789,7 +789,7 @@ fn garbage_is_a_clear_error() {
 }
 
 // ---------------------------------------------------------------------------
-// SPEC §4's table
+// behaviour §4's table
 // ---------------------------------------------------------------------------
 
 fn params(pairs: &[(&str, RegValue)]) -> SstpParameters {
@@ -1299,7 +1299,7 @@ fn writes_apply_to_values() {
     let before = SstpParameters::from_values(&values);
     assert_eq!(before.hash_source(), HashSource::Service);
 
-    // SPEC §0.2: delete the hash; the service writes it again at plumbing
+    // behaviour §0.2: delete the hash; the service writes it again at plumbing
     values.apply(&RegistryWrite::delete("sha256certificatehash"));
     assert!(!values.contains("SHA256CertificateHash"));
     assert_eq!(

@@ -1,4 +1,4 @@
-//! `model::rotation` case by case: the target rule (SPEC §11), refusals,
+//! `model::rotation` case by case: the target rule (behaviour §11), refusals,
 //! re-read checks after each step, restore reports.
 // Some helpers serve only the JSON tests, which need `serde`.
 #![cfg_attr(not(feature = "serde"), allow(unused_imports, dead_code))]
@@ -139,7 +139,7 @@ fn newest_needs_a_host_and_picks_the_latest_not_after() {
     for c in [&early, &late, &other, &future] {
         m.import_certificate(linked(c));
     }
-    // The SPEC §11 rule (advice::recommend) prefers the latest expiry.
+    // The behaviour §11 rule (advice::recommend) prefers the latest expiry.
     let rule = recommend(m.store().entries(), Some(at()), Some(&host()));
     assert_eq!(rule.sha1(), Some(late.sha1()));
     let codes: Vec<Vec<&str>> = rule
@@ -195,7 +195,7 @@ fn plain_http_is_refused() {
 
 #[test]
 fn the_old_way_trap_is_fixed_and_survives_the_reboot() {
-    // SPEC §0.2: old deleted, new imported, service restarted: HTTP.sys
+    // behaviour §0.2: old deleted, new imported, service restarted: HTTP.sys
     // still serves the old one from memory.
     let new = vpn_cert("new", &server_auth());
     let (mut m, old) = renewed(&new);
@@ -219,7 +219,7 @@ fn the_old_way_trap_is_fixed_and_survives_the_reboot() {
     assert_eq!(c.connection().expect("connected").sha1, new.sha1());
 }
 
-/// SPEC §12: a saved state whose bound certificate is gone from the store
+/// behaviour §12: a saved state whose bound certificate is gone from the store
 /// (and not given) starts with HTTP.sys holding it by its hash; the
 /// rotation's handshake reports that SHA-1 before the change, and the
 /// rotation replaces it.

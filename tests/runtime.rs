@@ -1,4 +1,4 @@
-//! SPEC §7: the simulated machine — why "it works until the reboot", and
+//! behaviour §7: the simulated machine — why "it works until the reboot", and
 //! every way a connection fails.
 
 mod common;
@@ -74,7 +74,7 @@ fn wrong_way(m: &mut Machine, old: &Certificate, new: &Certificate) {
 }
 
 // ---------------------------------------------------------------------------
-// The story of SPEC §7
+// The story of behaviour §7
 // ---------------------------------------------------------------------------
 
 #[test]
@@ -374,7 +374,7 @@ fn no_hash_protocol_means_no_crypto_binding() {
 }
 
 // ---------------------------------------------------------------------------
-// EKU and host names (SPEC §9 through the connection)
+// EKU and host names (behaviour §9 through the connection)
 // ---------------------------------------------------------------------------
 
 #[test]
@@ -707,7 +707,7 @@ fn a_connection_serialises_with_its_hashes() {
 }
 
 // ---------------------------------------------------------------------------
-// Time: validity is checked before the name (SPEC §9)
+// Time: validity is checked before the name (behaviour §9)
 // ---------------------------------------------------------------------------
 
 /// A vpn.example.com certificate valid from `from` to `to`.
@@ -888,7 +888,7 @@ fn event_18_follows_sha256_enabled_and_event_19_sha1_enabled() {
 
 #[test]
 fn wrong_way_in_admin_mode_works_until_the_reboot() {
-    // Event 25 changes nothing (SPEC §6), so the listener stays on the old
+    // Event 25 changes nothing (behaviour §6), so the listener stays on the old
     // bindings and HTTP.sys serves the old certificate from memory.
     let (old, new) = (sa_cert("old"), sa_cert("new"));
     let mut m = Machine::from_parts(
@@ -960,7 +960,7 @@ fn switching_to_plain_http_removes_the_old_443_bindings() {
 }
 
 // ---------------------------------------------------------------------------
-// A saved state (SPEC §12)
+// A saved state (behaviour §12)
 // ---------------------------------------------------------------------------
 
 fn sa_cert(label: &str) -> Certificate {
@@ -1013,7 +1013,7 @@ fn a_saved_state_starts_as_saved_and_shows_the_trap() {
 }
 
 // ---------------------------------------------------------------------------
-// A saved state's bound certificate known only by its hash (SPEC §7, §12)
+// A saved state's bound certificate known only by its hash (behaviour §7, §12)
 // ---------------------------------------------------------------------------
 
 fn steps_not_checked(c: &Connection) -> Vec<(ConnectStep, NotCheckedReason)> {

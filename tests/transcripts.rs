@@ -1,6 +1,6 @@
 //! Saved text pasted from a console: prompts, command echoes and PowerShell
 //! transcript headers are skipped and reported, never refused and never
-//! dropped silently (SPEC §12, issue 13). Samples: `tests/data/transcripts`.
+//! dropped silently (behaviour §12, issue 13). Samples: `tests/data/transcripts`.
 
 use std::path::PathBuf;
 

@@ -306,7 +306,7 @@ fn live_registry_reads_typed_parameters() {
         key.set("SHA256CertificateHash", REG_BINARY, &sha256);
         key.set("SHA1CertificateHash", REG_BINARY, &sha1);
         key.set("isHashConfiguredByAdmin", REG_DWORD, &1u32.to_le_bytes());
-        // Wrong type on purpose: SPEC §4 says fall back to the default.
+        // Wrong type on purpose: behaviour §4 says fall back to the default.
         key.set("SHA1Enabled", REG_SZ, &utf16_bytes("1"));
 
         let live = read_registry().expect("read SstpSvc\\Parameters");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the sample machine state next to this script: what an
 # administrator saves from an SSTP server after renewing its certificate the
-# wrong way (SPEC §0.2). The old certificate was deleted from the store and a
+# wrong way (behaviour §0.2). The old certificate was deleted from the store and a
 # new one imported, but HTTP.sys still binds the old one on both wildcard
 # pairs and the registry still holds the old hashes. It "works until the next
 # reboot".

@@ -45,7 +45,7 @@ fuzz_target!(|text: &str| {
                 // A certificate naming exactly the host matches for every
                 // profile — except for the Windows client when the name was
                 // typed with a trailing dot, which it compares as given
-                // (SPEC §9).
+                // (behaviour §9).
                 for p in Profile::ALL {
                     let matched = p.check_names(&names_dns(d.as_str()), r).matched;
                     if p == Profile::WindowsClient && d.has_trailing_dot() {
@@ -87,7 +87,7 @@ fuzz_target!(|text: &str| {
             let windows = Profile::WindowsClient.check_names(&names, r);
             let rfc = Profile::Rfc9525.check_names(&names, r);
             // RFC 9525 ignores a trailing dot; the Windows client does not
-            // (SPEC §9), so only then may RFC 9525 accept what Windows refuses.
+            // (behaviour §9), so only then may RFC 9525 accept what Windows refuses.
             let trailing_dot = matches!(r, ReferenceId::Dns(d) if d.has_trailing_dot());
             if rfc.matched && !trailing_dot {
                 assert!(

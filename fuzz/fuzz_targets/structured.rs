@@ -5,7 +5,7 @@
 //! (`plumbing::plumb`, both gone-certificate profiles) and the diagnosis
 //! (`diagnosis::diagnose`), renders and parses the bindings, commands and
 //! registry values the service would write, and runs crypto binding
-//! against them — checking the SPEC's rules at every step:
+//! against them — checking the behaviour's rules (docs/behaviour.md) at every step:
 //!
 //! * the chosen certificate is eligible (a key, Server Authentication or
 //!   All-purpose), and it is the first eligible Server Authentication entry,
@@ -385,7 +385,7 @@ fn plumbing_and_diagnosis(
             (BindingChange::Delete { endpoint, .. }, Ok(SslCertCommand::Delete(e))) => {
                 assert_eq!(&e, endpoint);
                 let before = bindings.iter().find(|b| &b.endpoint == endpoint);
-                // SPEC §6: only current releases delete another
+                // behaviour §6: only current releases delete another
                 // application's binding, and only one on the listener's
                 // wildcard pair whose certificate is gone from the store.
                 let gone_on_the_pair = s.current_release
@@ -514,7 +514,7 @@ fuzz_target!(|s: Scenario| {
     });
     let host = s.host.as_deref().and_then(|h| ReferenceId::parse(h).ok());
 
-    // --- The automatic choice (SPEC §2, §3).
+    // --- The automatic choice (behaviour §2, §3).
     let mut options = ChoiceOptions::windows();
     options.at = at;
     let choice = choose(&store, &options);
@@ -604,7 +604,7 @@ fuzz_target!(|s: Scenario| {
     };
     let cert = &store[sel.index].certificate;
 
-    // --- The bindings the service makes (SPEC §5, §6).
+    // --- The bindings the service makes (behaviour §5, §6).
     let port = s.port;
     let style = if s.legacy_style {
         ShowStyle::Legacy2008
@@ -632,7 +632,7 @@ fuzz_target!(|s: Scenario| {
         );
     }
 
-    // --- The registry record of automatic mode (SPEC §4, §6).
+    // --- The registry record of automatic mode (behaviour §4, §6).
     let mut values = RegistryValues::new();
     values.set("SHA1Enabled", RegValue::Dword(u32::from(s.sha1_enabled)));
     values.set(
@@ -652,7 +652,7 @@ fuzz_target!(|s: Scenario| {
     assert_eq!(params.sha1_certificate_hash.hash(), Some(&sel.sha1));
     assert!(params.hash_events().is_empty());
 
-    // --- Crypto binding against that record (SPEC §10).
+    // --- Crypto binding against that record (behaviour §10).
     let offered = HashProtocols::from_enabled(s.sha1_enabled, s.sha256_enabled);
     let hlak = Hlak::from_bytes(s.hlak);
     let server = ServerBinding {

@@ -1,5 +1,5 @@
 //! Machine bundles: a whole saved state of one SSTP server in one
-//! directory (SPEC §12), read into a [`MachineState`] and written by
+//! directory ([behaviour §12](crate::behaviour)), read into a [`MachineState`] and written by
 //! `sstp-cert collect`.
 //!
 //! # Layout
@@ -7,7 +7,7 @@
 //! | path | holds | when missing |
 //! |---|---|---|
 //! | `store/` | the Personal store (`LocalMachine\MY`) as a [directory store](crate::adapters::dir_store): one `<NNNN>-<sha1>.der` per certificate, numbered in Windows enumeration order (so the bytewise file-name order *is* the store order), each with its `<NNNN>-<sha1>.json` ([`EntryProperties`]: `has_private_key`, `eku_property`, `friendly_name`) | an error: a bundle without a store cannot be judged ([`BundleError::NoStore`], with the reason `machine.json` gives) |
-//! | `netsh-sslcert.txt` | the HTTP.sys SSL bindings, as `netsh http show sslcert` prints them | the bindings are **unknown**, not empty (SPEC §11): [`MachineState::bindings`] is `None` |
+//! | `netsh-sslcert.txt` | the HTTP.sys SSL bindings, as `netsh http show sslcert` prints them | the bindings are **unknown**, not empty ([behaviour §11](crate::behaviour)): [`MachineState::bindings`] is `None` |
 //! | `sstpsvc.reg` | the `SstpSvc\Parameters` key as a `.reg` export (or `reg query` output) | the registry is **unknown**: [`MachineState::registry`] is `None` |
 //! | `machine.json` | [`MachineInfo`]: machine name, time of collection, OS and tool versions, the parts that could not be collected and why | nothing about the machine is known; the bundle still loads, with a note |
 //!

@@ -1,5 +1,5 @@
 //! The directory store: a folder of certificate files modelling the
-//! Local Computer → Personal store (SPEC §2, §3).
+//! Local Computer → Personal store ([behaviour §2](crate::behaviour), §3).
 //!
 //! # Layout
 //!
@@ -192,7 +192,7 @@ pub mod codes {
 }
 
 /// The Windows-only properties of a store entry, from `<stem>.json`: what
-/// Windows keeps *next to* the certificate in the store (SPEC §2, §12).
+/// Windows keeps *next to* the certificate in the store ([behaviour §2](crate::behaviour), §12).
 ///
 /// ```json
 /// { "has_private_key": true, "eku_property": ["1.3.6.1.5.5.7.3.1", "clientAuth"], "friendly_name": "VPN 2025" }

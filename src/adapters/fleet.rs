@@ -219,7 +219,7 @@ pub fn summarize(path: &Path, at: OffsetDateTime) -> ServerSummary {
     };
     let state = &bundle.state;
     let parameters = state.parameters();
-    // What was not collected stays unknown (SPEC §11), not empty.
+    // What was not collected stays unknown (behaviour §11), not empty.
     let mut input = DiagnosisInput::from_state(state, &parameters);
     input.at = Some(at);
     let d = diagnose(&input);

@@ -2,7 +2,7 @@
 //! capability of a store.
 //!
 //! The model never needs private keys: the SSTP service only checks that a
-//! key is linked (SPEC §2). A program that *serves* the chosen certificate
+//! key is linked ([behaviour §2](crate::behaviour)). A program that *serves* the chosen certificate
 //! itself — an SSTP server written in Rust, a VPN gateway — needs the key
 //! bytes, and not every store can give them:
 //!

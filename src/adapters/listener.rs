@@ -1,6 +1,6 @@
 //! An SSTP listener front on tokio (feature `listener`).
 //!
-//! What the SSTP service sets up before any PPP byte flows (SPEC §0.1,
+//! What the SSTP service sets up before any PPP byte flows ([behaviour §0.1](crate::behaviour),
 //! [MS-SSTP] 2.2.1, 3.3.5.1, 4.1), for a Rust program that wants to be the
 //! server:
 //!
@@ -26,7 +26,7 @@
 //!    data sent over the connection" — and the connection is closed
 //!    ([`Refusal`]).
 //! 4. **Hand the stream over** ([`SstpConnection`], `AsyncRead +
-//!    AsyncWrite`) together with the crypto-binding values (SPEC §10): the
+//!    AsyncWrite`) together with the crypto-binding values ([behaviour §10](crate::behaviour)): the
 //!    served certificate's hashes and the hash-protocol bitmask to
 //!    advertise ([`ConnectionInfo::crypto_binding`]). From there on the
 //!    stream carries SSTP packets; the first one a client sends is its Call
@@ -270,7 +270,7 @@ impl ListenerConfig {
     }
 
     /// The pair the SSTP service binds: `0.0.0.0:<port>` and `[::]:<port>`
-    /// (SPEC §0.1). `port` normally is the registry model's effective
+    /// ([behaviour §0.1](crate::behaviour)). `port` normally is the registry model's effective
     /// listener port.
     pub fn wildcard(port: u16) -> Self {
         ListenerConfig::new(
@@ -1577,7 +1577,7 @@ pub struct ConnectionInfo {
 }
 
 impl ConnectionInfo {
-    /// The Crypto Binding Request to send on this connection (SPEC §10):
+    /// The Crypto Binding Request to send on this connection ([behaviour §10](crate::behaviour)):
     /// the hash protocols of [`ConnectionInfo::crypto_binding`] and a fresh
     /// 32-byte nonce from the operating system's random generator (through
     /// rustls' ring provider). Send its

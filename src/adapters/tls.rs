@@ -1,6 +1,6 @@
 //! Serving the chosen certificate with rustls (feature `rustls`).
 //!
-//! The model says *which* certificate the SSTP service would bind (SPEC §3).
+//! The model says *which* certificate the SSTP service would bind ([behaviour §3](crate::behaviour)).
 //! A program that terminates TLS itself — an SSTP server written in Rust, a
 //! VPN gateway, a monitoring probe that wants to see what clients see —
 //! needs that certificate in the form its TLS stack takes. This module gives
@@ -11,7 +11,7 @@
 //! | the chosen certificate as `CertificateDer<'static>`, its key as `PrivateKeyDer<'static>`, its chain | [`TlsSelection::from_store`] (the store must have the [`KeyExport`] capability) |
 //! | a ready [`CertifiedKey`] (key loaded by the `ring` provider, checked against the certificate) | [`TlsSelection::certified_key`] |
 //! | a [`ResolvesServerCert`] that serves the SSTP choice and can choose again on demand, without dropping connections | [`SstpCertResolver`] |
-//! | which certificate is served, and its SHA-1 / SHA-256 for crypto binding (SPEC §10) | [`ServedCertificate`], [`CryptoBindingValues`] |
+//! | which certificate is served, and its SHA-1 / SHA-256 for crypto binding ([behaviour §10](crate::behaviour)) | [`ServedCertificate`], [`CryptoBindingValues`] |
 //!
 //! # Choosing again
 //!
@@ -21,7 +21,7 @@
 //! never changes its certificate); new handshakes get the new one. When the
 //! new choice fails (no eligible certificate, key not exportable, …) the old
 //! certificate stays in service and the error is returned — the way HTTP.sys
-//! keeps serving a loaded certificate context (SPEC §7).
+//! keeps serving a loaded certificate context ([behaviour §7](crate::behaviour)).
 //!
 //! # Time
 //!
@@ -165,7 +165,7 @@ pub enum TlsError {
 }
 
 /// The SSTP crypto-binding values a server needs for one served
-/// certificate (SPEC §10): the hash-protocol bitmask to advertise in its
+/// certificate ([behaviour §10](crate::behaviour)): the hash-protocol bitmask to advertise in its
 /// Crypto Binding Request, and the certificate hashes to compare the
 /// client's Call Connected message with.
 ///

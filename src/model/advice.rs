@@ -1,12 +1,12 @@
 //! The one certificate a report recommends, and why every other one is
-//! not (SPEC §11).
+//! not ([behaviour §11](crate::behaviour)).
 //!
 //! A diagnosis or a plan that tells an administrator to bind, pin or keep a
 //! certificate recommends **one** certificate for the whole report, and only
-//! one clients will accept. [`recommend`] applies SPEC §11's rule to a
+//! one clients will accept. [`recommend`] applies [behaviour §11](crate::behaviour)'s rule to a
 //! store:
 //!
-//! 1. eligible for the service (SPEC §2: a linked key, an effective EKU of
+//! 1. eligible for the service ([behaviour §2](crate::behaviour): a linked key, an effective EKU of
 //!    Server Authentication or All purpose);
 //! 2. not refused by clients at the time asked ([`client_refusals`]):
 //!    within its validity period, naming the host clients dial for the
@@ -64,7 +64,7 @@ use super::hostname::{Profile, ReferenceId};
 use super::store::StoreEntry;
 use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 
-/// Why clients refuse a certificate (SPEC §9, last paragraph; §11).
+/// Why clients refuse a certificate ([behaviour §9](crate::behaviour), last paragraph; §11).
 /// Serialises with a `code` tag.
 ///
 /// ```
@@ -161,7 +161,7 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| t.to_string())
 }
 
-/// Why clients refuse `cert`, judged at `at` for `host` (SPEC §9, §11).
+/// Why clients refuse `cert`, judged at `at` for `host` ([behaviour §9](crate::behaviour), §11).
 /// Without `at` validity is not judged; without `host` the name is not.
 /// An empty list means clients accept it as far as the model can tell
 /// (the chain's trust is not known to it).
@@ -213,7 +213,7 @@ pub fn client_refusals(
 }
 
 /// Whether `cert`, valid at `at`, expires within `days` days of it (the
-/// SPEC §11 warning; 30 days by default in the CLI).
+/// [behaviour §11](crate::behaviour) warning; 30 days by default in the CLI).
 ///
 /// ```
 /// use sstp_cert::model::advice::expires_within;
@@ -246,7 +246,7 @@ pub fn expires_within(cert: &Certificate, at: OffsetDateTime, days: u32) -> bool
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotRecommended {
-    /// The service would not use it (SPEC §2).
+    /// The service would not use it ([behaviour §2](crate::behaviour)).
     NotEligible {
         /// The choice's reason codes that exclude it.
         reasons: Vec<Reason>,
@@ -432,7 +432,7 @@ impl Recommendation {
     }
 
     /// What certificate to obtain when none qualifies: the requirements of
-    /// SPEC §11, spelled out, with the host when it is known.
+    /// [behaviour §11](crate::behaviour), spelled out, with the host when it is known.
     ///
     /// ```
     /// use sstp_cert::model::advice::recommend;
@@ -486,7 +486,7 @@ impl fmt::Display for Recommendation {
     }
 }
 
-/// Applies SPEC §11's rule to `store` at `at` for `host` — see the
+/// Applies [behaviour §11](crate::behaviour)'s rule to `store` at `at` for `host` — see the
 /// [module documentation](self). Pure: time is a parameter; without `at`
 /// validity is not judged (the CLI always passes one).
 ///

@@ -1,5 +1,5 @@
 //! Certificate facts: everything the SSTP rules and the client checks need,
-//! parsed once from DER or PEM (SPEC §1).
+//! parsed once from DER or PEM ([behaviour §1](crate::behaviour)).
 //!
 //! A [`Certificate`] owns its DER encoding and keeps the facts extracted from
 //! it: both hashes, the names (SAN dNSName and iPAddress entries, subject
@@ -471,7 +471,7 @@ impl Certificate {
     }
 
     /// Whether this and `other` have the same issuer and serial number, which
-    /// is how the SSTP service compares certificates (SPEC §6).
+    /// is how the SSTP service compares certificates ([behaviour §6](crate::behaviour)).
     pub fn same_issuer_and_serial(&self, other: &Certificate) -> bool {
         // Equal encodings render to equal texts; only different encodings
         // need the texts compared.

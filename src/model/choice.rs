@@ -1,5 +1,5 @@
 //! The automatic choice: which certificate the SSTP service binds when the
-//! administrator has not pinned one (SPEC §2, §3).
+//! administrator has not pinned one ([behaviour §2](crate::behaviour), §3).
 //!
 //! For each store entry, in store order, the service asks two questions:
 //!

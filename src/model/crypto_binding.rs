@@ -1,4 +1,4 @@
-//! SSTP crypto binding ([MS-SSTP] 2.2.6, 2.2.7, 3.2.5.2, 3.3.5.2.3; SPEC §10).
+//! SSTP crypto binding ([MS-SSTP] 2.2.6, 2.2.7, 3.2.5.2, 3.3.5.2.3; [behaviour §10](crate::behaviour)).
 //!
 //! After the TLS handshake and PPP authentication, the client proves that
 //! the TLS server it talked to is the one the SSTP server *believes* it is:
@@ -109,7 +109,7 @@ impl HashProtocol {
     }
 }
 
-/// The hash-protocol bitmask of crypto binding (SPEC §4, §10; [MS-SSTP]
+/// The hash-protocol bitmask of crypto binding ([behaviour §4](crate::behaviour), §10; [MS-SSTP]
 /// 2.2.7): 0x01 `CERT_HASH_PROTOCOL_SHA1`, 0x02 `CERT_HASH_PROTOCOL_SHA256`.
 ///
 /// One type for one concept: the registry model derives it from
@@ -516,7 +516,7 @@ const ATTRIB_CRYPTO_BINDING_REQ: u8 = 0x04;
 
 /// The Crypto Binding Request a server sends in its Call Connect
 /// Acknowledge message (`SSTP_MSG_CALL_CONNECT_ACK`; [MS-SSTP] 2.2.7,
-/// 2.2.10; SPEC §10): the hash protocols it accepts and a 32-byte nonce the
+/// 2.2.10; [behaviour §10](crate::behaviour)): the hash protocols it accepts and a 32-byte nonce the
 /// client must return in its Call Connected message.
 ///
 /// On the wire the attribute is 40 bytes: reserved (1), attribute id 4 (1),

@@ -1,5 +1,5 @@
 //! Diagnosis: what is wrong with an SSTP server's certificate set-up, why,
-//! and the commands that fix it (SPEC §0, §6, §7).
+//! and the commands that fix it ([behaviour §0](crate::behaviour), §6, §7).
 //!
 //! [`diagnose`] takes a machine's state as plain data — the store, the
 //! HTTP.sys bindings, the registry parameters, optionally the intended host
@@ -12,7 +12,7 @@
 //! The codes, each with its severity and when it is reported, are the
 //! variants of [`FindingCode`].
 //!
-//! # One recommendation per report (SPEC §11)
+//! # One recommendation per report ([behaviour §11](crate::behaviour))
 //!
 //! Every fix that binds, pins or keeps a certificate names **the same**
 //! one: the intended certificate when it is given, eligible and accepted by
@@ -22,7 +22,7 @@
 //! latest `notAfter`). It is in [`Diagnosis::recommendation`]. When none
 //! qualifies, the fix says so and what to obtain, and binds nothing.
 //!
-//! # Unknown is not empty (SPEC §11)
+//! # Unknown is not empty ([behaviour §11](crate::behaviour))
 //!
 //! [`DiagnosisInput::from_state`] marks the bindings and the registry that
 //! were not given. Findings that need the bindings are then not made; the
@@ -151,7 +151,7 @@ stable_codes! {
         /// **error**: the bound certificate is not valid yet.
         BoundCertificateNotYetValid => "bound-certificate-not-yet-valid",
         /// **error**: the certificate the service would bind at its next start
-        /// is one clients refuse (SPEC §11).
+        /// is one clients refuse ([behaviour §11](crate::behaviour)).
         NextStartCertificateRefused => "next-start-certificate-refused",
         /// **warning**: the bound certificate, or the one the next start binds,
         /// expires within [`DiagnosisInput::expiry_warning_days`] days.
@@ -271,7 +271,7 @@ pub struct DiagnosisInput<'a> {
     pub registry_known: bool,
     /// A certificate in service that expires within this many days of
     /// [`DiagnosisInput::at`] is a `certificate-expiring-soon` warning
-    /// (SPEC §11; default 30).
+    /// ([behaviour §11](crate::behaviour); default 30).
     pub expiry_warning_days: u32,
 }
 
@@ -310,7 +310,7 @@ impl<'a> DiagnosisInput<'a> {
 
     /// The input for a saved machine state; `parameters` must be
     /// [`MachineState::parameters`] of it. What the state does not know is
-    /// unknown here too (SPEC §11).
+    /// unknown here too ([behaviour §11](crate::behaviour)).
     ///
     /// ```
     /// use sstp_cert::model::diagnosis::{diagnose, DiagnosisInput};
@@ -348,7 +348,7 @@ impl<'a> DiagnosisInput<'a> {
     }
 }
 
-/// The default of [`DiagnosisInput::expiry_warning_days`] (SPEC §11).
+/// The default of [`DiagnosisInput::expiry_warning_days`] ([behaviour §11](crate::behaviour)).
 pub const DEFAULT_EXPIRY_WARNING_DAYS: u32 = 30;
 
 /// The result of [`diagnose`].
@@ -365,13 +365,13 @@ pub struct Diagnosis {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub choice: Choice,
     /// The one certificate this report's fixes bind, pin or keep, and why
-    /// each other one is not it (SPEC §11).
+    /// each other one is not it ([behaviour §11](crate::behaviour)).
     pub recommendation: Recommendation,
     /// The certificate the fixes name: the intended one when it is given,
     /// eligible and accepted by clients, else the recommended one; `None`
     /// when none qualifies (no fix binds a certificate then).
     pub target: Option<Sha1Thumbprint>,
-    /// The inputs that were not given, and what was assumed (SPEC §11).
+    /// The inputs that were not given, and what was assumed ([behaviour §11](crate::behaviour)).
     pub unknown_inputs: Vec<Assumption>,
 }
 
@@ -458,7 +458,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         self.choice.candidates.iter().filter(|c| c.eligible).count()
     }
 
-    /// The certificate every fix binds, pins or keeps (SPEC §11): the
+    /// The certificate every fix binds, pins or keeps ([behaviour §11](crate::behaviour)): the
     /// intended one when it is eligible and clients accept it, else the
     /// recommendation; `None` when none qualifies.
     fn target(&self) -> Option<Sha1Thumbprint> {
@@ -484,7 +484,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         }
     }
 
-    /// The change-certificate procedure to `to` (SPEC §0.2, see
+    /// The change-certificate procedure to `to` ([behaviour §0.2](crate::behaviour), see
     /// [`plan_certificate_change`]), as command lines.
     fn rebind_fix(&self, to: Sha1Thumbprint) -> Vec<String> {
         let mut input =
@@ -976,7 +976,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         }
         // Make the hashes right for the one certificate this report
         // recommends: for the bound one when it is that one, else by the
-        // whole change procedure (SPEC §11: never pin a refused one).
+        // whole change procedure (behaviour §11: never pin a refused one).
         let fix = match self.target() {
             Some(t) if t == h => {
                 let mut fix = self.hash_fix(h);
@@ -1028,7 +1028,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         );
     }
 
-    /// A certificate in service that expires soon: a warning (SPEC §11).
+    /// A certificate in service that expires soon: a warning ([behaviour §11](crate::behaviour)).
     fn expiring_soon(&mut self, cert: &Certificate, h: Sha1Thumbprint, what: &str) {
         let Some(at) = self.input.at else { return };
         if !expires_within(cert, at, self.input.expiry_warning_days) {
@@ -1058,9 +1058,9 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         );
     }
 
-    /// The certificate the service would bind at its next start (SPEC §6),
+    /// The certificate the service would bind at its next start ([behaviour §6](crate::behaviour)),
     /// when it is not the one bound now (judged by `bindings`): clients
-    /// refusing it is an error (SPEC §11).
+    /// refusing it is an error ([behaviour §11](crate::behaviour)).
     fn next_start(&mut self) {
         let Some(n) = self.plumbing.bound else { return };
         if self.input.bindings_known {

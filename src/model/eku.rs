@@ -1,5 +1,5 @@
 //! Extended Key Usage: the certificate's extension, the store's property, the
-//! effective list Windows computes from both, and the SSTP purpose (SPEC §2).
+//! effective list Windows computes from both, and the SSTP purpose ([behaviour §2](crate::behaviour)).
 //!
 //! Windows does not look at the EKU extension alone. A store entry may carry
 //! an EKU *property* (set in the certificate's Properties dialog, "Enable only

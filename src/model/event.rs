@@ -1,5 +1,5 @@
 //! Events of the `Microsoft-Windows-RasSstp` provider that the model emits
-//! (SPEC §8), and the client-side events used in diagnosis text.
+//! ([behaviour §8](crate::behaviour)), and the client-side events used in diagnosis text.
 //!
 //! Every event is plain data: its numeric id, the side that logs it, and a
 //! message. The ids are those Windows logs, so a finding can be matched with
@@ -32,13 +32,13 @@ pub enum EventId {
     /// 13: the certificate could not be configured for IPv6.
     ConfigureIpv6Failed,
     /// 18: `SHA256CertificateHash` missing or invalid (REG_BINARY, 32
-    /// bytes), SPEC §4/§8. Logged at start (admin and HTTP modes: no
+    /// bytes), [behaviour §4](crate::behaviour)/§8. Logged at start (admin and HTTP modes: no
     /// listener) and when a client reaches crypto binding over SHA-256
     /// without a usable hash (the connection fails; see
     /// [`runtime`](crate::model::runtime), "Event 18 at connection time").
     Sha256HashInvalid,
     /// 19: `SHA1CertificateHash` missing or invalid (REG_BINARY, 20 bytes);
-    /// only when `SHA1Enabled` is set (SPEC §4), at start and at crypto
+    /// only when `SHA1Enabled` is set ([behaviour §4](crate::behaviour)), at start and at crypto
     /// binding over SHA-1.
     Sha1HashInvalid,
     /// 21: the hash of the configured certificate could not be computed.
@@ -46,14 +46,14 @@ pub enum EventId {
     /// 22: the listener could not be set up (e.g. the port is in use).
     ListenerFailed,
     /// 24: the IPv4 and IPv6 bindings name different certificates. Nothing
-    /// changes (SPEC §6): the bindings, and the listener on them, stay.
+    /// changes ([behaviour §6](crate::behaviour)): the bindings, and the listener on them, stay.
     BindingsDiffer,
     /// 25: the configured certificate is missing from the store (admin
-    /// mode). Nothing changes (SPEC §6): no fallback to the automatic
+    /// mode). Nothing changes ([behaviour §6](crate::behaviour)): no fallback to the automatic
     /// choice; the bindings, and the listener on them, stay.
     ConfiguredCertificateMissing,
     /// 32: the configured certificate differs from the one another
-    /// application bound (admin mode). Nothing changes (SPEC §6): the
+    /// application bound (admin mode). Nothing changes ([behaviour §6](crate::behaviour)): the
     /// bindings, and the listener on them, stay.
     OtherApplicationBinding,
     /// Client side 6: the crypto-binding (certificate hash) check failed.

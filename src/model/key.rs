@@ -1,4 +1,4 @@
-//! Private keys and pairing them with certificates (SPEC §2, "Private key").
+//! Private keys and pairing them with certificates ([behaviour §2](crate::behaviour), "Private key").
 //!
 //! The SSTP service only checks that a store entry has a *linked* key; it
 //! never opens it. Stores built from files can do better: this module reads a

@@ -1,10 +1,10 @@
 //! The procedure for changing the SSTP certificate, as commands to paste
-//! (SPEC §0.2).
+//! ([behaviour §0.2](crate::behaviour)).
 //!
 //! Deleting the old certificate, importing the new one and restarting RRAS
 //! is **not enough**: the old bindings stay, HTTP.sys serves the old
 //! certificate from memory, and connections fail after the next reboot
-//! (SPEC §7). [`plan_certificate_change`] writes the correct procedure for
+//! ([behaviour §7](crate::behaviour)). [`plan_certificate_change`] writes the correct procedure for
 //! a given machine state: which bindings and registry values to delete,
 //! whether the bindings must be added explicitly, and the restart — each
 //! step a [`PlanStep`] that renders to the exact line a person pastes into
@@ -54,7 +54,7 @@
 //! might take another one, so the bindings are added explicitly and the
 //! service adopts them. The port is the listener port from the parameters.
 //!
-//! # Decisions where SPEC §0.2 is silent
+//! # Decisions where [behaviour §0.2](crate::behaviour) is silent
 //!
 //! * **Admin mode** (`isHashConfiguredByAdmin` = 1): deleting
 //!   `SHA256CertificateHash` would log Event 18 and leave SSTP without
@@ -77,20 +77,20 @@
 //!   are never deleted. With known inputs only what exists is deleted: a
 //!   binding that is not there or a registry value that is missing gets no
 //!   step (`netsh` and `reg` would report an error for it).
-//! * **Unknown is not empty** (SPEC §11): bindings or a registry that were
+//! * **Unknown is not empty** ([behaviour §11](crate::behaviour)): bindings or a registry that were
 //!   not given ([`PlanInput::from_state`]) are not taken as empty. The plan
 //!   deletes both wildcard bindings, and `SHA256CertificateHash`,
 //!   `SHA1CertificateHash` and `isHashConfiguredByAdmin`, in case they
 //!   exist: deleting what does not exist prints an error and changes
 //!   nothing, while a stale hash or binding left in place is the trap of
-//!   SPEC §0.2. Deleting the admin flag too keeps the plan safe when the
+//!   [behaviour §0.2](crate::behaviour). Deleting the admin flag too keeps the plan safe when the
 //!   machine turns out to be in admin mode (deleting only the hash would
 //!   log Event 18), and `SHA256Enabled` is set to 1, its default, in case
 //!   it was 0. [`Plan::unknown_inputs`] lists what was assumed.
 //! * **A certificate clients refuse** (expired or not yet valid at
 //!   [`PlanInput::at`], not naming [`PlanInput::host`] for the Windows
 //!   client, an EKU or key usage clients refuse) is refused with
-//!   [`PlanError::RefusedByClients`] (SPEC §11): no plan binds it, and
+//!   [`PlanError::RefusedByClients`] ([behaviour §11](crate::behaviour)): no plan binds it, and
 //!   there is deliberately no override. A certificate that becomes valid
 //!   later is planned for that time by passing it as `at`.
 //! * **The service is assumed to be running** (`net stop` of a stopped
@@ -115,7 +115,7 @@ use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 /// What [`plan_certificate_change`] works on: the machine state now, with
 /// the new certificate already imported.
 ///
-/// The bindings and the registry may be **unknown** (SPEC §11): then
+/// The bindings and the registry may be **unknown** ([behaviour §11](crate::behaviour)): then
 /// [`PlanInput::bindings_known`] / [`PlanInput::registry_known`] is false,
 /// the slices hold what is assumed ([`MachineState::bindings_or_assumed`],
 /// the default parameters), and the plan includes the steps for them
@@ -143,7 +143,7 @@ pub struct PlanInput<'a> {
     /// assumed defaults and the hashes and the admin flag are deleted
     /// anyway.
     pub registry_known: bool,
-    /// The time the new certificate must be valid at (SPEC §11); `None`:
+    /// The time the new certificate must be valid at ([behaviour §11](crate::behaviour)); `None`:
     /// validity is not judged. The CLI passes `--at` or the clock.
     pub at: Option<OffsetDateTime>,
     /// The host clients dial, when known: the new certificate must name it
@@ -176,7 +176,7 @@ impl<'a> PlanInput<'a> {
         }
     }
 
-    /// Judges the new certificate at `at` (SPEC §11).
+    /// Judges the new certificate at `at` ([behaviour §11](crate::behaviour)).
     ///
     /// ```
     /// use sstp_cert::model::plan::PlanInput;
@@ -277,7 +277,7 @@ impl PlanOptions {
     }
 }
 
-/// Which of SPEC §0.2's two cases applies. Serialises as `"only-eligible"`
+/// Which of [behaviour §0.2](crate::behaviour)'s two cases applies. Serialises as `"only-eligible"`
 /// or `"several-eligible"`.
 ///
 /// ```
@@ -301,7 +301,7 @@ pub enum PlanCase {
 }
 
 impl PlanCase {
-    /// 1 or 2, as SPEC §0.2 numbers them.
+    /// 1 or 2, as [behaviour §0.2](crate::behaviour) numbers them.
     ///
     /// ```
     /// use sstp_cert::model::plan::PlanCase;
@@ -478,7 +478,7 @@ pub struct Plan {
     /// The steps, in order.
     pub steps: Vec<PlanStep>,
     /// The inputs that were not given, and what was assumed for each
-    /// (SPEC §11).
+    /// ([behaviour §11](crate::behaviour)).
     pub unknown_inputs: Vec<Assumption>,
     /// Why the plan looks as it does, for people.
     pub notes: Vec<String>,
@@ -574,7 +574,7 @@ pub enum PlanError {
         /// Why it is ineligible.
         reasons: Vec<Reason>,
     },
-    /// Clients refuse the new certificate at the time asked (SPEC §11): the
+    /// Clients refuse the new certificate at the time asked ([behaviour §11](crate::behaviour)): the
     /// plan would bind a certificate nobody can connect with, so none is
     /// made. There is no override: plan for a later time with `at` when the
     /// certificate is not valid yet.
@@ -595,7 +595,7 @@ pub enum PlanError {
     PlainHttp,
 }
 
-/// Plans the change to certificate `new` (SPEC §0.2) — see the [module
+/// Plans the change to certificate `new` ([behaviour §0.2](crate::behaviour)) — see the [module
 /// documentation](self) for the steps and decisions.
 ///
 /// ```

@@ -1,11 +1,11 @@
 //! What the SSTP service does to HTTP.sys and the registry when it starts
-//! or reconfigures its listener — "plumbing" (SPEC §6).
+//! or reconfigures its listener — "plumbing" ([behaviour §6](crate::behaviour)).
 //!
 //! [`plumb`] is a **pure function** of four things:
 //!
-//! * the service's registry parameters ([`SstpParameters`], SPEC §4),
-//! * the store entries, in store order ([`StoreEntry`], SPEC §2),
-//! * every HTTP.sys SSL binding that exists ([`SslBinding`], SPEC §5),
+//! * the service's registry parameters ([`SstpParameters`], [behaviour §4](crate::behaviour)),
+//! * the store entries, in store order ([`StoreEntry`], [behaviour §2](crate::behaviour)),
+//! * every HTTP.sys SSL binding that exists ([`SslBinding`], [behaviour §5](crate::behaviour)),
 //! * which behaviour to model for bindings whose certificate has gone from
 //!   the store ([`GoneCertificateProfile`]).
 //!
@@ -64,15 +64,15 @@
 //! | step | what |
 //! |---|---|
 //! | 1 | Read the key: the [`Mode`] ([`Mode::Http`] when `UseHttps` = 0, else [`Mode::Admin`] when `isHashConfiguredByAdmin` ≠ 0, else [`Mode::Auto`]) and Events 18/19 from [`SstpParameters::hash_events`] |
-//! | 2 | In admin and HTTP modes, an Event 18 or 19 ends plumbing: nothing changes, no listener (SPEC §4: "SSTP accepts no connections") |
+//! | 2 | In admin and HTTP modes, an Event 18 or 19 ends plumbing: nothing changes, no listener ([behaviour §4](crate::behaviour): "SSTP accepts no connections") |
 //! | 3 | [`GoneCertificateProfile::CurrentRelease`] only: delete the bindings on the pair whose certificate is not in the store, whatever their application id |
 //! | 4 | The mode's table below |
 //! | 5 | The listener is set up unless a row below says otherwise |
 //!
 //! ## Admin mode (`isHashConfiguredByAdmin` = 1, `UseHttps` = 1)
 //!
-//! The configured certificate is the first **eligible** store entry (SPEC
-//! §2, Windows policy) whose SHA-256 equals `SHA256CertificateHash` — or
+//! The configured certificate is the first **eligible** store entry (
+//! [behaviour §2](crate::behaviour), Windows policy) whose SHA-256 equals `SHA256CertificateHash` — or
 //! whose SHA-1 equals `SHA1CertificateHash` when `SHA1Enabled` is set
 //! ([`SstpParameters::lookup_hash`]). Then, for each family:
 //!
@@ -100,7 +100,7 @@
 //! | another application's, A | SSTP's, B | A wins: delete IPv6, bind A |
 //! | SSTP's, A | SSTP's, B | **Event 24**; nothing changes; the listener stays on both bindings |
 //! | another's, A | another's, B | **Event 24**; nothing changes; the listener stays on both bindings |
-//! | — | — | run the automatic choice (SPEC §3, [`choose`]) and bind both families ([`ChangeReason::AutomaticChoice`]); nothing eligible → **Event 11**, no listener |
+//! | — | — | run the automatic choice ([behaviour §3](crate::behaviour), [`choose`]) and bind both families ([`ChangeReason::AutomaticChoice`]); nothing eligible → **Event 11**, no listener |
 //!
 //! "Same certificate" means the same hash, or — when both hashes are in the
 //! store — the same issuer and serial number. Afterwards the service
@@ -131,9 +131,9 @@
 //! | [`GoneCertificateProfile`] | what the service does |
 //! |---|---|
 //! | [`Documented2008`](GoneCertificateProfile::Documented2008) (default) | nothing special: the binding is adopted like any other (automatic mode keeps it and logs Event 21; admin mode treats it as another certificate) |
-//! | [`CurrentRelease`](GoneCertificateProfile::CurrentRelease) | the bindings on the pair whose hash is not in the store (or that name no hash) are deleted first **whatever their application id** ([`ChangeReason::GoneCertificate`]), so the tables above see them as unbound and a new certificate is chosen. SPEC §6: "such a binding on either wildcard pair is deleted before the steps above whatever its application id (the service reads both pairs' bindings regardless of owner)". A binding on any other endpoint (a specific address, another port, SNI, `ccs=`) is never touched |
+//! | [`CurrentRelease`](GoneCertificateProfile::CurrentRelease) | the bindings on the pair whose hash is not in the store (or that name no hash) are deleted first **whatever their application id** ([`ChangeReason::GoneCertificate`]), so the tables above see them as unbound and a new certificate is chosen. [behaviour §6](crate::behaviour): "such a binding on either wildcard pair is deleted before the steps above whatever its application id (the service reads both pairs' bindings regardless of owner)". A binding on any other endpoint (a specific address, another port, SNI, `ccs=`) is never touched |
 //!
-//! # Decisions where SPEC §6 is silent
+//! # Decisions where [behaviour §6](crate::behaviour) is silent
 //!
 //! * **Events 18/19 in automatic mode** (an *invalid* hash value; a missing
 //!   one logs nothing there) are logged but do not stop plumbing: the
@@ -142,30 +142,30 @@
 //!   value stays and crypto binding fails later.
 //! * **Event 32 is all-or-nothing**: both families are compared first; one
 //!   conflict leaves both untouched ("nothing changes").
-//! * **Events 24, 25 and 32 leave the listener on what was bound**: SPEC §6
+//! * **Events 24, 25 and 32 leave the listener on what was bound**: [behaviour §6](crate::behaviour)
 //!   says of each "nothing changes", so the service keeps listening with the
 //!   bindings it had, and HTTP.sys serves them (from a live context when the
 //!   certificate is gone) until a reboot — the wrong way to renew works until
-//!   the reboot in admin mode as it does in automatic mode (SPEC §7). With
+//!   the reboot in admin mode as it does in automatic mode ([behaviour §7](crate::behaviour)). With
 //!   nothing bound on the pair there is no listener (the event says why).
 //!   Crypto binding still compares with the registry hash, so a pair bound
 //!   to another certificate than the registry names fails there (client
 //!   Event 6). Event 11 (nothing eligible, nothing bound) and Events 18/19 in
-//!   admin and HTTP modes ("SSTP accepts no connections", SPEC §4) do leave
+//!   admin and HTTP modes ("SSTP accepts no connections", [behaviour §4](crate::behaviour)) do leave
 //!   no listener.
 //! * **Event 21 does not stop the listener**: the bindings stay, and
 //!   HTTP.sys may still serve the certificate from its live context — this
-//!   is how "it works until the reboot" happens (SPEC §7).
+//!   is how "it works until the reboot" happens ([behaviour §7](crate::behaviour)).
 //! * **Events 12/13** stop the listener only when neither family ends up
 //!   bound.
 //! * **A failed replacement** (another application's certificate wins but
 //!   cannot be bound) leaves that family unbound: the service deletes its
 //!   binding before it adds the new one.
 //! * **The current-release clean-up reads the pair whatever its owner**
-//!   (SPEC §6) and deletes another application's binding there too when its
+//!   ([behaviour §6](crate::behaviour)) and deletes another application's binding there too when its
 //!   certificate is gone; bindings on other endpoints are never deleted.
 //! * **HTTP mode** deletes SSTP's bindings on the *old* port, the one the
-//!   HTTPS listener used (SPEC §6): [`https_port`], i.e. `ListenerPort`, or
+//!   HTTPS listener used ([behaviour §6](crate::behaviour)): [`https_port`], i.e. `ListenerPort`, or
 //!   443 when it is 0 — so with `ListenerPort` = 0 the 443 bindings go, not
 //!   bindings on 80. The model's input has no memory of an earlier
 //!   `ListenerPort`: a switch that changes `ListenerPort` in the same step
@@ -196,7 +196,7 @@ use crate::model::code::stable_codes;
 stable_codes! {
     [display]
     /// What the service does with a binding whose certificate is no longer in
-    /// the store (SPEC §6). Sources disagree, so both are modelled.
+    /// the store ([behaviour §6](crate::behaviour)). Sources disagree, so both are modelled.
     ///
     /// Serialises as `"documented-2008"` / `"current-release"`; `FromStr`
     /// accepts those codes (any case) and `2008` / `current`.
@@ -286,7 +286,7 @@ pub use crate::model::net::Family;
 
 stable_codes! {
     [display, from_str]
-    /// Which rules the service followed (SPEC §6). Serialises as `"auto"`,
+    /// Which rules the service followed ([behaviour §6](crate::behaviour)). Serialises as `"auto"`,
     /// `"admin"` or `"http"`.
     ///
     /// ```
@@ -772,7 +772,7 @@ impl Plumbing {
     }
 }
 
-/// Runs the service's plumbing (SPEC §6) — see the [module
+/// Runs the service's plumbing ([behaviour §6](crate::behaviour)) — see the [module
 /// documentation](self) for every rule. Pure and total: any input gives a
 /// [`Plumbing`], never a panic.
 ///
@@ -939,7 +939,7 @@ impl Work<'_> {
     }
 
     /// Current-release profile: delete the bindings on the pair whose hash
-    /// is not in the store, whatever their application id (SPEC §6: the
+    /// is not in the store, whatever their application id ([behaviour §6](crate::behaviour): the
     /// service reads both pairs' bindings regardless of owner).
     fn remove_gone(&mut self, profile: GoneCertificateProfile, port: u16) {
         if profile != GoneCertificateProfile::CurrentRelease {
@@ -1005,7 +1005,7 @@ impl Work<'_> {
                     parameters.lookup_hash_name()
                 ),
             );
-            // SPEC §6 "nothing changes": the listener stays on what is bound.
+            // behaviour §6 "nothing changes": the listener stays on what is bound.
             return self.pair_bound(port);
         };
         let Some(cert) = self.store.get(found.index).map(|e| e.certificate.clone()) else {
@@ -1040,7 +1040,7 @@ impl Work<'_> {
             }
         }
         if conflict {
-            // SPEC §6 "nothing changes": the listener stays on what is bound.
+            // behaviour §6 "nothing changes": the listener stays on what is bound.
             return self.pair_bound(port);
         }
         for (family, slot) in slots {
@@ -1135,7 +1135,7 @@ impl Work<'_> {
                                     show_hash(b.cert_hash)
                                 ),
                             );
-                            // SPEC §6 "nothing changes": both stay bound
+                            // behaviour §6 "nothing changes": both stay bound
                             // and the listener stays on them.
                             return self.pair_bound(port);
                         }
@@ -1195,7 +1195,7 @@ impl Work<'_> {
 
 /// The port the HTTPS listener uses with these parameters: `ListenerPort`,
 /// or 443 when it is 0 — also when `UseHttps` is 0, where it is the **old**
-/// port whose SSTP bindings the switch to plain HTTP removes (SPEC §6: "SSTP's
+/// port whose SSTP bindings the switch to plain HTTP removes ([behaviour §6](crate::behaviour): "SSTP's
 /// own old bindings … on the old port, the one the HTTPS listener used, are
 /// removed").
 ///

@@ -1,4 +1,4 @@
-//! Is the listener port available? (SPEC §0.1 troubleshooting step (d), Event 22.)
+//! Is the listener port available? ([behaviour §0.1](crate::behaviour) troubleshooting step (d), Event 22.)
 //!
 //! The SSTP listener needs *both* wildcard pairs, `0.0.0.0:<port>` and
 //! `[::]:<port>`. When another program already listens on one of them, the

@@ -1,4 +1,4 @@
-//! A simulated SSTP server: why "it works until the reboot" (SPEC §7).
+//! A simulated SSTP server: why "it works until the reboot" ([behaviour §7](crate::behaviour)).
 //!
 //! A [`Machine`] holds what an SSTP server holds — the certificate store
 //! (`MY`), the `SstpSvc\Parameters` registry key, HTTP.sys's persisted SSL
@@ -8,7 +8,7 @@
 //! add/delete`, restart the service, reboot, and connect a client. It is
 //! pure and deterministic: no I/O, no clock, no randomness.
 //!
-//! # Example: the wrong way to renew (SPEC §0.2)
+//! # Example: the wrong way to renew ([behaviour §0.2](crate::behaviour))
 //!
 //! ```
 //! use sstp_cert::model::certificate::Certificate;
@@ -60,10 +60,10 @@
 //! | 2 | the listener is HTTPS (`UseHttps` = 0 puts TLS on a load balancer, which is not modelled) | [`PlainHttp`](ConnectFailure::PlainHttp) |
 //! | 3 | the family's wildcard endpoint is bound | [`NoBinding`](ConnectFailure::NoBinding) |
 //! | 4 | TLS: the live context (also one known only by its hash), else the certificate loaded by hash from `MY` (which creates the live context) | [`CertificateMissing`](ConnectFailure::CertificateMissing), [`NoPrivateKey`](ConnectFailure::NoPrivateKey) |
-//! | 5 | validity at the machine's [clock](Machine::clock) — every client profile refuses a certificate that is expired or not yet valid (SPEC §9) | [`CertificateExpired`](ConnectFailure::CertificateExpired), [`CertificateNotYetValid`](ConnectFailure::CertificateNotYetValid) (Windows: `CERT_E_EXPIRED` 0x800B0101 for both) |
+//! | 5 | validity at the machine's [clock](Machine::clock) — every client profile refuses a certificate that is expired or not yet valid ([behaviour §9](crate::behaviour)) | [`CertificateExpired`](ConnectFailure::CertificateExpired), [`CertificateNotYetValid`](ConnectFailure::CertificateNotYetValid) (Windows: `CERT_E_EXPIRED` 0x800B0101 for both) |
 //! | 6 | the client's host-name check ([`Profile::check`]) | [`HostNameMismatch`](ConnectFailure::HostNameMismatch) (Windows: `CERT_E_CN_NO_MATCH`) |
 //! | 7 | the client's EKU check — on the certificate's EKU **extension**; the client never sees the store's EKU property | [`EkuRefused`](ConnectFailure::EkuRefused) (client Event 16 for the Windows client) |
-//! | 8 | crypto binding (SPEC §10): the client hashes the certificate it received with the protocol it prefers from the server's bitmask (SHA-256 over SHA-1) into a real Call Connected message; the server verifies it with [`ServerBinding::verify`] against the hashes it read at start | [`CryptoBindingFailed`](ConnectFailure::CryptoBindingFailed) (client Event 6, with the served and the configured hashes; server Event 18/19 when the hash it needs is missing or invalid) |
+//! | 8 | crypto binding ([behaviour §10](crate::behaviour)): the client hashes the certificate it received with the protocol it prefers from the server's bitmask (SHA-256 over SHA-1) into a real Call Connected message; the server verifies it with [`ServerBinding::verify`] against the hashes it read at start | [`CryptoBindingFailed`](ConnectFailure::CryptoBindingFailed) (client Event 6, with the served and the configured hashes; server Event 18/19 when the hash it needs is missing or invalid) |
 //!
 //! Steps 5 to 7 look at the certificate, and step 8 at its hash: through a
 //! live context known only by its hash they cannot all be made, and the
@@ -72,7 +72,7 @@
 //!
 //! [`ConnectFailure::step`] names the step that failed and
 //! [`ConnectFailure::client_error`] the error the client shows. Chain trust
-//! (`CERT_E_UNTRUSTEDROOT`, SPEC §9) is not modelled: the machine has no
+//! (`CERT_E_UNTRUSTEDROOT`, [behaviour §9](crate::behaviour)) is not modelled: the machine has no
 //! client trust store, so a connection that passes these steps assumes the
 //! client trusts the issuer.
 //!
@@ -83,7 +83,7 @@
 //! has no clock and checks no validity ([`Connection::checked_at`] is then
 //! `None`); the model never reads the real clock.
 //!
-//! # A saved state (SPEC §12)
+//! # A saved state ([behaviour §12](crate::behaviour))
 //!
 //! [`Machine::from_state`] starts from what an administrator saved
 //! ([`MachineState`]) as it was when saved: when the bindings hold SSTP's
@@ -91,7 +91,7 @@
 //! of the saved key, and HTTP.sys holds the live contexts of the bound
 //! certificates — also of one no longer in the store: the certificate
 //! itself when it is given ([`SavedStart::in_memory`]), else known only by
-//! its hash. That is how the trap of SPEC §0.2 shows from real data:
+//! its hash. That is how the trap of [behaviour §0.2](crate::behaviour) shows from real data:
 //! connect works, reboot, connect fails. Whatever had to be assumed (an
 //! input not given, a certificate HTTP.sys holds that the model does not
 //! have) is listed by [`Machine::assumptions`].
@@ -101,23 +101,23 @@
 //! On a real server saved after the wrong renewal, the old certificate is
 //! gone from the store and its file usually too; the bindings still name
 //! its SHA-1, and in automatic mode the key records its SHA-256 beside that
-//! SHA-1. HTTP.sys still holds it (SPEC §7: a handshake uses the live
-//! context if there is one), so clients connect until the reboot (SPEC
-//! §12). The model holds such a context as [`LiveContext::KnownByHash`]
+//! SHA-1. HTTP.sys still holds it ([behaviour §7](crate::behaviour): a handshake uses the live
+//! context if there is one), so clients connect until the reboot (
+//! [behaviour §12](crate::behaviour)). The model holds such a context as [`LiveContext::KnownByHash`]
 //! and a connection through it is **connected, with the checks not made
 //! listed** ([`Connection::not_checked`]), not failed:
 //!
 //! * The TLS step is known to succeed: HTTP.sys serves the context it
 //!   holds, and the saved state shows a service running on it. Reporting a
 //!   failure would claim what the real server does not do, and would hide
-//!   the trap — it works now and fails after the reboot — that SPEC §12
+//!   the trap — it works now and fails after the reboot — that [behaviour §12](crate::behaviour)
 //!   says a simulation from real data must show.
 //! * Validity, name and EKU are the client's checks on a certificate the
 //!   model cannot read: they are listed as not made
 //!   ([`NotCheckedReason::KnownOnlyByHash`]), never reported as passed
 //!   ([`Connection::verdict`] and [`Connection::checked_at`] are `None`).
 //!   Giving the certificate ([`SavedStart::in_memory`]) makes them.
-//! * Crypto binding (SPEC §10) is made when the hash the client sends is
+//! * Crypto binding ([behaviour §10](crate::behaviour)) is made when the hash the client sends is
 //!   known: the SHA-1 always, the SHA-256 when the saved key records it
 //!   beside that SHA-1 in automatic mode. A SHA-256 that is unknown is
 //!   listed ([`NotCheckedReason::Sha256Unknown`], or
@@ -129,7 +129,7 @@
 //! and the next connection fails with
 //! [`CertificateMissing`](ConnectFailure::CertificateMissing).
 //!
-//! # Decisions where SPEC §7 is silent
+//! # Decisions where [behaviour §7](crate::behaviour) is silent
 //!
 //! * The service reads the registry **when it starts** (after its own
 //!   plumbing writes); a `reg add` while it runs changes nothing until the
@@ -146,19 +146,19 @@
 //!   freshness.
 //! * Only the wildcard pair is consulted: HTTP.sys would prefer a binding
 //!   for a specific address or an SNI host name, which SSTP does not use.
-//! * **Event 18 at connection time** (SPEC §4, §8): when a client reaches
+//! * **Event 18 at connection time** ([behaviour §4](crate::behaviour), §8): when a client reaches
 //!   crypto binding and the hash the service read for the protocol in use
 //!   is missing or invalid — automatic mode after the hash was deleted and
 //!   a start that did not write it (Events 11, 21, 24), or a saved key
 //!   without it — the service logs Event 18 ("SSTP connections will not be
 //!   accepted") and the connection fails. **Event 18 depends on
 //!   `SHA256Enabled` as Event 19 depends on `SHA1Enabled`** at this point:
-//!   SPEC §10 has the server compare the hash of the protocol the client
-//!   used, and SPEC §4 marks `SHA1CertificateHash` "used only when SHA-1 is
+//!   [behaviour §10](crate::behaviour) has the server compare the hash of the protocol the client
+//!   used, and [behaviour §4](crate::behaviour) marks `SHA1CertificateHash` "used only when SHA-1 is
 //!   enabled"; a hash that is not compared cannot stop a connection. With
 //!   `SHA256Enabled` = 0 and `SHA1Enabled` = 1 the client uses SHA-1, and
 //!   a missing SHA-1 hash logs Event 19 instead. (At start in admin mode
-//!   the SHA-256 hash also selects the certificate, SPEC §4, so there Event
+//!   the SHA-256 hash also selects the certificate, [behaviour §4](crate::behaviour), so there Event
 //!   18 does not depend on `SHA256Enabled`: see
 //!   [`SstpParameters::hash_events`].)
 
@@ -493,11 +493,11 @@ impl fmt::Display for CheckNotMade {
 }
 
 /// What HTTP.sys holds in memory for an endpoint: its live certificate
-/// context (SPEC §7).
+/// context ([behaviour §7](crate::behaviour)).
 ///
 /// Usually the model has the certificate itself — loaded from the store by
 /// a handshake, or given with [`SavedStart::in_memory`]. A saved state
-/// (SPEC §12) can also show a service running on a binding whose
+/// ([behaviour §12](crate::behaviour)) can also show a service running on a binding whose
 /// certificate is no longer in the store and was not given: the real
 /// HTTP.sys still holds it (it was loaded before the state was saved), but
 /// the model knows it **only by its hash** — the SHA-1 from the binding,
@@ -588,7 +588,7 @@ impl LiveContext {
         matches!(self, LiveContext::KnownByHash { .. })
     }
 
-    /// The crypto-binding certificate hash field for `protocol` (SPEC §10),
+    /// The crypto-binding certificate hash field for `protocol` ([behaviour §10](crate::behaviour)),
     /// when the hash is known.
     fn hash_field(&self, protocol: HashProtocol) -> Option<[u8; 32]> {
         match (self, protocol) {
@@ -674,7 +674,7 @@ pub enum ConnectFailure {
         key: KeyState,
     },
     /// The served certificate expired before the time of the connection:
-    /// every client profile refuses it (SPEC §9), though the service bound
+    /// every client profile refuses it ([behaviour §9](crate::behaviour)), though the service bound
     /// it.
     #[error(
         "{} refuses certificate {sha1}: it expired on {} (the connection is at {}) — {}",
@@ -696,7 +696,7 @@ pub enum ConnectFailure {
         at: OffsetDateTime,
     },
     /// The served certificate is not valid yet at the time of the
-    /// connection: every client profile refuses it (SPEC §9).
+    /// connection: every client profile refuses it ([behaviour §9](crate::behaviour)).
     #[error(
         "{} refuses certificate {sha1}: it is not valid before {} (the connection is at {}) — {}",
         profile.title(),
@@ -811,7 +811,7 @@ fn rfc3339(t: &OffsetDateTime) -> String {
 /// The error each client shows for a certificate outside its validity
 /// period. Windows' chain policy reports both directions as
 /// `CERT_E_EXPIRED` 0x800B0101, "a required certificate is not within its
-/// validity period" (SPEC §9; Microsoft's `CERT_CHAIN_POLICY_STATUS`
+/// validity period" ([behaviour §9](crate::behaviour); Microsoft's `CERT_CHAIN_POLICY_STATUS`
 /// documentation): the chain's `CERT_TRUST_IS_NOT_TIME_VALID` status is set
 /// before notBefore and after notAfter alike, and no separate "not yet
 /// valid" error exists (`CERT_E_VALIDITYPERIODNESTING` 0x800B0102 is about
@@ -1212,7 +1212,7 @@ impl Machine {
         &self.assumptions
     }
 
-    /// A machine as it was when its state was saved (SPEC §12), at time
+    /// A machine as it was when its state was saved ([behaviour §12](crate::behaviour)), at time
     /// `at` — see [`Machine::from_state_with`].
     ///
     /// ```
@@ -1248,7 +1248,7 @@ impl Machine {
         Machine::from_state_with(state, profile, at, &SavedStart::new())
     }
 
-    /// A machine as it was when its state was saved (SPEC §12), at time
+    /// A machine as it was when its state was saved ([behaviour §12](crate::behaviour)), at time
     /// `at`, started as `start` says.
     ///
     /// * The store, the bindings and the registry key are taken as given,
@@ -1257,14 +1257,14 @@ impl Machine {
     ///   both `0.0.0.0:<port>` and `[::]:<port>` of the listener port) and
     ///   `start` is not [stopped](SavedStart::stopped), the service is
     ///   running with the parameters of the key, and HTTP.sys holds a live
-    ///   context for each of the two bindings (SPEC §12): the store's
+    ///   context for each of the two bindings ([behaviour §12](crate::behaviour)): the store's
     ///   certificate, or — when it is no longer in the store — the one
     ///   given with [`SavedStart::in_memory`], else the certificate known
     ///   only by its hash ([`LiveContext::KnownByHash`]): its SHA-1 from
     ///   the binding, and its SHA-256 when the saved key is in automatic
     ///   mode with `SHA1CertificateHash` equal to that SHA-1 and a valid
-    ///   `SHA256CertificateHash` (the service writes both together, SPEC
-    ///   §6). An [`Assumption`] `live-context-by-hash` says so, once per
+    ///   `SHA256CertificateHash` (the service writes both together,
+    ///   [behaviour §6](crate::behaviour)). An [`Assumption`] `live-context-by-hash` says so, once per
     ///   certificate. A bound certificate that is in the store without a
     ///   private key, or a binding without a hash, gets no live context
     ///   (`no-live-context`): HTTP.sys cannot have served it.
@@ -1274,7 +1274,7 @@ impl Machine {
     ///   taken as none (so the service starts stopped); an unknown key is
     ///   taken, for a running service whose pair names one certificate, as
     ///   the automatic-mode record of that certificate (what the service
-    ///   writes when it binds, SPEC §6) — for one known only by its hash,
+    ///   writes when it binds, [behaviour §6](crate::behaviour)) — for one known only by its hash,
     ///   its `SHA1CertificateHash` and a `SHA256CertificateHash` whose value
     ///   is unknown, so crypto binding through it is not checked — else as
     ///   every value at its default. Each is listed in
@@ -1613,7 +1613,7 @@ impl Machine {
 
     /// What HTTP.sys holds in memory for `endpoint`, if anything: the
     /// certificate, or one known only by its hash (a saved state's bound
-    /// certificate that is no longer in the store, SPEC §12).
+    /// certificate that is no longer in the store, [behaviour §12](crate::behaviour)).
     ///
     /// ```
     /// use sstp_cert::model::httpsys::{Endpoint, SslBinding};
@@ -2373,7 +2373,7 @@ impl Machine {
 
 /// The SHA-256 a saved key records for the certificate `sha1`: in
 /// automatic mode the service writes `SHA1CertificateHash` and
-/// `SHA256CertificateHash` together, of the certificate it bound (SPEC §6),
+/// `SHA256CertificateHash` together, of the certificate it bound ([behaviour §6](crate::behaviour)),
 /// so a valid SHA-256 beside a SHA-1 equal to the binding's is that
 /// certificate's. In admin mode the administrator writes them, and they
 /// need not describe one certificate (a pin changed by hand may have left
@@ -2388,7 +2388,7 @@ fn recorded_sha256(registry: Option<&RegistryValues>, sha1: &Sha1Thumbprint) -> 
 
 /// Server Event 18 (SHA-256) or 19 (SHA-1) when crypto binding failed
 /// because the hash the service read for the protocol in use is missing or
-/// invalid (SPEC §4, §8). Only the protocol in use counts — see "Event 18 at
+/// invalid ([behaviour §4](crate::behaviour), §8). Only the protocol in use counts — see "Event 18 at
 /// connection time" in the [module documentation](self).
 fn missing_hash_event(in_force: &SstpParameters, error: &CryptoBindingError) -> Option<Event> {
     let CryptoBindingError::NoConfiguredHash { protocol } = error else {

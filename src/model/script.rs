@@ -1,6 +1,6 @@
 //! Scripts of administrator commands, to replay on the [runtime
 //! model](crate::model::runtime) and see what clients would experience
-//! (SPEC §7).
+//! ([behaviour §7](crate::behaviour)).
 //!
 //! A script is what an administrator types on the server, one command a
 //! line, plus two verbs of the model's own: `reboot` and `connect`.

@@ -5,7 +5,7 @@
 //! Personal store (always), and perhaps the HTTP.sys bindings (`netsh http
 //! show sslcert`) and the `SstpSvc\Parameters` key (a `.reg` export or
 //! `reg query` output). An input that was **not given is unknown, not
-//! empty** (SPEC §11): a plan made without the registry must still delete
+//! empty** ([behaviour §11](crate::behaviour)): a plan made without the registry must still delete
 //! `SHA256CertificateHash`, because on the real machine it may well be
 //! there; a diagnosis made without the bindings cannot say nothing is
 //! bound. [`MachineState`] carries each part as `Option` — `None` is
@@ -31,7 +31,7 @@ use crate::model::code::stable_codes;
 
 stable_codes! {
     [display, from_str]
-    /// An input the user did not give (SPEC §11). Serialises as its
+    /// An input the user did not give ([behaviour §11](crate::behaviour)). Serialises as its
     /// [`code`](UnknownInput::code).
     ///
     /// ```
@@ -80,7 +80,7 @@ impl UnknownInput {
 }
 
 /// Something a report or a simulation assumed because an input was not
-/// given (SPEC §11) — one type for every part of the crate that assumes:
+/// given ([behaviour §11](crate::behaviour)) — one type for every part of the crate that assumes:
 /// diagnoses and plans list the unknown inputs, the simulated machine also
 /// what it assumed about the service and HTTP.sys's memory.
 ///
@@ -156,7 +156,7 @@ impl fmt::Display for Assumption {
     }
 }
 
-/// A machine's state as saved (SPEC §12): the store in enumeration order,
+/// A machine's state as saved ([behaviour §12](crate::behaviour)): the store in enumeration order,
 /// and the bindings and registry key when they were given.
 ///
 /// ```

@@ -1,4 +1,4 @@
-//! Certificate stores: what the service enumerates (SPEC §2, §3).
+//! Certificate stores: what the service enumerates ([behaviour §2](crate::behaviour), §3).
 //!
 //! A store is an ordered list of [`StoreEntry`]s. Order matters: the service
 //! takes the *first* eligible certificate, and Microsoft documents no order,

@@ -1,4 +1,4 @@
-//! Certificate hashes: the SHA-1 thumbprint and the SHA-256 hash (SPEC §1).
+//! Certificate hashes: the SHA-1 thumbprint and the SHA-256 hash ([behaviour §1](crate::behaviour)).
 //!
 //! Windows names a certificate by the SHA-1 of its DER encoding, the
 //! *thumbprint*. `netsh http show sslcert` prints it as 40 lowercase hex
@@ -74,7 +74,7 @@ pub struct Sha1Thumbprint([u8; 20]);
 /// The SHA-256 of a certificate's DER encoding.
 ///
 /// This is what the SSTP service stores in the registry value
-/// `SHA256CertificateHash` and compares in crypto binding (SPEC §4, §10).
+/// `SHA256CertificateHash` and compares in crypto binding ([behaviour §4](crate::behaviour), §10).
 /// `Display` prints 64 lowercase hex digits.
 ///
 /// ```

@@ -1,6 +1,6 @@
 //! Console transcript lines: the prompts, command echoes and PowerShell
 //! transcript headers that surround text an administrator pastes from a
-//! console (SPEC §12).
+//! console ([behaviour §12](crate::behaviour)).
 //!
 //! Saved text is rarely only the output of one command. Copied from a
 //! console window it starts with the prompt and the command

@@ -1,4 +1,4 @@
-//! What the service does not check but clients do (SPEC §2, "Not checked by
+//! What the service does not check but clients do ([behaviour §2](crate::behaviour), "Not checked by
 //! the service").
 //!
 //! The SSTP service binds an expired certificate as happily as a valid one;

@@ -1,5 +1,5 @@
 //! `sstp-cert collect`: a machine bundle written from the live machine
-//! (SPEC §12), read-only.
+//! ([behaviour §12](crate::behaviour)), read-only.
 //!
 //! `collect` (Windows only) reads what the SSTP service reads — the
 //! `LocalMachine\MY` store in enumeration order (key links, never the keys

@@ -1,4 +1,4 @@
-//! The Windows records mapped onto the model (SPEC §2, §4, §5).
+//! The Windows records mapped onto the model ([behaviour §2](crate::behaviour), §4, §5).
 //!
 //! Each function takes what a raw reader returned and gives the value the
 //! rest of the crate works on, so that a live machine, a `netsh`/`reg`
@@ -190,7 +190,7 @@ pub fn store_snapshot(
 
 /// The values of a key as the model's [`RegistryValues`], in enumeration
 /// order, each decoded with [`RegValue::from_raw`] (data that does not fit
-/// its type is kept as [`RegValue::Other`], so SPEC §4's "wrong type or
+/// its type is kept as [`RegValue::Other`], so [behaviour §4](crate::behaviour)'s "wrong type or
 /// length" rules apply exactly as to a `.reg` export).
 pub fn registry_values(raw: impl IntoIterator<Item = RawRegistryValue>) -> RegistryValues {
     raw.into_iter()
@@ -201,7 +201,7 @@ pub fn registry_values(raw: impl IntoIterator<Item = RawRegistryValue>) -> Regis
 /// What the `SstpSvc\Parameters` key of a machine held when it was read.
 ///
 /// A key that does not exist is not an error: the service then runs on
-/// every default (SPEC §4), so [`RegistrySnapshot::parameters`] gives the
+/// every default ([behaviour §4](crate::behaviour)), so [`RegistrySnapshot::parameters`] gives the
 /// defaults and [`RegistrySnapshot::note`] says why. (Failing to *open* an
 /// existing key, e.g. access denied, is an error of the reader.)
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,7 +234,7 @@ impl RegistrySnapshot {
         }
     }
 
-    /// The typed view (SPEC §4's table); all defaults when the key does not
+    /// The typed view ([behaviour §4](crate::behaviour)'s table); all defaults when the key does not
     /// exist.
     pub fn parameters(&self) -> SstpParameters {
         SstpParameters::from_values(&self.values)

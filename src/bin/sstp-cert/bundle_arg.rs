@@ -23,7 +23,7 @@ pub fn store_name(bundle: &Bundle) -> String {
 }
 
 /// A machine's state from the bundle in `dir`. A part missing from the
-/// bundle is unknown (SPEC §11): the notes say so and what is assumed.
+/// bundle is unknown (behaviour §11): the notes say so and what is assumed.
 pub fn load_state(dir: &Path) -> Result<State, CliError> {
     let bundle = load(dir)?;
     let store_name = store_name(&bundle);

@@ -18,7 +18,7 @@ pub struct Args {
     state: StateArgs,
     /// The thumbprint of the new certificate (already in the store); pasted
     /// text with spaces or invisible characters is accepted. Without it, the
-    /// recommended certificate (SPEC §11). A certificate clients refuse is
+    /// recommended certificate (behaviour §11). A certificate clients refuse is
     /// refused (exit 2).
     #[arg(long)]
     to: Option<String>,

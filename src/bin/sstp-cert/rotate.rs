@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     to: Option<String>,
     /// Bind the newest certificate in the store that clients accept for
-    /// --host (SPEC §11: Server Authentication first, then the latest
+    /// --host (behaviour §11: Server Authentication first, then the latest
     /// expiry) — for a post-renewal hook.
     #[arg(long, requires = "host")]
     to_newest: bool,
@@ -101,7 +101,7 @@ struct Report<'a> {
     assumptions: Vec<String>,
 }
 
-/// The simulated machine as the saved state describes it (SPEC §12): when
+/// The simulated machine as the saved state describes it (behaviour §12): when
 /// the saved bindings hold SSTP's pair the service runs, as it did when the
 /// state was saved.
 fn saved_machine(
@@ -188,7 +188,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         };
         let (machine, mut assumptions) = saved_machine(&state, profile, at);
         assumptions.splice(0..0, state.notes.iter().cloned());
-        // Unknown is not empty (SPEC §11): what the simulation could not
+        // Unknown is not empty (behaviour §11): what the simulation could not
         // include must not read as "nothing to do" on the real server.
         if state.machine.bindings.is_none() {
             assumptions.push("the bindings were not given, so the simulated steps delete none; on the server, delete both wildcard bindings too (netsh http delete sslcert ipport=0.0.0.0:<port> and ipport=[::]:<port>) — or give --netsh".to_owned());

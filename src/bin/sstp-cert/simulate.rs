@@ -258,7 +258,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
 }
 
 /// The line of a connection that succeeded, with the checks the model
-/// could not make (SPEC §12: a certificate HTTP.sys holds only by its hash).
+/// could not make (behaviour §12: a certificate HTTP.sys holds only by its hash).
 fn connected_text(profile: Profile, family: Family, c: &Connection) -> String {
     let mut t = format!(
         "connected ({} over {}): served {}{}",

@@ -44,7 +44,7 @@ pub struct StateArgs {
 pub struct State {
     pub store_name: String,
     /// The store, and the bindings and registry when given (`None`:
-    /// unknown, SPEC §11).
+    /// unknown, behaviour §11).
     pub machine: MachineState,
     pub store_problems: Vec<EntryProblem>,
     pub listing_problems: Vec<ListingProblem>,
@@ -88,7 +88,7 @@ impl StateArgs {
                 notes.extend(bindings.notes());
                 Some(bindings.listing())
             }
-            // Not given: unknown, not empty (SPEC §11).
+            // Not given: unknown, not empty (behaviour §11).
             None => None,
         };
         if let Some(listing) = listing {

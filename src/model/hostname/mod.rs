@@ -1,5 +1,5 @@
 //! Will a client accept the bound certificate for the name it dials?
-//! (SPEC §0.1, §9)
+//! ([behaviour §0.1](crate::behaviour), §9)
 //!
 //! An SSTP connection **cannot be established** when the bound
 //! certificate's names do not match the host name the client dials: unlike
@@ -51,7 +51,7 @@
 //! | subject CN | only when there is no dNSName | never | – |
 //! | IP reference | iPAddress entries only | iPAddress entries only | – |
 //! | `*.example.com` for `a.example.com` | ✓ | ✓ | – |
-//! | `*.com` for `example.com` | ✓ (no label count in SPEC §9) | ✗ `wildcard-too-broad` | – |
+//! | `*.com` for `example.com` | ✓ (no label count in [behaviour §9](crate::behaviour)) | ✗ `wildcard-too-broad` | – |
 //! | `*.example.com` for `example.com` / `a.b.example.com` | ✗ `wildcard-label-count` | ✗ | – |
 //! | `f*.example.com`, `foo.*.example.com`, `*` | ✗ | ✗ | – |
 //! | reference `vpn.example.com.` (trailing dot) | ✗ `reference-trailing-dot` (CERT_E_CN_NO_MATCH) | dot ignored | – |
@@ -60,7 +60,7 @@
 //!
 //! # Decisions
 //!
-//! Where SPEC §9 leaves a point open, the model decides as follows; every
+//! Where [behaviour §9](crate::behaviour) leaves a point open, the model decides as follows; every
 //! decision has a test.
 //!
 //! * **Reference names** ([`reference`](mod@reference)): ASCII case-insensitive; one
@@ -68,7 +68,7 @@
 //!   ignores it (`example.com.` matches `example.com`, as Go and
 //!   rustls-webpki do; OpenSSL's `X509_check_host` does not), the Windows
 //!   profile does not (CryptoAPI compares the name as given:
-//!   [`Rule::ReferenceTrailingDot`], SPEC §9); U-labels become A-labels with the `idna`
+//!   [`Rule::ReferenceTrailingDot`], [behaviour §9](crate::behaviour)); U-labels become A-labels with the `idna`
 //!   feature (off by default, on for the CLI), and are an error naming it without it. Invalid input — empty
 //!   labels, NUL, spaces, `*`, a port, a zone index, names over 253 octets
 //!   or labels over 63, input over [`MAX_HOST_LEN`] bytes — is a

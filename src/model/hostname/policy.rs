@@ -1,5 +1,5 @@
 //! The order in which the Windows client reports what is wrong with a
-//! server certificate (CryptoAPI's SSL chain policy, SPEC §9).
+//! server certificate (CryptoAPI's SSL chain policy, [behaviour §9](crate::behaviour)).
 //!
 //! A certificate can be wrong in several ways at once. The Windows SSTP
 //! client reports **one** error, and the chain errors come first: an

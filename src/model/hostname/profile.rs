@@ -1,4 +1,4 @@
-//! The three SSTP client profiles of SPEC §9 and their rules.
+//! The three SSTP client profiles of [behaviour §9](crate::behaviour) and their rules.
 //!
 //! Each [`Profile`] variant documents its rules as a table. What all three
 //! share:
@@ -77,22 +77,22 @@ stable_codes! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum Profile("client profile") {
-        /// The Windows SSTP client (CryptoAPI SSL policy), SPEC §9.
+        /// The Windows SSTP client (CryptoAPI SSL policy), [behaviour §9](crate::behaviour).
         ///
         /// | question | rule |
         /// |---|---|
         /// | which names | SAN dNSName entries when there is at least one; the subject CN(s) **only when there is no dNSName** (also when a SAN extension holds only iPAddress entries); every CN is tried |
         /// | DNS reference vs dNSName/CN | ASCII case-insensitive equality |
-        /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least one** label: `*.example.com` ✓, `*.com` ✓ for `example.com` (SPEC §9 names no label count; see [`WildcardRule::WINDOWS`]), `*` ✗, `f*.example.com` ✗, `foo.*.example.com` ✗; wildcards in a CN follow the same rule |
+        /// | wildcard | `*` as the whole left-most label only, standing for exactly one label, followed by **at least one** label: `*.example.com` ✓, `*.com` ✓ for `example.com` ([behaviour §9](crate::behaviour) names no label count; see [`WildcardRule::WINDOWS`]), `*` ✗, `f*.example.com` ✗, `foo.*.example.com` ✗; wildcards in a CN follow the same rule |
         /// | IP reference | iPAddress entries only, by octets; a dNSName or CN spelling the address is not compared |
         /// | DNS reference vs iPAddress entries | never compared |
         /// | NUL, non-ASCII (U-label), trailing dot, invalid syntax in a presented name | never matches |
-        /// | reference with a trailing dot (`vpn.example.com.`) | **never matches** ([`Rule::ReferenceTrailingDot`]): CryptoAPI compares the server name as given (SPEC §9; reported from Windows by rustls-platform-verifier, Go, .NET and curl) |
+        /// | reference with a trailing dot (`vpn.example.com.`) | **never matches** ([`Rule::ReferenceTrailingDot`]): CryptoAPI compares the server name as given ([behaviour §9](crate::behaviour); reported from Windows by rustls-platform-verifier, Go, .NET and curl) |
         /// | EKU (the certificate's extension) | accepted: no extension, Server Authentication, or anyExtendedKeyUsage; otherwise refused — client **Event 16**, "server certificate EKU is neither Server Authentication nor Any Purpose" |
         /// | several errors | one is reported, chain errors first: see [`windows_ssl_policy`](super::windows_ssl_policy) (Wine's crypt32 SSL-policy tests, checked on Windows: `tests/data/wine-ssl-policy.json`) |
         /// | no match | the client fails with **CERT_E_CN_NO_MATCH (0x800B010F)**; there is no "continue anyway" |
         WindowsClient => "windows",
-        /// RFC 9525 strict, SPEC §9: the name rules rustls, Go and modern
+        /// RFC 9525 strict, [behaviour §9](crate::behaviour): the name rules rustls, Go and modern
         /// OpenSSL apply; the EKU rule of rustls-webpki and OpenSSL's
         /// `sslserver` purpose. **Go differs on one EKU case**: its
         /// `crypto/x509` accepts a certificate whose only EKU is
@@ -111,7 +111,7 @@ stable_codes! {
         /// | reference with a trailing dot | the dot is ignored (`example.com.` matches `example.com`), as Go and rustls-webpki do |
         /// | EKU (the certificate's extension) | accepted: no extension, or Server Authentication listed; refused: anyExtendedKeyUsage without Server Authentication (as rustls-webpki and OpenSSL's `sslserver` purpose do; Go accepts it), an empty list, anything else |
         Rfc9525 => "rfc9525",
-        /// `sstpc` 1.0.18 on Linux (Debian 12 package), SPEC §9.
+        /// `sstpc` 1.0.18 on Linux (Debian 12 package), [behaviour §9](crate::behaviour).
         ///
         /// | question | rule |
         /// |---|---|
@@ -290,7 +290,7 @@ impl Profile {
         };
         let cn_allowed = self == Profile::WindowsClient && names.dns.is_empty();
         // CryptoAPI compares the server name as given: an absolute name
-        // matches nothing (SPEC §9).
+        // matches nothing (behaviour §9).
         let dot_refused =
             self == Profile::WindowsClient && host.as_dns().is_some_and(DnsName::has_trailing_dot);
         let mut rule_for = |i: usize, id: Presented<'n>| match (id, host) {
@@ -600,7 +600,7 @@ mod tests {
             );
         }
         // A trailing dot: RFC 9525 ignores it, the Windows client does not
-        // (SPEC §9: `vpn.example.com.` fails with CERT_E_CN_NO_MATCH).
+        // (behaviour §9: `vpn.example.com.` fails with CERT_E_CN_NO_MATCH).
         assert_eq!(
             run(Rfc9525, &n, "VPN.example.COM."),
             (Some("dns:Vpn.Example.com".into()), vec![ExactMatch])

@@ -10,7 +10,7 @@
 //! | input | result |
 //! |---|---|
 //! | `vpn.example.com`, `VPN.Example.COM` | DNS name `vpn.example.com` (ASCII lowercase) |
-//! | `vpn.example.com.` | DNS name `vpn.example.com` with a trailing dot ([`DnsName::has_trailing_dot`]): the RFC 9525 profile ignores the dot, the Windows client does not (SPEC §9) |
+//! | `vpn.example.com.` | DNS name `vpn.example.com` with a trailing dot ([`DnsName::has_trailing_dot`]): the RFC 9525 profile ignores the dot, the Windows client does not ([behaviour §9](crate::behaviour)) |
 //! | `bücher.example` (with the `idna` feature, on for the CLI) | DNS name `xn--bcher-kva.example` (U-labels become A-labels, UTS #46) |
 //! | `bücher.example` (without the `idna` feature) | [`HostError::NonAscii`] |
 //! | `foo_bar.example.com` | DNS name (underscores occur in real Windows host names and are kept) |
@@ -232,7 +232,7 @@ pub enum HostError {
 /// A-labels; [`as_str`](DnsName::as_str) is without the trailing dot, and
 /// whether the name was given with one (an absolute name,
 /// `vpn.example.com.`) is kept: the Windows client compares the name as
-/// given and fails on it (SPEC §9), so `vpn.example.com.` and
+/// given and fails on it ([behaviour §9](crate::behaviour)), so `vpn.example.com.` and
 /// `vpn.example.com` are different references. [`Display`](fmt::Display)
 /// and serialisation show the dot.
 ///

@@ -73,7 +73,7 @@ stable_codes! {
         NoIdentifiers => "no-identifiers",
         /// The host name was given with a trailing dot (`vpn.example.com.`):
         /// the Windows client compares the name as given and matches no
-        /// certificate name (SPEC §9).
+        /// certificate name ([behaviour §9](crate::behaviour)).
         ReferenceTrailingDot => "reference-trailing-dot",
     }
 }

@@ -51,13 +51,13 @@ pub struct WildcardRule {
 }
 
 impl WildcardRule {
-    /// The Windows client: SPEC §9 states no label count; one label after
+    /// The Windows client: [behaviour §9](crate::behaviour) states no label count; one label after
     /// `*` is enough.
     pub const WINDOWS: WildcardRule = WildcardRule {
         min_suffix_labels: 1,
     };
 
-    /// RFC 9525 strict: at least two labels after `*` (SPEC §9, as
+    /// RFC 9525 strict: at least two labels after `*` ([behaviour §9](crate::behaviour), as
     /// rustls-webpki and OpenSSL do).
     pub const RFC9525: WildcardRule = WildcardRule {
         min_suffix_labels: 2,

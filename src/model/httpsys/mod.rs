@@ -1,4 +1,4 @@
-//! HTTP.sys SSL bindings, as `netsh http show sslcert` lists them (SPEC §5).
+//! HTTP.sys SSL bindings, as `netsh http show sslcert` lists them ([behaviour §5](crate::behaviour)).
 //!
 //! A *binding* ties an HTTP.sys endpoint to a certificate: the endpoint
 //! (`0.0.0.0:443`, `[::]:443`, a specific address, a host name for SNI, or a
@@ -296,7 +296,7 @@ impl Endpoint {
     }
 
     /// Whether this is `0.0.0.0:<port>` or `[::]:<port>`: one of the two
-    /// endpoints SSTP binds for its listener on `port` (SPEC §0, §6).
+    /// endpoints SSTP binds for its listener on `port` ([behaviour §0](crate::behaviour), §6).
     pub fn is_wildcard_pair_member(&self, port: u16) -> bool {
         self.is_wildcard() && self.port() == port
     }
@@ -473,7 +473,7 @@ impl AppId {
         self.0
     }
 
-    /// The product that uses this id, for the ids SPEC §5 names: SSTP,
+    /// The product that uses this id, for the ids [behaviour §5](crate::behaviour) names: SSTP,
     /// IIS, IIS Express, AD FS.
     pub fn well_known_name(self) -> Option<&'static str> {
         Some(match self {
@@ -624,7 +624,7 @@ impl Serialize for Label {
 }
 
 /// Labels that are stored without allocating (English, all generations;
-/// the German ones SPEC §5 names).
+/// the German ones [behaviour §5](crate::behaviour) names).
 fn known_label(s: &str) -> Option<&'static str> {
     Some(match s {
         "IP:port" => "IP:port",
@@ -912,7 +912,7 @@ impl SslBinding {
         }
     }
 
-    /// The binding the SSTP service makes (SPEC §6): the given endpoint and
+    /// The binding the SSTP service makes ([behaviour §6](crate::behaviour)): the given endpoint and
     /// hash, SSTP's application id, store `MY`, no other fields.
     pub fn sstp(endpoint: Endpoint, cert_hash: Sha1Thumbprint) -> Self {
         SslBinding::new(endpoint, Some(cert_hash), Some(SSTP_APP_ID), Some("MY"))
@@ -1081,7 +1081,7 @@ pub struct SslCertListing {
     /// Things worth telling the user that did not stop the parse.
     pub problems: Vec<ListingProblem>,
     /// Console prompt, command-echo and transcript-header lines that were
-    /// skipped (SPEC §12), in input order; empty for a listing not parsed
+    /// skipped ([behaviour §12](crate::behaviour)), in input order; empty for a listing not parsed
     /// from text.
     pub skipped: Vec<SkippedLine>,
     /// 1-based line number of each binding's first line.

@@ -184,7 +184,7 @@ pub enum NetshParseError {
 /// Text pasted from a console is read too: cmd.exe and PowerShell prompt
 /// and command-echo lines and PowerShell transcript headers, before, after
 /// or between the output, are skipped and returned in
-/// [`SslCertListing::skipped`] (see [`crate::model::transcript`]; SPEC §12).
+/// [`SslCertListing::skipped`] (see [`crate::model::transcript`]; [behaviour §12](crate::behaviour)).
 ///
 /// Work and memory are linear in the input; the input is borrowed, not
 /// copied, when it is UTF-8.
@@ -400,7 +400,7 @@ fn parse_hash(v: &str) -> Option<Sha1Thumbprint> {
 
 struct Parser {
     /// Console prompts, command echoes and transcript headers around (or
-    /// between) the output: skipped and kept (SPEC §12).
+    /// between) the output: skipped and kept ([behaviour §12](crate::behaviour)).
     transcript: Transcript,
     title: Option<String>,
     bindings: Vec<SslBinding>,

@@ -1,5 +1,5 @@
 //! Tests for the HTTP.sys binding model. The sample listings below are
-//! written by hand from the field lists in SPEC §5 (hashes and host names
+//! written by hand from the field lists in [behaviour §5](crate::behaviour) (hashes and host names
 //! are made up).
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -120,7 +120,7 @@ SSL Certificate bindings:
 
 ";
 
-/// German labels (invented translations for all but the ones SPEC §5
+/// German labels (invented translations for all but the ones [behaviour §5](crate::behaviour)
 /// names), German flag words, a German Extended Properties group.
 const GERMAN: &str = "
 SSL-Zertifikatbindungen:

@@ -1,4 +1,4 @@
-//! The SSTP service's registry parameters (SPEC §4).
+//! The SSTP service's registry parameters ([behaviour §4](crate::behaviour)).
 //!
 //! The SSTP service reads its listener settings from
 //! `HKLM\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters`. This module
@@ -15,7 +15,7 @@
 //!    Its [`RegistryValues`] hold every value of the `Parameters` key as a
 //!    [`RegValue`], in input order, looked up by name case-insensitively as
 //!    Windows does.
-//! 2. [`SstpParameters::from_values`] applies SPEC §4's table: every value's
+//! 2. [`SstpParameters::from_values`] applies [behaviour §4](crate::behaviour)'s table: every value's
 //!    default and validation. Each [`Setting`] remembers whether it was
 //!    defaulted and why ([`ValueProblem`]); each certificate hash is a
 //!    [`HashState`] (valid, missing, or invalid with the reason).
@@ -57,7 +57,7 @@
 //! assert_eq!(events[0].id, EventId::Sha256HashInvalid);
 //! assert!(events[0].message.contains("31 bytes"));
 //!
-//! // The fix of SPEC §0.2: delete the hash, as a command line to paste.
+//! // The fix of behaviour §0.2: delete the hash, as a command line to paste.
 //! let fix = RegistryWrite::delete("SHA256CertificateHash");
 //! assert_eq!(
 //!     fix.to_reg_command()?,
@@ -92,7 +92,7 @@ pub const MAX_REGISTRY_VALUES: usize = 1024;
 /// The most data bytes in one hex-encoded value (64 KiB).
 pub const MAX_VALUE_DATA: usize = 64 * 1024;
 
-/// The names of the values SPEC §4 defines, spelled as the service writes
+/// The names of the values [behaviour §4](crate::behaviour) defines, spelled as the service writes
 /// them. Lookups are case-insensitive, so these match any spelling.
 pub mod names {
     /// `UseHttps` (DWORD): 1 HTTPS, 0 plain HTTP behind a TLS offloader.

@@ -1,4 +1,4 @@
-//! The typed view of SPEC §4: [`SstpParameters`], defaults, validation and Events 18/19.
+//! The typed view of [behaviour §4](crate::behaviour): [`SstpParameters`], defaults, validation and Events 18/19.
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -156,7 +156,7 @@ pub struct Listener {
 impl Listener {
     /// The HTTP.sys URL the service listens on,
     /// `<scheme>://+:<port>/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/`.
-    /// SPEC §6 names the HTTP form; the HTTPS form follows the same pattern.
+    /// [behaviour §6](crate::behaviour) names the HTTP form; the HTTPS form follows the same pattern.
     pub fn url(&self) -> String {
         format!("{}://+:{}{SSTP_URL_PATH}", self.scheme, self.port)
     }
@@ -202,7 +202,7 @@ pub struct InvalidValue {
     pub effect: String,
 }
 
-/// The typed `SstpSvc\Parameters` key: every value of SPEC §4's table with
+/// The typed `SstpSvc\Parameters` key: every value of [behaviour §4](crate::behaviour)'s table with
 /// its default and validation.
 ///
 /// | value | read as | default when missing or unusable |
@@ -224,7 +224,7 @@ pub struct InvalidValue {
 ///
 /// [`SstpParameters::hash_events`] returns the events reading the key logs.
 /// A hash matters to the service when it identifies the certificate (admin
-/// mode, SPEC §6) or is compared in crypto binding (SPEC §7); the service
+/// mode, [behaviour §6](crate::behaviour)) or is compared in crypto binding ([behaviour §7](crate::behaviour)); the service
 /// can only fill it in itself in automatic mode with HTTPS, where it writes
 /// both hashes at plumbing. SHA-1 is read only when `SHA1Enabled` is set.
 /// Hence:
@@ -324,7 +324,7 @@ fn read_hash<H>(
 }
 
 impl SstpParameters {
-    /// Reads the values of the key by SPEC §4's table (see the [type
+    /// Reads the values of the key by [behaviour §4](crate::behaviour)'s table (see the [type
     /// documentation](SstpParameters)). Names are matched
     /// case-insensitively; values not in the table are ignored.
     pub fn from_values(values: &RegistryValues) -> Self {
@@ -413,7 +413,7 @@ impl SstpParameters {
 
     /// The name of the value admin mode looks the certificate up by:
     /// `SHA1CertificateHash` when SHA-1 is enabled, else
-    /// `SHA256CertificateHash` (SPEC §6).
+    /// `SHA256CertificateHash` ([behaviour §6](crate::behaviour)).
     pub fn lookup_hash_name(&self) -> &'static str {
         if self.sha1_enabled.value {
             names::SHA1_CERTIFICATE_HASH

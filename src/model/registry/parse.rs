@@ -37,12 +37,12 @@ pub struct ParsedRegistry {
     /// edit script, not an export.
     pub deleted: Vec<String>,
     /// Console prompt, command-echo and PowerShell transcript-header lines
-    /// that were skipped (SPEC §12), in input order.
+    /// that were skipped ([behaviour §12](crate::behaviour)), in input order.
     pub skipped: Vec<SkippedLine>,
 }
 
 impl ParsedRegistry {
-    /// The typed view of the values (SPEC §4's table).
+    /// The typed view of the values ([behaviour §4](crate::behaviour)'s table).
     pub fn parameters(&self) -> SstpParameters {
         SstpParameters::from_values(&self.values)
     }
@@ -364,7 +364,7 @@ fn decode_utf16(bytes: &[u8], base: usize, endian: Endian) -> Result<String, Reg
 }
 
 /// The lines of the input with console transcript lines (prompts, command
-/// echoes, PowerShell transcript headers; SPEC §12) skipped and recorded.
+/// echoes, PowerShell transcript headers; [behaviour §12](crate::behaviour)) skipped and recorded.
 struct Lines<'a> {
     inner: LineReader<'a>,
     transcript: Transcript,
@@ -559,7 +559,7 @@ impl Collector {
 /// Other keys in the file are checked for syntax and skipped. Text pasted
 /// from a console (`C:\>type sstp.reg`, `PS C:\> Get-Content sstp.reg`,
 /// the next prompt, PowerShell transcript headers) is read too: those lines
-/// are skipped and returned in [`ParsedRegistry::skipped`] (SPEC §12).
+/// are skipped and returned in [`ParsedRegistry::skipped`] ([behaviour §12](crate::behaviour)).
 ///
 /// # Errors
 ///
@@ -822,7 +822,7 @@ fn parse_hex_list(
 /// and command line a console shows before it (`C:\>reg query HKLM\...`,
 /// `PS C:\> reg query …`), the next prompt after it and PowerShell
 /// transcript headers are skipped and returned in
-/// [`ParsedRegistry::skipped`] (SPEC §12).
+/// [`ParsedRegistry::skipped`] ([behaviour §12](crate::behaviour)).
 ///
 /// ```
 /// use sstp_cert::model::registry::{parse_reg_query, RegValue};

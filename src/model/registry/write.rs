@@ -72,7 +72,7 @@ impl RegistryWrite {
     }
 
     /// What the service writes after it bound a certificate in automatic
-    /// mode (SPEC §6): both hashes and `isHashConfiguredByAdmin` = 0.
+    /// mode ([behaviour §6](crate::behaviour)): both hashes and `isHashConfiguredByAdmin` = 0.
     pub fn automatic_mode_record(sha256: &Sha256Hash, sha1: &Sha1Thumbprint) -> Vec<Self> {
         vec![
             Self::set_sha256_hash(sha256),

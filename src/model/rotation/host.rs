@@ -227,7 +227,7 @@ impl Handshake {
     }
 }
 
-/// A machine a rotation works on: the operations of SPEC §0.2's procedure,
+/// A machine a rotation works on: the operations of [behaviour §0.2](crate::behaviour)'s procedure,
 /// and reads to check each one.
 ///
 /// Two implementations: [`SimulatedHost`](super::SimulatedHost) over the

@@ -1,4 +1,4 @@
-//! Rotation that survives the reboot: SPEC §0.2's procedure, executed,
+//! Rotation that survives the reboot: [behaviour §0.2](crate::behaviour)'s procedure, executed,
 //! checked, verified, and undone on failure.
 //!
 //! [`rotate`] works on any [`Host`] — the model's machine
@@ -6,14 +6,14 @@
 //!
 //! 1. **Read** the store, the HTTP.sys bindings, `SstpSvc\Parameters` and
 //!    the service state.
-//! 2. **Target**: the certificate asked for (`--to`) or the one SPEC §11
+//! 2. **Target**: the certificate asked for (`--to`) or the one [behaviour §11](crate::behaviour)
 //!    prefers for the host (`--to-newest --host`), refused unless clients
-//!    accept it ([`recommend`], SPEC §11).
+//!    accept it ([`recommend`], [behaviour §11](crate::behaviour)).
 //! 3. **Already in place?** Both wildcard pairs bound to the target, the
 //!    registry hashes the target's, the service running and serving it:
 //!    nothing to do ([`Outcome::Unchanged`]), so running it again after a
 //!    renewal hook is harmless.
-//! 4. **Plan** with [`plan_certificate_change`] (SPEC §0.2).
+//! 4. **Plan** with [`plan_certificate_change`] ([behaviour §0.2](crate::behaviour)).
 //! 5. **Preflight**: every operation the steps, their undoing and the
 //!    verification need is asked of the host *before the first change*;
 //!    any missing one refuses the rotation, changing nothing.
@@ -83,7 +83,7 @@ use crate::model::code::stable_codes;
 pub enum TargetSpec {
     /// This one (`--to THUMBPRINT`); it must be in the store and qualify.
     Thumbprint(Sha1Thumbprint),
-    /// The one SPEC §11 prefers among those that qualify for the host
+    /// The one [behaviour §11](crate::behaviour) prefers among those that qualify for the host
     /// (`--to-newest --host NAME`); the request must name the host.
     Newest,
 }
@@ -214,7 +214,7 @@ pub enum Refusal {
         /// The host asked for.
         host: Option<String>,
     },
-    /// SPEC §0.2's procedure does not apply.
+    /// [behaviour §0.2](crate::behaviour)'s procedure does not apply.
     #[error(transparent)]
     Plan(PlanError),
     /// An operation the rotation needs is not available here.

@@ -8,7 +8,7 @@ use crate::model::store::StoreEntry;
 
 use super::host::{Handshake, Host, HostError, Operation};
 
-/// A [`Host`] over a simulated [`Machine`] (SPEC §7): every operation is
+/// A [`Host`] over a simulated [`Machine`] ([behaviour §7](crate::behaviour)): every operation is
 /// available, and each does what `netsh`, `reg` and `net` do on the model.
 ///
 /// The handshake serves what HTTP.sys would: the live context of the
