@@ -721,6 +721,23 @@ fn create_file(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
 mod tests {
     use super::*;
 
+    /// `BundlePart`'s codes round-trip through `code`, `Display`, `FromStr`
+    /// and serde (the model's own stable-code enums are checked in
+    /// `model::code`; the core does not name an adapter's type).
+    #[test]
+    fn bundle_part_codes_round_trip() {
+        assert_eq!(BundlePart::VARIANTS.len(), BundlePart::CODES.len());
+        for &p in BundlePart::VARIANTS {
+            assert_eq!(p.to_string(), p.code());
+            assert_eq!(BundlePart::from_code(p.code()), Some(p));
+            assert_eq!(p.code().parse::<BundlePart>().unwrap(), p);
+            let j = serde_json::to_value(p).unwrap();
+            assert_eq!(j, serde_json::Value::String(p.code().to_owned()));
+            assert_eq!(serde_json::from_value::<BundlePart>(j).unwrap(), p);
+        }
+        assert!("no-such-part".parse::<BundlePart>().is_err());
+    }
+
     #[test]
     fn machine_info_refuses_unknown_fields_and_other_formats() {
         let e = MachineInfo::from_json(br#"{"format": 2}"#).unwrap_err();

@@ -298,8 +298,6 @@ mod tests {
             SkipReason,
             SslPolicyError,
         }
-        #[cfg(feature = "serde")]
-        check! { crate::adapters::bundle::BundlePart: display }
     }
 
     #[test]
