@@ -145,6 +145,7 @@ pub trait KeyExport: CertStore {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyExportError {
     /// The store cannot export private keys at all.
     #[error("store {store} cannot export private keys: {reason}")]

@@ -130,6 +130,7 @@ pub fn certificate_der(cert: &Certificate) -> CertificateDer<'static> {
 /// }
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TlsError {
     /// The store could not be read at all.
     #[error(transparent)]

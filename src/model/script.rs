@@ -85,6 +85,7 @@ pub enum ScriptStep {
 
 /// Why a script line was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScriptError {
     /// A line longer than [`MAX_SCRIPT_LINE`].
     #[error("line is {len} bytes long, more than the {max} accepted")]

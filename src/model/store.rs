@@ -142,6 +142,7 @@ pub struct StoreSnapshot {
 
 /// Why a whole store could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The store could not be opened at all.
     #[error("cannot open store {store}: {reason}")]
