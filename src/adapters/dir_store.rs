@@ -218,7 +218,7 @@ pub mod codes {
 /// let e = EntryProperties::from_json(br#"{"has_key": true}"#).unwrap_err();
 /// assert!(e.to_string().contains("unknown field `has_key`"));
 /// # }
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -265,14 +265,46 @@ impl EntryProperties {
     ///
     /// # Errors
     ///
-    /// The JSON error: a syntax error with its line and column, a top level
-    /// that is not an object, an unknown field, or a field with a value of
-    /// the wrong type (naming the field, and the list item).
+    /// A [`PropertiesError`] (the JSON error as its source): a syntax error
+    /// with its line and column, a top level that is not an object, an
+    /// unknown field, or a field with a value of the wrong type (naming the
+    /// field, and the list item).
     #[cfg(feature = "serde")]
-    pub fn from_json(text: &[u8]) -> Result<Self, serde_json::Error> {
+    pub fn from_json(text: &[u8]) -> Result<Self, PropertiesError> {
         // An object is required (a derived struct would also accept a list).
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
-        EntryProperties::deserialize(serde_json::Value::Object(map))
+        Ok(EntryProperties::deserialize(serde_json::Value::Object(
+            map,
+        ))?)
+    }
+}
+
+/// Why the JSON text of a properties file was refused
+/// ([`EntryProperties::from_json`]): a syntax error, a top level that is not
+/// an object, an unknown field, or a field with a value of the wrong type.
+///
+/// Displays as the JSON error (with its line and column); the JSON error is
+/// its [`source`](std::error::Error::source).
+#[cfg(feature = "serde")]
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct PropertiesError {
+    #[from]
+    source: serde_json::Error,
+}
+
+#[cfg(feature = "serde")]
+impl PropertiesError {
+    /// The line of the error in the text, from 1 (0 when the error is not
+    /// about a place in the text, e.g. a field of the wrong type).
+    pub fn line(&self) -> usize {
+        self.source.line()
+    }
+
+    /// The column of the error in its line, from 1 (0 when the error is not
+    /// about a place in the text).
+    pub fn column(&self) -> usize {
+        self.source.column()
     }
 }
 
@@ -971,7 +1003,7 @@ impl CertStore for DirectoryStore {
     fn load(&self) -> Result<StoreSnapshot, StoreError> {
         let open_error = |e: std::io::Error| StoreError::Open {
             store: self.describe(),
-            reason: e.to_string(),
+            source: Box::new(e),
         };
         let dir = fs::read_dir(&self.path).map_err(open_error)?;
         let mut loader = Loader {
