@@ -182,3 +182,38 @@ fn properties_error_keeps_the_json_error() {
     let e = EntryProperties::from_json(b"{\n  oops").unwrap_err();
     assert_eq!(e.line(), 2);
 }
+
+/// A key file that cannot be read is a `KeyExportError::Unreadable` whose
+/// source is the OS error; the message still names it.
+#[cfg(unix)]
+#[test]
+fn key_export_unreadable_keeps_the_io_error() {
+    use sstp_cert::CertStore;
+    use sstp_cert::adapters::key_export::KeyExportError;
+    use std::error::Error as _;
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["vpn.example.com".into()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    std::fs::write(dir.path().join("vpn.pem"), cert.pem()).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("vpn.key")).unwrap();
+    let store = sstp_cert::DirectoryStore::new(dir.path());
+    let snapshot = store.load().unwrap();
+    let entry = snapshot
+        .entries
+        .iter()
+        .find(|e| e.source == "vpn.pem")
+        .expect("the certificate loads");
+    let e = store.private_key_der(entry).unwrap_err();
+    let KeyExportError::Unreadable { source, .. } = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        source.as_ref().expect("an OS error").kind(),
+        std::io::ErrorKind::NotFound
+    );
+    assert!(e.source().is_some_and(|s| s.is::<std::io::Error>()));
+    assert!(e.to_string().contains("cannot read its metadata: "), "{e}");
+}
