@@ -16,10 +16,7 @@
 //! automatic choice:
 //!
 //! ```
-//! use sstp_cert::model::certificate::Certificate;
-//! use sstp_cert::model::choice::{choose, ChoiceOptions};
-//! use sstp_cert::model::eku::Purpose;
-//! use sstp_cert::model::store::{KeyState, StoreEntry};
+//! use sstp_cert::{choose, Certificate, ChoiceOptions, KeyState, Purpose, StoreEntry};
 //! # fn der(name: &str, server_auth: bool) -> Vec<u8> {
 //! #     let mut p = rcgen::CertificateParams::new(vec![name.into()]).unwrap();
 //! #     if server_auth { p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth]; }
@@ -43,8 +40,13 @@
 //!     let codes: Vec<_> = c.reasons.iter().map(|r| r.code()).collect();
 //!     println!("{}: {}", c.source, codes.join(", "));
 //! }
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), sstp_cert::Error>(())
 //! ```
+//!
+//! The everyday types and functions are re-exported at the crate root
+//! ([`Certificate`], [`StoreEntry`], [`choose`], [`diagnose`],
+//! [`plan_certificate_change`], [`recommend`], [`MachineState`],
+//! [`DirectoryStore`], …); their modules below keep them too.
 //!
 //! ## What is where
 //!
@@ -83,7 +85,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`adapters::bundle`] | a machine bundle: a server's whole saved state in one directory (store, bindings, registry, `machine.json`), read into a [`MachineState`](model::state::MachineState) and written by `collect` |
+//! | [`adapters::bundle`] | a machine bundle: a server's whole saved state in one directory (store, bindings, registry, `machine.json`), read into a [`MachineState`] and written by `collect` |
 //! | [`adapters::dir_store`] | a directory of certificate and key files as a store |
 //! | [`adapters::fleet`] | every bundle under a directory, diagnosed in parallel: one summary per server |
 //! | [`adapters::port_probe`] | tries to bind `0.0.0.0:<port>` and `[::]:<port>` |
@@ -92,10 +94,9 @@
 //! ## Diagnosing a machine
 //!
 //! ```
-//! use sstp_cert::model::diagnosis::{diagnose, DiagnosisInput, FindingCode};
 //! use sstp_cert::model::httpsys::{Endpoint, SslBinding};
 //! use sstp_cert::model::registry::SstpParameters;
-//! use sstp_cert::model::thumbprint::Sha1Thumbprint;
+//! use sstp_cert::{diagnose, DiagnosisInput, FindingCode, Sha1Thumbprint};
 //!
 //! // HTTP.sys still binds a certificate that was deleted from the store.
 //! let gone = Sha1Thumbprint::of_der(b"the old certificate");
@@ -114,6 +115,18 @@
 //! input. Problems with single store entries are collected as
 //! [`model::store::EntryProblem`]s next to the entries that did load, never
 //! silently dropped.
+//!
+//! Each module has its own error type, saying exactly what can fail there
+//! ([`CertificateError`], [`StoreError`], [`PlanError`],
+//! [`model::registry::RegistryParseError`], …). [`sstp_cert::Error`](Error)
+//! gathers them: one variant per module error, displayed as that error, so
+//! `?` converts any of them and a caller of several modules needs one error
+//! type ([`sstp_cert::Result<T>`](Result) is `Result<T, sstp_cert::Error>`).
+//! Match on its variants to get the module error back. Where an error has
+//! an underlying cause (an OS error, a JSON error, a parser's error), that
+//! cause is its [`source`](std::error::Error::source), with the message
+//! naming it as well. Every error enum is `#[non_exhaustive]`: new variants
+//! may come in minor versions, so a `match` on one needs a `_` arm.
 //!
 //! ## Features
 //!
@@ -144,7 +157,25 @@
 #![warn(missing_docs)]
 
 pub mod adapters;
+mod error;
 pub mod model;
+
+pub use error::{Error, Result};
+
+// The everyday types, at the crate root; their modules keep them too.
+pub use adapters::dir_store::DirectoryStore;
+pub use model::advice::{Recommendation, recommend};
+pub use model::certificate::{Certificate, CertificateError};
+pub use model::choice::{Candidate, Choice, ChoiceOptions, Reason, Selected, choose};
+pub use model::diagnosis::{Diagnosis, DiagnosisInput, Finding, FindingCode, Severity, diagnose};
+pub use model::eku::{KeyPurpose, Purpose};
+pub use model::hostname::{HostVerdicts, Profile, ReferenceId};
+pub use model::plan::{Plan, PlanError, PlanInput, PlanOptions, PlanStep, plan_certificate_change};
+pub use model::runtime::Machine;
+pub use model::state::{Assumption, MachineState};
+pub use model::store::{CertStore, EntryProblem, KeyState, MemoryStore, StoreEntry, StoreError};
+pub use model::thumbprint::{Sha1Thumbprint, Sha256Hash};
+pub use model::warning::{Warning, WarningCode};
 
 /// The behaviour this crate reproduces, rule by rule, numbered.
 #[doc = include_str!("../docs/behaviour.md")]

@@ -147,10 +147,8 @@ fn a_store_without_exportable_keys_is_a_clear_error() {
     assert!(
         matches!(
             &err,
-            TlsError::KeyExport {
-                error: KeyExportError::NotExportable { .. },
-                ..
-            }
+            TlsError::KeyExport { error, .. }
+                if matches!(**error, KeyExportError::NotExportable { .. })
         ),
         "{err}"
     );

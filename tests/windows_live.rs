@@ -271,10 +271,11 @@ fn missing_store_is_an_open_error_naming_it() {
     let name = format!("sstp-cert-no-such-store-{}", std::process::id());
     let store = SystemStoreName::new(SystemStoreLocation::LocalMachine, &name).unwrap();
     let error = WindowsStore::new(store).load().expect_err("no such store");
-    let StoreError::Open { store, reason } = &error else {
+    let StoreError::Open { store, source } = &error else {
         panic!("expected StoreError::Open, got {error:?}");
     };
     assert_eq!(store, &format!("LocalMachine\\{name}"));
+    let reason = source.to_string();
     assert!(reason.starts_with("error "), "{reason}");
     println!("{error}");
 }

@@ -74,6 +74,7 @@ fn outcome(r: &Result<sstp_cert::adapters::listener::ReceivedRequest, RequestRea
         Err(RequestReadError::Refused(refusal)) => format!("refused {refusal:?}"),
         Err(RequestReadError::Closed) => "closed".into(),
         Err(RequestReadError::Io(e)) => panic!("a slice reader cannot fail: {e}"),
+        Err(other) => panic!("an error the target does not know: {other}"),
     }
 }
 

@@ -296,12 +296,15 @@ pub enum BundleError {
         reason: String,
     },
     /// A file of the bundle cannot be read (or is too large).
-    #[error("bundle file {path}: {reason}")]
+    #[error("bundle file {path}: {reason}{}", colon_source(.source.as_ref()))]
     Read {
         /// The file.
         path: PathBuf,
-        /// The OS error or the size limit.
+        /// What failed (`cannot open it`, `cannot read it`, …) or the size
+        /// limit that was exceeded.
         reason: String,
+        /// The OS error, when one is the cause.
+        source: Option<std::io::Error>,
     },
     /// `machine.json` is not valid.
     #[error("bundle file {path}: {source}")]
@@ -352,15 +355,20 @@ pub enum BundleError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// A part cannot be rendered (e.g. a registry value name that no
-    /// `.reg` file can hold).
-    #[error("cannot write {path}: {reason}")]
+    /// A part cannot be rendered as JSON.
+    #[error("cannot write {path}: {source}")]
     Render {
         /// The file.
         path: PathBuf,
-        /// Why.
-        reason: String,
+        /// The JSON error.
+        source: serde_json::Error,
     },
+}
+
+/// `: <error>` when there is an error, else nothing (for messages that
+/// name the underlying error only when there is one).
+fn colon_source(source: Option<&std::io::Error>) -> String {
+    source.map(|e| format!(": {e}")).unwrap_or_default()
 }
 
 /// A bundle read from disk.
@@ -526,11 +534,17 @@ fn read_part(dir: &Path, name: &str, max: usize) -> Result<Option<Vec<u8>>, Bund
     let read_error = |reason: String| BundleError::Read {
         path: path.clone(),
         reason,
+        source: None,
+    };
+    let io_error = |reason: &str, e: std::io::Error| BundleError::Read {
+        path: path.clone(),
+        reason: reason.to_owned(),
+        source: Some(e),
     };
     let meta = match fs::metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(read_error(format!("cannot read its metadata: {e}"))),
+        Err(e) => return Err(io_error("cannot read its metadata", e)),
     };
     if !meta.is_file() {
         return Err(read_error("not a regular file".to_owned()));
@@ -542,11 +556,11 @@ fn read_part(dir: &Path, name: &str, max: usize) -> Result<Option<Vec<u8>>, Bund
             meta.len()
         )));
     }
-    let file = File::open(&path).map_err(|e| read_error(format!("cannot open it: {e}")))?;
+    let file = File::open(&path).map_err(|e| io_error("cannot open it", e))?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| read_error(format!("cannot read it: {e}")))?;
+        .map_err(|e| io_error("cannot read it", e))?;
     if bytes.len() > max {
         return Err(read_error(format!(
             "more than the {max} bytes this file may have"
@@ -697,9 +711,9 @@ pub fn check_output_dir(dir: &Path) -> Result<bool, BundleError> {
 }
 
 fn to_json<T: Serialize>(value: &T, path: &Path) -> Result<String, BundleError> {
-    serde_json::to_string_pretty(value).map_err(|e| BundleError::Render {
+    serde_json::to_string_pretty(value).map_err(|source| BundleError::Render {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        source,
     })
 }
 

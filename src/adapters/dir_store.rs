@@ -218,7 +218,7 @@ pub mod codes {
 /// let e = EntryProperties::from_json(br#"{"has_key": true}"#).unwrap_err();
 /// assert!(e.to_string().contains("unknown field `has_key`"));
 /// # }
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -265,14 +265,46 @@ impl EntryProperties {
     ///
     /// # Errors
     ///
-    /// The JSON error: a syntax error with its line and column, a top level
-    /// that is not an object, an unknown field, or a field with a value of
-    /// the wrong type (naming the field, and the list item).
+    /// A [`PropertiesError`] (the JSON error as its source): a syntax error
+    /// with its line and column, a top level that is not an object, an
+    /// unknown field, or a field with a value of the wrong type (naming the
+    /// field, and the list item).
     #[cfg(feature = "serde")]
-    pub fn from_json(text: &[u8]) -> Result<Self, serde_json::Error> {
+    pub fn from_json(text: &[u8]) -> Result<Self, PropertiesError> {
         // An object is required (a derived struct would also accept a list).
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
-        EntryProperties::deserialize(serde_json::Value::Object(map))
+        Ok(EntryProperties::deserialize(serde_json::Value::Object(
+            map,
+        ))?)
+    }
+}
+
+/// Why the JSON text of a properties file was refused
+/// ([`EntryProperties::from_json`]): a syntax error, a top level that is not
+/// an object, an unknown field, or a field with a value of the wrong type.
+///
+/// Displays as the JSON error (with its line and column); the JSON error is
+/// its [`source`](std::error::Error::source).
+#[cfg(feature = "serde")]
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct PropertiesError {
+    #[from]
+    source: serde_json::Error,
+}
+
+#[cfg(feature = "serde")]
+impl PropertiesError {
+    /// The line of the error in the text, from 1 (0 when the error is not
+    /// about a place in the text, e.g. a field of the wrong type).
+    pub fn line(&self) -> usize {
+        self.source.line()
+    }
+
+    /// The column of the error in its line, from 1 (0 when the error is not
+    /// about a place in the text).
+    pub fn column(&self) -> usize {
+        self.source.column()
     }
 }
 
@@ -399,6 +431,35 @@ fn display(name: &OsStr) -> String {
 struct FileProblem {
     code: &'static str,
     message: String,
+    /// The OS error, when one is the cause (not in `message`).
+    source: Option<std::io::Error>,
+}
+
+impl FileProblem {
+    fn new(code: &'static str, message: String) -> Self {
+        FileProblem {
+            code,
+            message,
+            source: None,
+        }
+    }
+
+    /// `cannot <what>`, caused by `error`.
+    fn unreadable(what: &str, error: std::io::Error) -> Self {
+        FileProblem {
+            code: codes::UNREADABLE_FILE,
+            message: format!("cannot {what}"),
+            source: Some(error),
+        }
+    }
+
+    /// The whole message, the OS error included.
+    fn into_message(self) -> String {
+        match self.source {
+            Some(e) => format!("{}: {e}", self.message),
+            None => self.message,
+        }
+    }
 }
 
 fn describe_kind(meta: &Metadata) -> &'static str {
@@ -427,10 +488,7 @@ fn describe_kind(meta: &Metadata) -> &'static str {
 /// ever), and checks the type of what was opened: the name may have been
 /// replaced since it was looked at.
 fn open_regular(path: &Path) -> Result<(File, Metadata), FileProblem> {
-    let unreadable = |what: &str, e: std::io::Error| FileProblem {
-        code: codes::UNREADABLE_FILE,
-        message: format!("cannot {what}: {e}"),
-    };
+    let unreadable = FileProblem::unreadable;
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -445,13 +503,13 @@ fn open_regular(path: &Path) -> Result<(File, Metadata), FileProblem> {
         .metadata()
         .map_err(|e| unreadable("read its metadata", e))?;
     if !meta.is_file() {
-        return Err(FileProblem {
-            code: codes::NOT_A_REGULAR_FILE,
-            message: format!(
+        return Err(FileProblem::new(
+            codes::NOT_A_REGULAR_FILE,
+            format!(
                 "{}, not a regular file (replaced after it was listed); not read",
                 describe_kind(&meta)
             ),
-        });
+        ));
     }
     Ok((file, meta))
 }
@@ -463,17 +521,18 @@ fn read_bounded(path: &Path, max: u64) -> Result<Zeroizing<Vec<u8>>, FileProblem
 
 /// [`read_bounded`], with the metadata of the file that was read.
 fn read_bounded_meta(path: &Path, max: u64) -> Result<(Zeroizing<Vec<u8>>, Metadata), FileProblem> {
-    let unreadable = |what: &str, e: std::io::Error| FileProblem {
-        code: codes::UNREADABLE_FILE,
-        message: format!("cannot {what}: {e}"),
+    let unreadable = FileProblem::unreadable;
+    let not_regular = |meta: &Metadata| {
+        FileProblem::new(
+            codes::NOT_A_REGULAR_FILE,
+            format!("{}, not a regular file; not read", describe_kind(meta)),
+        )
     };
-    let not_regular = |meta: &Metadata| FileProblem {
-        code: codes::NOT_A_REGULAR_FILE,
-        message: format!("{}, not a regular file; not read", describe_kind(meta)),
-    };
-    let too_large = |len: u64| FileProblem {
-        code: codes::FILE_TOO_LARGE,
-        message: format!("{len} bytes, more than the {max} bytes read from one file; not read"),
+    let too_large = |len: u64| {
+        FileProblem::new(
+            codes::FILE_TOO_LARGE,
+            format!("{len} bytes, more than the {max} bytes read from one file; not read"),
+        )
     };
     let meta = fs::metadata(path).map_err(|e| unreadable("read its metadata", e))?;
     if !meta.is_file() {
@@ -494,10 +553,10 @@ fn read_bounded_meta(path: &Path, max: u64) -> Result<(Zeroizing<Vec<u8>>, Metad
         .map_err(|e| unreadable("read it", e))?;
     let len = u64::try_from(buf.len()).unwrap_or(u64::MAX);
     if len > max {
-        return Err(FileProblem {
-            code: codes::FILE_TOO_LARGE,
-            message: format!("grew beyond the {max} bytes read from one file while being read"),
-        });
+        return Err(FileProblem::new(
+            codes::FILE_TOO_LARGE,
+            format!("grew beyond the {max} bytes read from one file while being read"),
+        ));
     }
     Ok((buf, meta))
 }
@@ -510,9 +569,9 @@ fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o7777;
         if mode & 0o044 != 0 {
-            return Some(FileProblem {
-                code: codes::KEY_READABLE_BY_OTHERS,
-                message: format!(
+            return Some(FileProblem::new(
+                codes::KEY_READABLE_BY_OTHERS,
+                format!(
                     "holds a private key but is readable by {} (mode {mode:04o}); the key is used, but restrict the file to its owner (chmod 600)",
                     match (mode & 0o040 != 0, mode & 0o004 != 0) {
                         (true, true) => "group and others",
@@ -520,7 +579,7 @@ fn key_permission_problem(meta: &Metadata) -> Option<FileProblem> {
                         _ => "others",
                     }
                 ),
-            });
+            ));
         }
         None
     }
@@ -894,7 +953,7 @@ fn read_file(
     match read_bounded(&store.path.join(name), store.max_file_size) {
         Ok(b) => Some(b),
         Err(p) => {
-            push_problem(problems, &display(name), p.code, p.message);
+            push_problem(problems, &display(name), p.code, p.into_message());
             None
         }
     }
@@ -971,7 +1030,7 @@ impl CertStore for DirectoryStore {
     fn load(&self) -> Result<StoreSnapshot, StoreError> {
         let open_error = |e: std::io::Error| StoreError::Open {
             store: self.describe(),
-            reason: e.to_string(),
+            source: Box::new(e),
         };
         let dir = fs::read_dir(&self.path).map_err(open_error)?;
         let mut loader = Loader {
@@ -1057,6 +1116,7 @@ impl DirectoryStore {
             file: display(file),
             code: p.code.to_owned(),
             message: p.message,
+            source: p.source,
         }
     }
 
@@ -1191,7 +1251,7 @@ impl DirectoryStore {
                 .map(|p| EntryProblem {
                     source: display(file),
                     code: p.code.to_owned(),
-                    message: p.message,
+                    message: p.into_message(),
                 })
                 .into_iter()
                 .collect()
@@ -1239,6 +1299,7 @@ impl DirectoryStore {
             file: entry.source.clone(),
             code: codes::MALFORMED_CERTIFICATE.to_owned(),
             message: e.to_string(),
+            source: None,
         })?;
         Ok(all.into_iter().skip(1).map(CertificateDer::from).collect())
     }
@@ -1249,7 +1310,8 @@ impl DirectoryStore {
             store: self.describe(),
             file: self.describe(),
             code: codes::UNREADABLE_DIRECTORY_ENTRY.to_owned(),
-            message: format!("cannot list the directory: {e}"),
+            message: "cannot list the directory".to_owned(),
+            source: Some(e),
         };
         let want = stem(name);
         let mut found: Vec<OsString> = Vec::new();
@@ -1260,6 +1322,7 @@ impl DirectoryStore {
                     file: self.describe(),
                     code: "too-many-entries".to_owned(),
                     message: format!("more than {} directory entries", self.max_entries),
+                    source: None,
                 });
             }
             let n = item.map_err(unreadable)?.file_name();
@@ -1380,7 +1443,7 @@ mod tests {
             let _ = tx.send(
                 open_regular(&path)
                     .map(|_| ())
-                    .map_err(|p| (p.code, p.message)),
+                    .map_err(|p| (p.code, p.into_message())),
             );
         });
         let r = rx

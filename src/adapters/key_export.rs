@@ -144,7 +144,8 @@ pub trait KeyExport: CertStore {
 /// assert!(err.to_string().contains("vpn.pem has no private key"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyExportError {
     /// The store cannot export private keys at all.
     #[error("store {store} cannot export private keys: {reason}")]
@@ -175,7 +176,7 @@ pub enum KeyExportError {
         entry: String,
     },
     /// A file could not be read.
-    #[error("store {store}: {file}: {message} ({code})")]
+    #[error("store {store}: {file}: {message}{} ({code})", colon_source(.source.as_ref()))]
     Unreadable {
         /// Which store.
         store: String,
@@ -184,8 +185,11 @@ pub enum KeyExportError {
         /// A stable code, as in the store's problem codes
         /// (`unreadable-file`, `file-too-large`, `not-a-regular-file`).
         code: String,
-        /// What went wrong.
+        /// What went wrong (`cannot open it`, `cannot read it`, a size
+        /// limit, …); the OS error is `source`.
         message: String,
+        /// The OS error, when one is the cause.
+        source: Option<std::io::Error>,
     },
     /// The entry has no private key.
     #[error(
@@ -231,6 +235,11 @@ pub enum KeyExportError {
         /// The file holding the key.
         file: String,
     },
+}
+
+/// `: <error>` when there is an error, else nothing.
+fn colon_source(source: Option<&std::io::Error>) -> String {
+    source.map(|e| format!(": {e}")).unwrap_or_default()
 }
 
 impl KeyExport for MemoryStore {

@@ -438,6 +438,7 @@ impl BindFailure {
 /// # }
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BindError {
     /// One or both families could not be bound; nothing is listening.
     #[error("Event 22: the SSTP listener could not be set up: {}", join(.0))]
@@ -1181,6 +1182,7 @@ impl fmt::Debug for Incoming {
 /// }
 /// # }
 /// ```
+#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionError {
     /// The TLS handshake failed. A client that refuses the certificate
@@ -1403,6 +1405,7 @@ pub struct ReceivedRequest {
 
 /// Why [`read_request`] did not return a request.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RequestReadError {
     /// The request is not an acceptable SSTP request, or its head is too
     /// large; send [`Refusal::response`] and close.

@@ -43,6 +43,7 @@ pub struct ServedCertificate {
 
 /// Why no certificate was seen.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProbeError {
     /// The TCP connection failed (refused, timed out, unreachable).
     #[error("cannot connect to {addr}: {source}")]
@@ -224,6 +225,7 @@ pub fn client_hello(server_name: Option<&str>) -> Vec<u8> {
 }
 
 /// Why a server flight could not be read.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlightError {
     /// A TLS alert with this description.

@@ -130,6 +130,7 @@ pub fn certificate_der(cert: &Certificate) -> CertificateDer<'static> {
 /// }
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TlsError {
     /// The store could not be read at all.
     #[error(transparent)]
@@ -148,9 +149,9 @@ pub enum TlsError {
     KeyExport {
         /// The chosen entry's source.
         entry: String,
-        /// Why.
+        /// Why (boxed: a key export error is large).
         #[source]
-        error: KeyExportError,
+        error: Box<KeyExportError>,
     },
     /// rustls refused the key (an algorithm its provider cannot sign with)
     /// or found that it does not match the certificate.
@@ -400,7 +401,7 @@ impl TlsSelection {
         };
         let export = |error| TlsError::KeyExport {
             entry: entry.source.clone(),
-            error,
+            error: Box::new(error),
         };
         let (key, key_warnings) = store.export_key(entry).map_err(export)?;
         let mut chain = vec![certificate_der(&entry.certificate)];

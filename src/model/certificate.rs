@@ -240,6 +240,7 @@ pub struct KeyUsageBits {
 
 /// Why bytes are not a certificate the model can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CertificateError {
     /// No bytes at all.
     #[error("empty input: expected a DER or PEM certificate")]

@@ -738,6 +738,7 @@ impl ServerBinding {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum CryptoBindingError {
     /// The bytes are not a Call Connected message with a crypto binding.
     #[error("malformed Call Connected message at byte {offset}: expected {expected}")]

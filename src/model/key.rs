@@ -160,6 +160,7 @@ impl fmt::Display for KeyLocation {
 
 /// Why bytes are not a private key this module can pair.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// No bytes at all.
     #[error("empty input: expected a PEM or DER private key")]

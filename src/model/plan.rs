@@ -371,6 +371,7 @@ pub enum PlanStep {
 /// assert!(matches!(odd.render(), Err(PlanRenderError::Registry(_))));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanRenderError {
     /// A `netsh` line could not be written.
     #[error(transparent)]
@@ -552,6 +553,7 @@ impl Plan {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum PlanError {
     /// The new certificate is not in the store.

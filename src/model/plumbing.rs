@@ -513,6 +513,7 @@ impl BindingChange {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum AddRefusal {
     /// The binding names no certificate hash.
     #[error("no certificate hash given (error 87: The parameter is incorrect.)")]

@@ -241,6 +241,7 @@ pub enum Imported {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum NetshError {
     /// `add`: the endpoint is already bound.
     #[error(
@@ -305,6 +306,7 @@ impl NetshError {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
 pub enum MachineError {
     /// `netsh http add/delete sslcert` failed.
@@ -622,6 +624,7 @@ impl LiveContext {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "failure", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ConnectFailure {
     /// The service is stopped.
     #[error("the SSTP service is stopped")]

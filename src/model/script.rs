@@ -39,12 +39,12 @@
 //! [`ScriptError`] names what was not understood; [`parse_script`] adds the
 //! line number.
 
-use super::hostname::{Profile, ReferenceId};
-use super::httpsys::{SslBinding, SslCertCommand, parse_sslcert_command};
+use super::hostname::{HostError, Profile, ProfileParseError, ReferenceId};
+use super::httpsys::{CommandParseError, SslBinding, SslCertCommand, parse_sslcert_command};
 use super::plan::PlanStep;
 use super::plumbing::Family;
 use super::registry::{RegValue, RegistryWrite};
-use super::thumbprint::Sha1Thumbprint;
+use super::thumbprint::{Sha1Thumbprint, ThumbprintError};
 
 /// The longest script line accepted, in bytes.
 pub const MAX_SCRIPT_LINE: usize = 4096;
@@ -85,6 +85,7 @@ pub enum ScriptStep {
 
 /// Why a script line was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScriptError {
     /// A line longer than [`MAX_SCRIPT_LINE`].
     #[error("line is {len} bytes long, more than the {max} accepted")]
@@ -116,6 +117,16 @@ pub enum ScriptError {
         /// What was wrong.
         problem: String,
     },
+    /// A known command with an argument its parser refused: the `netsh`
+    /// command line, the `certutil` thumbprint, the `connect` host name or
+    /// profile.
+    #[error("{command}: {source}")]
+    Argument {
+        /// Which command.
+        command: &'static str,
+        /// The parser's error.
+        source: ArgumentError,
+    },
     /// An error on a given line of a script.
     #[error("line {line}: {source}")]
     AtLine {
@@ -125,6 +136,32 @@ pub enum ScriptError {
         #[source]
         source: Box<ScriptError>,
     },
+}
+
+/// Why an argument of a script command was refused: the error of the
+/// parser the command hands it to ([`ScriptError::Argument`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArgumentError {
+    /// The `netsh http … sslcert` command line.
+    #[error(transparent)]
+    Netsh(#[from] CommandParseError),
+    /// The thumbprint of `certutil -delstore MY`.
+    #[error(transparent)]
+    Thumbprint(#[from] ThumbprintError),
+    /// The host name of `connect`.
+    #[error(transparent)]
+    Host(#[from] HostError),
+    /// The client profile of `connect`.
+    #[error(transparent)]
+    Profile(#[from] ProfileParseError),
+}
+
+fn argument(command: &'static str, source: impl Into<ArgumentError>) -> ScriptError {
+    ScriptError::Argument {
+        command,
+        source: source.into(),
+    }
 }
 
 fn malformed(command: &'static str, problem: impl Into<String>) -> ScriptError {
@@ -284,7 +321,7 @@ pub fn parse_script(text: &str) -> Result<Vec<(usize, String, ScriptStep)>, Scri
 }
 
 fn netsh(line: &str) -> Result<ScriptStep, ScriptError> {
-    let cmd = parse_sslcert_command(line).map_err(|e| malformed("netsh", e.to_string()))?;
+    let cmd = parse_sslcert_command(line).map_err(|e| argument("netsh", e))?;
     Ok(ScriptStep::Plan(match cmd {
         SslCertCommand::Delete(endpoint) => PlanStep::DeleteBinding { endpoint },
         SslCertCommand::Add(a) => PlanStep::AddBinding {
@@ -412,7 +449,7 @@ fn certutil(w: &[String]) -> Result<ScriptStep, ScriptError> {
         {
             let sha1: Sha1Thumbprint = thumb
                 .parse()
-                .map_err(|e| malformed("certutil", format!("{e}")))?;
+                .map_err(|e: ThumbprintError| argument("certutil", e))?;
             Ok(ScriptStep::Plan(PlanStep::DeleteCertificate { sha1 }))
         }
         _ => Err(malformed(
@@ -426,7 +463,7 @@ fn connect(w: &[String]) -> Result<ScriptStep, ScriptError> {
     let host = w
         .get(1)
         .ok_or_else(|| malformed("connect", "expected: connect <host> [profile] [ipv4|ipv6]"))?;
-    let host = ReferenceId::parse(host).map_err(|e| malformed("connect", e.to_string()))?;
+    let host = ReferenceId::parse(host).map_err(|e| argument("connect", e))?;
     let mut profile = Profile::WindowsClient;
     let mut family = Family::V4;
     for extra in &w[2..] {
@@ -434,9 +471,9 @@ fn connect(w: &[String]) -> Result<ScriptStep, ScriptError> {
             "ipv4" | "v4" => family = Family::V4,
             "ipv6" | "v6" => family = Family::V6,
             p => {
-                profile = p.parse().map_err(|e: super::hostname::ProfileParseError| {
-                    malformed("connect", e.to_string())
-                })?;
+                profile = p
+                    .parse()
+                    .map_err(|e: ProfileParseError| argument("connect", e))?;
             }
         }
     }

@@ -142,14 +142,17 @@ pub struct StoreSnapshot {
 
 /// Why a whole store could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The store could not be opened at all.
-    #[error("cannot open store {store}: {reason}")]
+    #[error("cannot open store {store}: {source}")]
     Open {
         /// Which store.
         store: String,
-        /// Why.
-        reason: String,
+        /// Why: the underlying error (an [`std::io::Error`] for a directory
+        /// store, a `Win32Error` for the Windows store); downcast it to
+        /// inspect it.
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
     /// The store has more entries than the limit.
     #[error("store {store} has more than {max} entries")]

@@ -304,6 +304,7 @@ pub struct ParsedHash {
 
 /// Why hash text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ThumbprintError {
     /// Nothing but white space, separators and invisible characters.
     #[error("no hex digits in the thumbprint text")]

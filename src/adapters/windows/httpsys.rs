@@ -52,6 +52,7 @@ impl BindingKind {
 
 /// Why the HTTP.sys configuration could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HttpSysError {
     /// `HttpInitialize(HTTPAPI_VERSION_1, HTTP_INITIALIZE_CONFIG)` failed.
     #[error("HttpInitialize(HTTPAPI_VERSION_1, HTTP_INITIALIZE_CONFIG) failed: {error}")]

@@ -174,17 +174,25 @@ fn entry_problem(store: &SystemStoreName, index: usize, error: RawStoreError) ->
 /// A whole-store failure of the reader as the model's error, naming the
 /// store and the Win32 error.
 fn store_error(store: &SystemStoreName, error: RawStoreError) -> StoreError {
-    let reason = match error {
-        RawStoreError::Open { error, .. } => error.to_string(),
-        RawStoreError::Enumerate { read, error, .. } => {
-            format!("enumeration failed after {read} certificate(s): {error}")
-        }
-        other => other.to_string(),
+    let source: Box<dyn std::error::Error + Send + Sync> = match error {
+        RawStoreError::Open { error, .. } => Box::new(error),
+        RawStoreError::Enumerate { read, error, .. } => Box::new(EnumerationFailed { read, error }),
+        other => Box::new(other),
     };
     StoreError::Open {
         store: store.to_string(),
-        reason,
+        source,
     }
+}
+
+/// The store's enumeration stopped with a Win32 error after `read`
+/// certificates.
+#[derive(Debug, thiserror::Error)]
+#[error("enumeration failed after {read} certificate(s): {error}")]
+struct EnumerationFailed {
+    read: usize,
+    #[source]
+    error: crate::adapters::windows::Win32Error,
 }
 
 /// Reads the `SstpSvc\Parameters` key.

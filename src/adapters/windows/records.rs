@@ -128,6 +128,7 @@ impl FromStr for SystemStoreName {
 
 /// Why a text is not a system store name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreNameError {
     /// No `\` between location and store name.
     #[error(

@@ -29,6 +29,7 @@ pub use super::records::{
 
 /// Why a registry key could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegistryError {
     /// The key does not exist (`ERROR_FILE_NOT_FOUND` from `RegOpenKeyExW`).
     /// For the SSTP key this usually means the RRAS role is not installed.

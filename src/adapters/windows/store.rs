@@ -36,6 +36,7 @@ impl SystemStoreLocation {
 
 /// Why a system store could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// `CertOpenStore` failed, e.g. the store does not exist or access was
     /// denied.
@@ -334,6 +335,7 @@ impl Drop for ContextGuard {
 }
 
 /// Why an EKU property value is not a DER `SEQUENCE OF OBJECT IDENTIFIER`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EkuDecodeError {
     /// The value does not start with a SEQUENCE tag (0x30).

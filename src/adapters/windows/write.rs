@@ -47,6 +47,7 @@ pub const REMOTE_ACCESS_SERVICE: &str = "RemoteAccess";
 
 /// Why a write (or its preflight check) failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum WriteError {
     /// A Win32 call failed.
     #[error("{function} failed for {what}: {error}")]

@@ -210,6 +210,7 @@ pub struct AddSslCert {
 
 /// Why an [`AddSslCert`] could not be made or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AddCommandError {
     /// An IP:port or Hostname:port binding without a certificate hash.
     #[error(
@@ -459,6 +460,7 @@ pub enum SslCertCommand {
 }
 
 /// Why [`parse_sslcert_command`] refused a command.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandParseError {
     /// Longer than [`MAX_COMMAND_LEN`].

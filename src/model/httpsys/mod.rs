@@ -200,6 +200,7 @@ impl fmt::Display for EndpointKind {
 
 /// Why a text is not an [`Endpoint`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EndpointError {
     /// The text is empty.
     #[error("empty endpoint: expected an IP:port (0.0.0.0:443, [::]:443), hostname:port or a port")]
@@ -1138,6 +1139,7 @@ pub struct ListingProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ProblemKind {
     /// An IP:port or Hostname:port binding without a certificate hash (the
     /// line is empty or missing). The binding is kept with `cert_hash: None`.

@@ -111,6 +111,7 @@ impl fmt::Display for Expected {
 
 /// Why [`parse_sslcert_show`] refused its input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NetshParseError {
     /// The input is larger than [`MAX_NETSH_INPUT`].
     #[error("the netsh output is {len} bytes, more than the {max} accepted")]

@@ -12,6 +12,7 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ValueProblem {
     /// The value does not exist.
     Missing,

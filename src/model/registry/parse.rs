@@ -53,6 +53,7 @@ impl ParsedRegistry {
 /// Messages name the line (counted from 1 after decoding), the value where
 /// known, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegistryParseError {
     /// The input is larger than [`MAX_REGISTRY_INPUT`].
     #[error("registry text is {len} bytes long, more than the {max} accepted")]
@@ -167,6 +168,7 @@ fn describe_keys(keys: &[String], more: usize) -> String {
 
 /// The detail of a [`RegistryParseError::Syntax`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SyntaxProblem {
     /// An item of a `hex:` list is not two hex digits.
     #[error("invalid hex byte {found:?} (expected two hex digits)")]

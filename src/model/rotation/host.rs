@@ -100,6 +100,7 @@ impl fmt::Display for Operation {
 /// assert_eq!(e.to_string(), "adding an HTTP.sys SSL binding is not available on this host: HTTP.sys is not available");
 /// ```
 #[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum HostError {
     /// The host cannot do this operation at all (found by the preflight).
     #[error("{operation} is not available on this host: {reason}")]

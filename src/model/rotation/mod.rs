@@ -174,6 +174,7 @@ impl Outcome {
 #[derive(Debug, Clone, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum Refusal {
     /// The machine could not be read.
     #[error("the machine could not be read: {error}")]
