@@ -869,8 +869,20 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
             reason: format!("{} bytes after the OID list", rest.len()),
         });
     }
-    let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
-    Ok(super::eku::dedup(&all))
+    if oids.len() > 16 {
+        let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
+        return Ok(super::eku::dedup(&all));
+    }
+    // The usual few purposes: de-duplicated pairwise as they are read,
+    // without an intermediate list (what `dedup` gives for ≤ 16).
+    let mut out: Vec<KeyPurpose> = Vec::with_capacity(oids.len());
+    for oid in &oids {
+        let p = key_purpose(oid);
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 /// `KeyPurpose::from_oid` of the dotted form, without making the dotted

@@ -589,7 +589,12 @@ fn judge(
     host: Option<&Arc<ReferenceId>>,
 ) -> Candidate {
     let cert = &e.certificate;
-    let eff = effective_eku(cert.eku().purposes(), e.eku_property.as_deref());
+    let eff = match (cert.eku().purposes(), e.eku_property.as_deref()) {
+        // The certificate's list is de-duplicated when it is parsed, so
+        // `effective_eku` would only copy it, comparing pairwise.
+        (Some(l), None) => EffectiveEku::List(l.to_vec()),
+        (ext, prop) => effective_eku(ext, prop),
+    };
     let purpose = eff.purpose();
     let warnings = warnings_for(cert, options.at);
     let mut reasons = Vec::new();
