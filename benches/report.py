@@ -113,7 +113,7 @@ def main():
 
     lines = [
         f"Measured {machine['date']} at commit `{machine['commit']}`, "
-        f"{len(rounds)} round(s) of `cargo bench --bench fleet`.",
+        f"{len(rounds)} round(s) of `cargo bench --bench fleet --features key-pairing`.",
         "",
         "| machine | |",
         "|---|---|",

@@ -5,7 +5,7 @@
 #   bash benches/report.sh            # 3 rounds (default)
 #   ROUNDS=1 bash benches/report.sh   # quicker, noisier
 #
-# Each round is one `cargo bench --bench fleet` run; the table shows, for
+# Each round is one `cargo bench --bench fleet --features key-pairing` run; the table shows, for
 # each benchmark, the median over the rounds of divan's median, and each
 # ratio is the median over the rounds of the ratio measured within one run
 # (so that load that comes and goes on a shared machine cancels out as far
@@ -27,10 +27,10 @@ rm -f "$out"/round-*.txt
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out/machine.txt"
 
-cargo bench --bench fleet --no-run 2>&1 | tail -1
+cargo bench --bench fleet --features key-pairing --no-run 2>&1 | tail -1
 for r in $(seq 1 "$rounds"); do
   echo "round $r of $rounds" >&2
-  cargo bench --bench fleet > "$out/round-$r.txt" 2>&1
+  cargo bench --bench fleet --features key-pairing > "$out/round-$r.txt" 2>&1
 done
 echo "load_after=$(uptime | sed 's/.*load average: //')" >> "$out/machine.txt"
 

@@ -553,7 +553,7 @@ pub fn recommend(
             index: b,
             source: c.source.clone(),
             sha1: c.sha1,
-            sha256: c.sha256,
+            sha256: c.sha256(),
             purpose: c.purpose,
             not_after: store[b].certificate.validity().not_after,
         }

@@ -75,7 +75,9 @@ pub struct Certificate(Arc<Inner>);
 struct Inner {
     der: Box<[u8]>,
     sha1: Sha1Thumbprint,
-    sha256: Sha256Hash,
+    // Computed on first use: the automatic choice needs the SHA-1 (the
+    // binding's thumbprint) but not the SHA-256.
+    sha256: OnceLock<Sha256Hash>,
     subject_raw: Range<usize>,
     subject: OnceLock<String>,
     issuer_raw: Range<usize>,
@@ -353,11 +355,10 @@ impl Certificate {
         let der = der.into_boxed_slice();
         let facts = extract(&der)?;
         let sha1 = Sha1Thumbprint::of_der(&der);
-        let sha256 = Sha256Hash::of_der(&der);
         Ok(Certificate(Arc::new(Inner {
             der,
             sha1,
-            sha256,
+            sha256: OnceLock::new(),
             subject_raw: facts.subject_raw,
             subject: OnceLock::new(),
             issuer_raw: facts.issuer_raw,
@@ -428,9 +429,13 @@ impl Certificate {
         self.0.sha1
     }
 
-    /// The SHA-256 hash (what `SHA256CertificateHash` holds).
+    /// The SHA-256 hash (what `SHA256CertificateHash` holds), computed on
+    /// first use and then kept.
     pub fn sha256(&self) -> Sha256Hash {
-        self.0.sha256
+        *self
+            .0
+            .sha256
+            .get_or_init(|| Sha256Hash::of_der(&self.0.der))
     }
 
     /// The subject distinguished name, RFC 4514 style.
@@ -865,8 +870,20 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
             reason: format!("{} bytes after the OID list", rest.len()),
         });
     }
-    let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
-    Ok(super::eku::dedup(&all))
+    if oids.len() > 16 {
+        let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
+        return Ok(super::eku::dedup(&all));
+    }
+    // The usual few purposes: de-duplicated pairwise as they are read,
+    // without an intermediate list (what `dedup` gives for ≤ 16).
+    let mut out: Vec<KeyPurpose> = Vec::with_capacity(oids.len());
+    for oid in &oids {
+        let p = key_purpose(oid);
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 /// `KeyPurpose::from_oid` of the dotted form, without making the dotted

@@ -277,8 +277,10 @@ pub struct Candidate {
     pub source: String,
     /// SHA-1 thumbprint.
     pub sha1: Sha1Thumbprint,
-    /// SHA-256 hash.
-    pub sha256: Sha256Hash,
+    // The SHA-256 hash, read through `Candidate::sha256` (computed on first
+    // use by the certificate: the choice never needs it). Serialized as
+    // `sha256`, in this place, as when it was a plain field.
+    sha256: CandidateSha256,
     /// Whether the service would consider it at all.
     pub eligible: bool,
     /// Its purpose from the effective EKU (reported even when the key rules
@@ -301,6 +303,13 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The SHA-256 hash of the candidate's certificate (what
+    /// `SHA256CertificateHash` holds), computed on first use: the choice
+    /// itself needs only the SHA-1.
+    pub fn sha256(&self) -> Sha256Hash {
+        self.sha256.0.sha256()
+    }
+
     /// Whether this candidate was chosen.
     pub fn is_chosen(&self) -> bool {
         self.reasons.iter().any(|r| {
@@ -309,6 +318,33 @@ impl Candidate {
                 Reason::ChosenFirstServerAuth | Reason::ChosenFirstAllPurpose
             )
         })
+    }
+}
+
+/// A candidate's handle on its certificate's SHA-256 hash, computed on
+/// first use (see [`Certificate::sha256`]). It prints, compares and
+/// serializes as the hash.
+#[derive(Clone)]
+struct CandidateSha256(Certificate);
+
+impl PartialEq for CandidateSha256 {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.sha256() == other.0.sha256()
+    }
+}
+
+impl Eq for CandidateSha256 {}
+
+impl fmt::Debug for CandidateSha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0.sha256(), f)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CandidateSha256 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.sha256().serialize(serializer)
     }
 }
 
@@ -522,7 +558,7 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
             index: w,
             source: c.source.clone(),
             sha1: c.sha1,
-            sha256: c.sha256,
+            sha256: c.sha256(),
             purpose: c.purpose,
             host: c.host.as_ref().map(|h| h.verdicts().clone()),
         }
@@ -553,7 +589,12 @@ fn judge(
     host: Option<&Arc<ReferenceId>>,
 ) -> Candidate {
     let cert = &e.certificate;
-    let eff = effective_eku(cert.eku().purposes(), e.eku_property.as_deref());
+    let eff = match (cert.eku().purposes(), e.eku_property.as_deref()) {
+        // The certificate's list is de-duplicated when it is parsed, so
+        // `effective_eku` would only copy it, comparing pairwise.
+        (Some(l), None) => EffectiveEku::List(l.to_vec()),
+        (ext, prop) => effective_eku(ext, prop),
+    };
     let purpose = eff.purpose();
     let warnings = warnings_for(cert, options.at);
     let mut reasons = Vec::new();
@@ -579,7 +620,7 @@ fn judge(
         index,
         source: e.source.clone(),
         sha1: cert.sha1(),
-        sha256: cert.sha256(),
+        sha256: CandidateSha256(cert.clone()),
         eligible: reasons.is_empty(),
         purpose,
         key: e.key,

@@ -673,7 +673,7 @@ pub fn plan_certificate_change(
             });
         }
     }
-    let new_sha256 = candidate.sha256;
+    let new_sha256 = candidate.sha256();
     let port = parameters.listener().port;
     let pair = Family::BOTH.map(|f| f.endpoint(port));
     let bound: Vec<&SslBinding> = pair

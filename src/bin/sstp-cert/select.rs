@@ -111,7 +111,7 @@ fn print_human(r: &Report<'_>) -> String {
         Some(s) => {
             out!(o, "selected: {} ({})", s.source, s.purpose);
             out!(o, "  sha1   {}", s.sha1);
-            out!(o, "  sha256 {}", s.sha256);
+            out!(o, "  sha256 {}", s.sha256());
         }
         None => out!(o, "selected: none"),
     }
