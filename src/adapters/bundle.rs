@@ -488,6 +488,29 @@ impl Bundle {
         })
     }
 
+    /// How the bundle's store is named in reports: `DIR/store (machine NAME)`.
+    ///
+    /// ```
+    /// # use sstp_cert::adapters::bundle::Bundle;
+    /// # use sstp_cert::model::state::MachineState;
+    /// let b = Bundle {
+    ///     path: "bundles/vpn2".into(),
+    ///     state: MachineState::new(Vec::new()),
+    ///     info: None,
+    ///     store_problems: vec![],
+    ///     listing_problems: vec![],
+    ///     notes: vec![],
+    /// };
+    /// assert_eq!(b.store_name(), format!("{} (machine vpn2)", std::path::Path::new("bundles/vpn2/store").display()));
+    /// ```
+    pub fn store_name(&self) -> String {
+        format!(
+            "{} (machine {})",
+            self.path.join(STORE_DIR).display(),
+            self.machine_name()
+        )
+    }
+
     /// The machine's name: from `machine.json`, else the bundle
     /// directory's name.
     ///

@@ -10,6 +10,7 @@
 //! | [`fleet`] | every bundle under a directory, diagnosed in parallel: one summary per server |
 //! | [`key_export`] | a private key exported with a certificate, for the TLS adapters |
 //! | [`port_probe`] | whether the listener port is free on this machine |
+//! | [`state_source`] | a machine's state from saved files, a directory store or (on Windows) the machine itself: the input of diagnosis, planning and the runtime |
 //! | [`served_cert`] | which certificate a TLS listener serves (a TLS 1.2 handshake up to the server's `Certificate` message) |
 //! | [`windows`] | the Windows certificate store, the `SstpSvc\Parameters` key and the HTTP.sys bindings (the readers on Windows only; their records and the mapping onto the model everywhere) |
 #[cfg(feature = "serde")]
@@ -23,6 +24,7 @@ pub mod listener;
 #[cfg(feature = "port-probe")]
 pub mod port_probe;
 pub mod served_cert;
+pub mod state_source;
 #[cfg(feature = "rustls")]
 pub mod tls;
 pub mod windows;

@@ -244,6 +244,7 @@ impl fmt::Display for Finding {
 
 /// What [`diagnose`] looks at.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DiagnosisInput<'a> {
     /// The store entries, in store order.
     pub store: &'a [StoreEntry],
@@ -410,12 +411,11 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         options.at = input.at;
         options.host = input.host.clone();
         let choice = choose(input.store, &options);
-        let plumbing = plumb(&PlumbingInput {
-            parameters: input.parameters,
-            store: input.store,
-            bindings: input.bindings,
-            profile: input.profile,
-        });
+        let mut plumbing_input = PlumbingInput::new(input.parameters, input.store, input.bindings)
+            .with_profile(input.profile);
+        plumbing_input.bindings_known = input.bindings_known;
+        plumbing_input.registry_known = input.registry_known;
+        let plumbing = plumb(&plumbing_input);
         let recommendation = recommend(input.store, input.at, input.host.as_ref());
         let intended_ok = input.intended.filter(|t| {
             choice.candidates.iter().any(|c| c.sha1 == *t && c.eligible)

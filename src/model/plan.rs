@@ -129,6 +129,7 @@ use super::thumbprint::{Sha1Thumbprint, Sha256Hash};
 /// assert!(input.store.is_empty());
 /// ```
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct PlanInput<'a> {
     /// The store (`MY`), in enumeration order, holding the new certificate.
     pub store: &'a [StoreEntry],

@@ -189,6 +189,7 @@ use super::httpsys::{
     AddCommandError, Endpoint, SslBinding, render_add_command, render_delete_command,
 };
 use super::registry::{Listener, RegistryWrite, SstpParameters};
+use super::state::{MachineState, UnknownInput};
 use super::store::{KeyState, StoreEntry};
 use super::thumbprint::{CertHash, Sha1Thumbprint};
 use crate::model::code::stable_codes;
@@ -625,15 +626,25 @@ fn find<'s>(store: &'s [StoreEntry], sha1: &Sha1Thumbprint) -> Option<&'s StoreE
 /// assert_eq!(input.profile, GoneCertificateProfile::CurrentRelease);
 /// ```
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct PlumbingInput<'a> {
-    /// The `SstpSvc\Parameters` key, typed.
+    /// The `SstpSvc\Parameters` key, typed (the defaults when
+    /// [`PlumbingInput::registry_known`] is false).
     pub parameters: &'a SstpParameters,
     /// The store (`MY`), in enumeration order.
     pub store: &'a [StoreEntry],
-    /// Every HTTP.sys SSL binding (all endpoints, all applications).
+    /// Every HTTP.sys SSL binding (all endpoints, all applications); what
+    /// is assumed, none, when [`PlumbingInput::bindings_known`] is false.
     pub bindings: &'a [SslBinding],
     /// What happens to bindings whose certificate is gone.
     pub profile: GoneCertificateProfile,
+    /// Whether the bindings were given. When false the service is modelled
+    /// starting on a machine with no bindings, and a caller that reports
+    /// the result must say so ([behaviour §11](crate::behaviour)).
+    pub bindings_known: bool,
+    /// Whether the registry key was given; when false, `parameters` are the
+    /// assumed defaults.
+    pub registry_known: bool,
 }
 
 impl<'a> PlumbingInput<'a> {
@@ -656,7 +667,50 @@ impl<'a> PlumbingInput<'a> {
             store,
             bindings,
             profile: GoneCertificateProfile::default(),
+            bindings_known: true,
+            registry_known: true,
         }
+    }
+
+    /// The input for a saved machine state; `parameters` must be
+    /// [`MachineState::parameters`] of it. What the state does not know is
+    /// unknown here too, and [`PlumbingInput::unknown_inputs`] names it
+    /// ([behaviour §11](crate::behaviour)).
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::{plumb, PlumbingInput};
+    /// use sstp_cert::model::state::{MachineState, UnknownInput};
+    /// let state = MachineState::new(Vec::new());
+    /// let parameters = state.parameters();
+    /// let input = PlumbingInput::from_state(&state, &parameters);
+    /// assert_eq!(input.unknown_inputs(), [UnknownInput::Bindings, UnknownInput::Registry]);
+    /// assert!(!plumb(&input).accepts_connections());
+    /// ```
+    pub fn from_state(state: &'a MachineState, parameters: &'a SstpParameters) -> Self {
+        let mut input = PlumbingInput::new(parameters, &state.store, state.bindings_or_assumed());
+        input.bindings_known = state.knows(UnknownInput::Bindings);
+        input.registry_known = state.knows(UnknownInput::Registry);
+        input
+    }
+
+    /// The inputs that are unknown, in a fixed order (bindings, registry):
+    /// what a report of [`plumb`]'s result must name as assumed.
+    ///
+    /// ```
+    /// use sstp_cert::model::plumbing::PlumbingInput;
+    /// use sstp_cert::model::registry::SstpParameters;
+    /// let parameters = SstpParameters::default();
+    /// assert!(PlumbingInput::new(&parameters, &[], &[]).unknown_inputs().is_empty());
+    /// ```
+    pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
+        let mut out = Vec::new();
+        if !self.bindings_known {
+            out.push(UnknownInput::Bindings);
+        }
+        if !self.registry_known {
+            out.push(UnknownInput::Registry);
+        }
+        out
     }
 
     /// Uses this profile.

@@ -62,6 +62,7 @@ struct Report<'a> {
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
     let state = a.state.load()?;
+    let parameters = state.state.parameters();
     let host = a
         .host
         .as_deref()
@@ -74,7 +75,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         .map(str::parse::<Sha1Thumbprint>)
         .transpose()
         .map_err(|e| CliError(format!("--intended: {e}")))?;
-    let mut input = DiagnosisInput::from_state(&state.machine, &state.parameters);
+    let mut input = DiagnosisInput::from_state(&state.state, &parameters);
     input.at = Some(at);
     input.expiry_warning_days = a.expiry_warning_days;
     input.host = host;
@@ -83,7 +84,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         input.profile = GoneCertificateProfile::CurrentRelease;
     }
     if a.probe_port {
-        input.port = Some(SocketPortProbe.probe(state.parameters.listener().port));
+        input.port = Some(SocketPortProbe.probe(parameters.listener().port));
     }
     let d = diagnose(&input);
     let report = Report {

@@ -17,7 +17,6 @@ mod diagnose;
 mod fleet;
 mod input;
 mod inspect;
-mod live;
 mod output;
 mod plan_change;
 mod rotate;

@@ -56,6 +56,7 @@ struct NoPlan<'a> {
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
     let state = a.state.load()?;
+    let parameters = state.state.parameters();
     let host = a
         .host
         .as_deref()
@@ -65,7 +66,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     let to: Sha1Thumbprint = match &a.to {
         Some(t) => t.parse().map_err(|e| CliError(format!("--to: {e}")))?,
         None => {
-            let r = recommend(&state.machine.store, Some(at), host.as_ref());
+            let r = recommend(&state.state.store, Some(at), host.as_ref());
             match r.sha1() {
                 Some(t) => {
                     eprintln!("note: no --to: {}", r.summary());
@@ -87,7 +88,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             }
         }
     };
-    let mut input = PlanInput::from_state(&state.machine, &state.parameters).at(at);
+    let mut input = PlanInput::from_state(&state.state, &parameters).at(at);
     input.host = host.as_ref();
     let mut options = PlanOptions::default();
     if a.delete_old {

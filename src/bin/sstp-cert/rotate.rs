@@ -19,7 +19,9 @@ use sstp_cert::model::runtime::{ConnectOutcome, Machine};
 use sstp_cert::model::thumbprint::Sha1Thumbprint;
 
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
-use crate::state::{State, StateArgs};
+use sstp_cert::adapters::state_source::LoadedState;
+
+use crate::state::StateArgs;
 use crate::{CliError, Outcome};
 
 /// Arguments of `rotate`.
@@ -105,11 +107,11 @@ struct Report<'a> {
 /// the saved bindings hold SSTP's pair the service runs, as it did when the
 /// state was saved.
 fn saved_machine(
-    state: &State,
+    state: &LoadedState,
     profile: GoneCertificateProfile,
     at: time::OffsetDateTime,
 ) -> (Machine, Vec<String>) {
-    let m = Machine::from_state(&state.machine, profile, at);
+    let m = Machine::from_state(&state.state, profile, at);
     let assumptions = m.assumptions().iter().map(ToString::to_string).collect();
     (m, assumptions)
 }
@@ -190,10 +192,10 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         assumptions.splice(0..0, state.notes.iter().cloned());
         // Unknown is not empty (behaviour §11): what the simulation could not
         // include must not read as "nothing to do" on the real server.
-        if state.machine.bindings.is_none() {
+        if state.state.bindings.is_none() {
             assumptions.push("the bindings were not given, so the simulated steps delete none; on the server, delete both wildcard bindings too (netsh http delete sslcert ipport=0.0.0.0:<port> and ipport=[::]:<port>) — or give --netsh".to_owned());
         }
-        if state.machine.registry.is_none() {
+        if state.state.registry.is_none() {
             assumptions.push("the registry was not given, so the simulated steps delete no recorded hash; on the server, delete SHA256CertificateHash too (reg delete \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters\" /v SHA256CertificateHash /f) unless isHashConfiguredByAdmin is 1 — or give --registry".to_owned());
         }
         let mut sim = SimulatedHost::new(machine);

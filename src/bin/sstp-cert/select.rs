@@ -6,7 +6,9 @@ use sstp_cert::model::hostname::ReferenceId;
 use sstp_cert::model::store::{EntryProblem, StoreSnapshot};
 
 use crate::output::{at_or_now, emit, out, print_json, rfc3339};
-use crate::store_arg::{StoreArg, open_store, store_or_default};
+use sstp_cert::adapters::state_source::StoreSource;
+
+use crate::store_arg::store_or_default;
 use crate::{CliError, Outcome};
 
 /// Arguments of `select`.
@@ -15,7 +17,7 @@ pub struct Args {
     /// The store: a directory of certificate files (sorted by name = store
     /// order), or windows:LocalMachine\MY (Windows only; the default there).
     #[arg(long)]
-    store: Option<StoreArg>,
+    store: Option<StoreSource>,
     /// A machine bundle (written by `sstp-cert collect`): its store, in
     /// place of --store.
     #[arg(long, value_name = "DIR", conflicts_with = "store")]
@@ -49,7 +51,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     let (store_name, snapshot) = match &a.bundle {
         Some(dir) => {
             let bundle = crate::bundle_arg::load(dir)?;
-            let name = crate::bundle_arg::store_name(&bundle);
+            let name = bundle.store_name();
             let snapshot = StoreSnapshot {
                 entries: bundle.state.store,
                 problems: bundle.store_problems,
@@ -57,7 +59,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             (name, snapshot)
         }
         None => {
-            let store = open_store(&store_or_default(a.store)?)?;
+            let store = store_or_default(a.store)?.open()?;
             (store.describe(), store.load()?)
         }
     };

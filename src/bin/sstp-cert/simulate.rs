@@ -112,7 +112,7 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
         GoneCertificateProfile::Documented2008
     };
     // The loader keeps what was not given as unknown (`None`).
-    let saved: MachineState = state.machine;
+    let saved: MachineState = state.state;
     let start = SavedStart::new().stopped(a.stopped).in_memory(in_memory);
     let mut m = Machine::from_state_with(&saved, profile, at, &start);
     let start_text = start_summary(&m);
