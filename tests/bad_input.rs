@@ -784,3 +784,64 @@ fn input_beyond_the_limits() {
         })
     );
 }
+
+/// The extensions the model reads are decoded exactly as x509-parser's
+/// deep parse decodes them (issue 17 reads the others shallowly): what is
+/// accepted, what is an unknown critical extension, and the messages.
+#[test]
+fn extensions_decoded_as_the_deep_parse_decodes_them() {
+    let with = |oid: &[u64], content: Vec<u8>, critical: bool| {
+        let mut p = params("vpn.example.com", &server_auth());
+        let mut ext = CustomExtension::from_oid_content(oid, content);
+        ext.set_criticality(critical);
+        p.custom_extensions.push(ext);
+        p
+    };
+    // A subjectAltName that cannot be decoded: refused, with the decoder's
+    // explanation.
+    let mut p = with(&[2, 5, 29, 17], vec![0x30, 0x03, 0xa0, 0x01, 0x05], false);
+    p.subject_alt_names.clear();
+    let result = Certificate::from_der(der_with(p));
+    let Err(CertificateError::MalformedExtension { name, reason }) = &result else {
+        panic!("refused: {result:?}");
+    };
+    assert_eq!(name, "subjectAltName");
+    assert!(
+        !reason.is_empty() && reason != "cannot be decoded",
+        "{reason}"
+    );
+    // A critical inhibitAnyPolicy the parser understands is not unknown; a
+    // critical one it cannot decode is.
+    let c = Certificate::from_der(der_with(with(
+        &[2, 5, 29, 54],
+        vec![0x02, 0x01, 0x00],
+        true,
+    )))
+    .expect("parses");
+    assert!(c.unknown_critical_extensions().is_empty());
+    let c = Certificate::from_der(der_with(with(&[2, 5, 29, 54], vec![0x04, 0x00], true)))
+        .expect("parses");
+    assert_eq!(c.unknown_critical_extensions(), ["2.5.29.54"]);
+    // A keyUsage that cannot be decoded: ignored when not critical, an
+    // unknown critical extension when critical.
+    let mut p = with(&[2, 5, 29, 15], vec![0x03, 0x02, 0x08, 0x00], false);
+    p.key_usages.clear();
+    let c = Certificate::from_der(der_with(p.clone())).expect("parses");
+    assert_eq!(c.key_usage(), None);
+    assert!(c.unknown_critical_extensions().is_empty());
+    p.custom_extensions[0].set_criticality(true);
+    let c = Certificate::from_der(der_with(p)).expect("parses");
+    assert_eq!(c.unknown_critical_extensions(), ["2.5.29.15"]);
+    // The same for cRLDistributionPoints: a broken one is not "present".
+    let c = Certificate::from_der(der_with(with(&[2, 5, 29, 31], vec![0x04, 0x00], false)))
+        .expect("parses");
+    assert!(!c.has_crl_distribution_points());
+    let c = Certificate::from_der(der_with(with(
+        &[2, 5, 29, 31],
+        vec![0x30, 0x08, 0x30, 0x06, 0xa0, 0x04, 0xa0, 0x02, 0x86, 0x00],
+        true,
+    )))
+    .expect("parses");
+    assert!(c.has_crl_distribution_points());
+    assert!(c.unknown_critical_extensions().is_empty());
+}

@@ -38,9 +38,16 @@ use std::sync::{Arc, OnceLock};
 
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Oid, Tag};
-use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
-use x509_parser::oid_registry::{OID_X509_EXT_EXTENDED_KEY_USAGE, OID_X509_EXT_SUBJECT_ALT_NAME};
+use x509_parser::certificate::X509CertificateParser;
+use x509_parser::extensions::{
+    CRLDistributionPoints, GeneralName, KeyUsage, ParsedExtension, SubjectAlternativeName,
+    X509Extension, X509ExtensionParser,
+};
+use x509_parser::nom::Parser as _;
+use x509_parser::oid_registry::{
+    OID_X509_EXT_CRL_DISTRIBUTION_POINTS, OID_X509_EXT_EXTENDED_KEY_USAGE, OID_X509_EXT_KEY_USAGE,
+    OID_X509_EXT_SUBJECT_ALT_NAME,
+};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::{AttributeTypeAndValue, X509Name};
@@ -625,9 +632,16 @@ struct Facts {
 }
 
 fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
-    let (rest, x509) = X509Certificate::from_der(der).map_err(|e| CertificateError::NotDer {
-        reason: explain::x509(&e),
-    })?;
+    // Extensions are read shallowly (OID, criticality, value): the few the
+    // model uses are decoded below, each with the parser x509-parser's deep
+    // parse would use, so that what is accepted, and every message, is the
+    // same — without decoding the ones the choice never reads.
+    let (rest, x509) = X509CertificateParser::new()
+        .with_deep_parse_extensions(false)
+        .parse(der)
+        .map_err(|e| CertificateError::NotDer {
+            reason: explain::x509(&e),
+        })?;
     if !rest.is_empty() {
         return Err(CertificateError::TrailingData {
             len: der.len() - rest.len(),
@@ -669,62 +683,57 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     let mut has_cdp = false;
     let mut unknown_critical = Vec::new();
     for ext in exts {
-        match ext.parsed_extension() {
-            ParsedExtension::SubjectAlternativeName(san) => {
-                names.has_san_extension = true;
-                let count = |f: fn(&GeneralName<'_>) -> bool| {
-                    san.general_names.iter().filter(|gn| f(gn)).count()
-                };
-                names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
-                names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
-                for gn in &san.general_names {
-                    match gn {
-                        GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
-                        GeneralName::IPAddress(b) => names.ips.push(ip_from_bytes(b)?),
-                        GeneralName::Invalid(tag, _) => {
-                            return Err(CertificateError::MalformedExtension {
-                                name: "subjectAltName".into(),
-                                reason: format!("undecodable entry with tag {}", tag.0),
-                            });
-                        }
-                        _ => names.other_san_entries += 1,
+        let oid = ext.oid.as_bytes();
+        if oid == OID_X509_EXT_SUBJECT_ALT_NAME.as_bytes() {
+            let Ok((_, san)) = SubjectAlternativeName::from_der(ext.value) else {
+                return Err(malformed(ext));
+            };
+            names.has_san_extension = true;
+            let count = |f: fn(&GeneralName<'_>) -> bool| {
+                san.general_names.iter().filter(|gn| f(gn)).count()
+            };
+            names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
+            names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
+            for gn in &san.general_names {
+                match gn {
+                    GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
+                    GeneralName::IPAddress(b) => names.ips.push(ip_from_bytes(b)?),
+                    GeneralName::Invalid(tag, _) => {
+                        return Err(CertificateError::MalformedExtension {
+                            name: "subjectAltName".into(),
+                            reason: format!("undecodable entry with tag {}", tag.0),
+                        });
                     }
+                    _ => names.other_san_entries += 1,
                 }
             }
-            ParsedExtension::ExtendedKeyUsage(_) => {
-                eku = EkuExtension::Present {
-                    purposes: eku_in_order(ext.value)?,
-                    critical: ext.critical,
-                };
-            }
-            ParsedExtension::KeyUsage(ku) => {
-                key_usage = Some(KeyUsageBits {
-                    digital_signature: ku.digital_signature(),
-                    key_encipherment: ku.key_encipherment(),
-                    key_agreement: ku.key_agreement(),
-                });
-            }
-            ParsedExtension::CRLDistributionPoints(_) => has_cdp = true,
-            ParsedExtension::ParseError { error } => {
-                if ext.oid == OID_X509_EXT_SUBJECT_ALT_NAME
-                    || ext.oid == OID_X509_EXT_EXTENDED_KEY_USAGE
-                {
-                    let oid = ext.oid.to_id_string();
-                    return Err(CertificateError::MalformedExtension {
-                        name: extension_name(&oid).to_owned(),
-                        reason: explain::der(error),
+        } else if oid == OID_X509_EXT_EXTENDED_KEY_USAGE.as_bytes() {
+            // x509-parser's EKU decoder fails exactly when the OID list
+            // does, which `eku_in_order` reads (and reports) itself.
+            eku = EkuExtension::Present {
+                purposes: eku_in_order(ext.value)?,
+                critical: ext.critical,
+            };
+        } else if oid == OID_X509_EXT_KEY_USAGE.as_bytes() {
+            match KeyUsage::from_der(ext.value) {
+                Ok((_, ku)) => {
+                    key_usage = Some(KeyUsageBits {
+                        digital_signature: ku.digital_signature(),
+                        key_encipherment: ku.key_encipherment(),
+                        key_agreement: ku.key_agreement(),
                     });
                 }
-                if ext.critical {
-                    unknown_critical.push(ext.oid.to_id_string());
-                }
+                Err(_) if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
+                Err(_) => {}
             }
-            ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed
-                if ext.critical =>
-            {
-                unknown_critical.push(ext.oid.to_id_string());
+        } else if oid == OID_X509_EXT_CRL_DISTRIBUTION_POINTS.as_bytes() {
+            match CRLDistributionPoints::from_der(ext.value) {
+                Ok(_) => has_cdp = true,
+                Err(_) if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
+                Err(_) => {}
             }
-            _ => {}
+        } else if ext.critical && !x509_parser_understands(ext) {
+            unknown_critical.push(ext.oid.to_id_string());
         }
     }
 
@@ -853,6 +862,65 @@ fn extension_name(oid: &str) -> &'static str {
         "2.5.29.35" => "authorityKeyIdentifier",
         "1.3.6.1.5.5.7.1.1" => "authorityInfoAccess",
         _ => "unnamed",
+    }
+}
+
+/// The extension decoded as x509-parser's deep parse decodes it (for the
+/// rare extensions only that need it: a critical one the model does not
+/// read, a malformed subjectAltName's message).
+fn deep_parse<R>(ext: &X509Extension<'_>, f: impl FnOnce(&ParsedExtension<'_>) -> R) -> R {
+    // `SEQUENCE { extnID, extnValue }`: criticality plays no part in the
+    // decoding.
+    let mut body = Vec::with_capacity(ext.value.len() + 32);
+    push_tlv(&mut body, 0x06, ext.oid.as_bytes());
+    push_tlv(&mut body, 0x04, ext.value);
+    let mut encoded = Vec::with_capacity(body.len() + 6);
+    push_tlv(&mut encoded, 0x30, &body);
+    match X509ExtensionParser::new().parse(&encoded) {
+        Ok((_, deep)) => f(deep.parsed_extension()),
+        // Not reached: the same bytes were read as an extension already.
+        Err(_) => f(&ParsedExtension::Unparsed),
+    }
+}
+
+/// Appends a DER tag, definite length and content.
+fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
+    out.push(tag);
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+}
+
+/// Whether x509-parser knows a (critical) extension and can decode it: a
+/// client that cannot must refuse the certificate.
+fn x509_parser_understands(ext: &X509Extension<'_>) -> bool {
+    deep_parse(ext, |p| {
+        !matches!(
+            p,
+            ParsedExtension::ParseError { .. }
+                | ParsedExtension::UnsupportedExtension { .. }
+                | ParsedExtension::Unparsed
+        )
+    })
+}
+
+/// The error for an undecodable subjectAltName, with the decoder's own
+/// explanation.
+fn malformed(ext: &X509Extension<'_>) -> CertificateError {
+    let reason = deep_parse(ext, |p| match p {
+        ParsedExtension::ParseError { error } => explain::der(error),
+        _ => "cannot be decoded".to_owned(),
+    });
+    CertificateError::MalformedExtension {
+        name: "subjectAltName".into(),
+        reason,
     }
 }
 
