@@ -247,7 +247,7 @@ proptest! {
         // the recommendation itself is never refused, and is eligible
         if let Some(r) = &d.recommendation.recommended {
             prop_assert!(refused(&store, &r.sha1, at, host.as_ref()).is_empty());
-            prop_assert!(d.choice.candidates.iter().any(|c| c.sha1 == r.sha1 && c.eligible));
+            prop_assert!(d.choice.candidates.iter().any(|c| c.sha1() == r.sha1 && c.eligible));
         }
     }
 

@@ -103,7 +103,7 @@ fn empty_eku_extension_means_no_valid_uses() {
     assert_eq!(
         c.eku(),
         &EkuExtension::Present {
-            purposes: vec![],
+            purposes: vec![].into(),
             critical: false
         }
     );
@@ -308,7 +308,7 @@ fn certificate_facts() {
     assert_eq!(
         c.eku(),
         &EkuExtension::Present {
-            purposes: vec![KeyPurpose::ServerAuth],
+            purposes: vec![KeyPurpose::ServerAuth].into(),
             critical: false
         }
     );

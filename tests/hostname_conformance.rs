@@ -460,7 +460,7 @@ fn documented_eku(case: &Value) -> EkuExtension {
         return match &names["eku"] {
             Value::Null => EkuExtension::Absent,
             Value::String(s) if s.starts_with("<empty SEQUENCE") => EkuExtension::Present {
-                purposes: vec![],
+                purposes: Vec::new().into(),
                 critical: critical_flag(case),
             },
             Value::Array(a) => EkuExtension::Present {

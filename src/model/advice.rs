@@ -552,7 +552,7 @@ pub fn recommend(
         Recommended {
             index: b,
             source: c.source.clone(),
-            sha1: c.sha1,
+            sha1: c.sha1(),
             sha256: c.sha256(),
             purpose: c.purpose,
             not_after: store[b].certificate.validity().not_after,
@@ -566,7 +566,7 @@ pub fn recommend(
         .map(|(c, reasons)| Considered {
             index: c.index,
             source: c.source.clone(),
-            sha1: c.sha1,
+            sha1: c.sha1(),
             reasons,
         })
         .collect();

@@ -81,7 +81,7 @@ pub struct Certificate(Arc<Inner>);
 // rendering a name costs as much as parsing the whole certificate.
 struct Inner {
     der: Box<[u8]>,
-    sha1: Sha1Thumbprint,
+    sha1: OnceLock<Sha1Thumbprint>,
     // Computed on first use: the automatic choice needs the SHA-1 (the
     // binding's thumbprint) but not the SHA-256.
     sha256: OnceLock<Sha256Hash>,
@@ -219,7 +219,7 @@ pub enum EkuExtension {
     /// empty", which means no valid uses).
     Present {
         /// The purposes, in certificate order, duplicates removed.
-        purposes: Vec<KeyPurpose>,
+        purposes: Arc<[KeyPurpose]>,
         /// Whether the extension is marked critical.
         critical: bool,
     },
@@ -361,10 +361,9 @@ impl Certificate {
         }
         let der = der.into_boxed_slice();
         let facts = extract(&der)?;
-        let sha1 = Sha1Thumbprint::of_der(&der);
         Ok(Certificate(Arc::new(Inner {
             der,
-            sha1,
+            sha1: OnceLock::new(),
             sha256: OnceLock::new(),
             subject_raw: facts.subject_raw,
             subject: OnceLock::new(),
@@ -433,7 +432,10 @@ impl Certificate {
 
     /// The SHA-1 thumbprint (what netsh prints as "Certificate Hash").
     pub fn sha1(&self) -> Sha1Thumbprint {
-        self.0.sha1
+        *self
+            .0
+            .sha1
+            .get_or_init(|| Sha1Thumbprint::of_der(&self.0.der))
     }
 
     /// The SHA-256 hash (what `SHA256CertificateHash` holds), computed on
@@ -551,7 +553,7 @@ impl Eq for Certificate {}
 impl fmt::Debug for Certificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
-            .field("sha1", &self.0.sha1)
+            .field("sha1", &self.sha1())
             .field("subject", &self.subject())
             .finish_non_exhaustive()
     }
@@ -711,7 +713,7 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
             // x509-parser's EKU decoder fails exactly when the OID list
             // does, which `eku_in_order` reads (and reports) itself.
             eku = EkuExtension::Present {
-                purposes: eku_in_order(ext.value)?,
+                purposes: eku_in_order(ext.value)?.into(),
                 critical: ext.critical,
             };
         } else if oid == OID_X509_EXT_KEY_USAGE.as_bytes() {

@@ -94,7 +94,7 @@ use std::sync::{Arc, OnceLock};
 
 use time::OffsetDateTime;
 
-use super::certificate::Certificate;
+use super::certificate::{Certificate, EkuExtension};
 use super::eku::{EffectiveEku, Purpose, effective_eku};
 use super::event::{Event, EventId};
 use super::hostname::{HostVerdicts, Profile, ReferenceId};
@@ -275,11 +275,11 @@ pub struct Candidate {
     pub index: usize,
     /// The entry's source.
     pub source: String,
-    /// SHA-1 thumbprint.
-    pub sha1: Sha1Thumbprint,
-    // The SHA-256 hash, read through `Candidate::sha256` (computed on first
-    // use by the certificate: the choice never needs it). Serialized as
-    // `sha256`, in this place, as when it was a plain field.
+    // The SHA-1 thumbprint and the SHA-256 hash, read through
+    // `Candidate::sha1` and `Candidate::sha256` (computed on first use by
+    // the certificate: the choice itself needs neither). Serialized as
+    // `sha1` and `sha256`, in this place, as when they were plain fields.
+    sha1: CandidateSha1,
     sha256: CandidateSha256,
     /// Whether the service would consider it at all.
     pub eligible: bool,
@@ -303,9 +303,15 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The SHA-1 thumbprint of the candidate's certificate (what netsh
+    /// prints as "Certificate Hash"), computed on first use.
+    pub fn sha1(&self) -> Sha1Thumbprint {
+        self.sha1.0.sha1()
+    }
+
     /// The SHA-256 hash of the candidate's certificate (what
     /// `SHA256CertificateHash` holds), computed on first use: the choice
-    /// itself needs only the SHA-1.
+    /// itself needs neither hash.
     pub fn sha256(&self) -> Sha256Hash {
         self.sha256.0.sha256()
     }
@@ -321,32 +327,39 @@ impl Candidate {
     }
 }
 
-/// A candidate's handle on its certificate's SHA-256 hash, computed on
-/// first use (see [`Certificate::sha256`]). It prints, compares and
-/// serializes as the hash.
-#[derive(Clone)]
-struct CandidateSha256(Certificate);
+/// A candidate's handle on one of its certificate's hashes, computed on
+/// first use (see [`Certificate::sha1`], [`Certificate::sha256`]). It
+/// prints, compares and serializes as the hash.
+macro_rules! lazy_hash {
+    ($name:ident, $method:ident) => {
+        #[derive(Clone)]
+        struct $name(Certificate);
 
-impl PartialEq for CandidateSha256 {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.sha256() == other.0.sha256()
-    }
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.$method() == other.0.$method()
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.0.$method(), f)
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.0.$method().serialize(serializer)
+            }
+        }
+    };
 }
 
-impl Eq for CandidateSha256 {}
-
-impl fmt::Debug for CandidateSha256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0.sha256(), f)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for CandidateSha256 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.sha256().serialize(serializer)
-    }
-}
+lazy_hash!(CandidateSha1, sha1);
+lazy_hash!(CandidateSha256, sha256);
 
 /// A candidate's [`HostVerdicts`], computed on first use.
 ///
@@ -557,7 +570,7 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
         Selected {
             index: w,
             source: c.source.clone(),
-            sha1: c.sha1,
+            sha1: c.sha1(),
             sha256: c.sha256(),
             purpose: c.purpose,
             host: c.host.as_ref().map(|h| h.verdicts().clone()),
@@ -589,11 +602,11 @@ fn judge(
     host: Option<&Arc<ReferenceId>>,
 ) -> Candidate {
     let cert = &e.certificate;
-    let eff = match (cert.eku().purposes(), e.eku_property.as_deref()) {
+    let eff = match (cert.eku(), e.eku_property.as_deref()) {
         // The certificate's list is de-duplicated when it is parsed, so
-        // `effective_eku` would only copy it, comparing pairwise.
-        (Some(l), None) => EffectiveEku::List(l.to_vec()),
-        (ext, prop) => effective_eku(ext, prop),
+        // `effective_eku` would only copy it: shared instead.
+        (EkuExtension::Present { purposes, .. }, None) => EffectiveEku::List(Arc::clone(purposes)),
+        (ext, prop) => effective_eku(ext.purposes(), prop),
     };
     let purpose = eff.purpose();
     let warnings = warnings_for(cert, options.at);
@@ -619,7 +632,7 @@ fn judge(
     Candidate {
         index,
         source: e.source.clone(),
-        sha1: cert.sha1(),
+        sha1: CandidateSha1(cert.clone()),
         sha256: CandidateSha256(cert.clone()),
         eligible: reasons.is_empty(),
         purpose,

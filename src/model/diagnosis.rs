@@ -418,7 +418,10 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         let plumbing = plumb(&plumbing_input);
         let recommendation = recommend(input.store, input.at, input.host.as_ref());
         let intended_ok = input.intended.filter(|t| {
-            choice.candidates.iter().any(|c| c.sha1 == *t && c.eligible)
+            choice
+                .candidates
+                .iter()
+                .any(|c| c.sha1() == *t && c.eligible)
                 && input.store.iter().any(|e| {
                     e.certificate.sha1() == *t
                         && client_refusals(&e.certificate, input.at, input.host.as_ref()).is_empty()
@@ -451,7 +454,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         self.choice
             .candidates
             .iter()
-            .any(|c| c.sha1 == *sha1 && c.eligible)
+            .any(|c| c.sha1() == *sha1 && c.eligible)
     }
 
     fn eligible_count(&self) -> usize {
@@ -793,7 +796,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
                     );
                 }
                 Some(e) => {
-                    let cand = self.choice.candidates.iter().find(|c| c.sha1 == h);
+                    let cand = self.choice.candidates.iter().find(|c| c.sha1() == h);
                     let unusable = !e.key.counts_as_key()
                         || cand.is_some_and(|c| c.purpose == Purpose::NotForServer);
                     if unusable {
@@ -1148,7 +1151,7 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         let why = match self.entry(&t) {
             None => "it is not in the store".to_owned(),
             Some(e) => {
-                let c = self.choice.candidates.iter().find(|c| c.sha1 == t);
+                let c = self.choice.candidates.iter().find(|c| c.sha1() == t);
                 let codes: Vec<&str> = c
                     .map(|c| c.reasons.iter().map(|r| r.code()).collect())
                     .unwrap_or_default();

@@ -32,7 +32,7 @@
 //! let ext = [KeyPurpose::ServerAuth, KeyPurpose::ClientAuth];
 //! let prop = [KeyPurpose::ClientAuth];
 //! let eff = effective_eku(Some(&ext), Some(&prop));
-//! assert_eq!(eff, EffectiveEku::List(vec![KeyPurpose::ClientAuth]));
+//! assert_eq!(eff, EffectiveEku::List(vec![KeyPurpose::ClientAuth].into()));
 //! assert_eq!(eff.purpose(), Purpose::NotForServer);
 //!
 //! assert_eq!(effective_eku(None, None).purpose(), Purpose::AllPurpose);
@@ -42,6 +42,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::model::code::stable_codes;
 #[cfg(feature = "serde")]
@@ -196,8 +197,9 @@ impl<'de> Deserialize<'de> for KeyPurpose {
 pub enum EffectiveEku {
     /// Neither the extension nor the property is present: valid for all uses.
     AllUses,
-    /// This list; an empty list means *no valid uses*.
-    List(Vec<KeyPurpose>),
+    /// This list; an empty list means *no valid uses*. Shared with the
+    /// certificate's EKU extension when it is that list unchanged.
+    List(Arc<[KeyPurpose]>),
 }
 
 impl EffectiveEku {
@@ -229,14 +231,15 @@ pub fn effective_eku(
 ) -> EffectiveEku {
     match (extension, property) {
         (None, None) => EffectiveEku::AllUses,
-        (Some(l), None) | (None, Some(l)) => EffectiveEku::List(dedup(l)),
+        (Some(l), None) | (None, Some(l)) => EffectiveEku::List(dedup(l).into()),
         (Some(ext), Some(prop)) => {
             let prop: HashSet<&KeyPurpose> = prop.iter().collect();
             EffectiveEku::List(
                 dedup(ext)
                     .into_iter()
                     .filter(|p| prop.contains(p))
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             )
         }
     }
@@ -288,15 +291,15 @@ mod tests {
         assert_eq!(effective_eku(None, None), EffectiveEku::AllUses);
         assert_eq!(
             effective_eku(Some(&sa), None),
-            EffectiveEku::List(vec![ServerAuth])
+            EffectiveEku::List(vec![ServerAuth].into())
         );
         assert_eq!(
             effective_eku(None, Some(&ca)),
-            EffectiveEku::List(vec![ClientAuth])
+            EffectiveEku::List(vec![ClientAuth].into())
         );
         assert_eq!(
             effective_eku(Some(&[ServerAuth, ClientAuth]), Some(&sa)),
-            EffectiveEku::List(vec![ServerAuth])
+            EffectiveEku::List(vec![ServerAuth].into())
         );
         // disjoint: present but empty → no valid uses
         let e = effective_eku(Some(&sa), Some(&ca));
@@ -311,16 +314,19 @@ mod tests {
     #[test]
     fn purposes() {
         assert_eq!(
-            EffectiveEku::List(vec![Any, ServerAuth]).purpose(),
+            EffectiveEku::List(vec![Any, ServerAuth].into()).purpose(),
             Purpose::ServerAuth
         );
-        assert_eq!(EffectiveEku::List(vec![Any]).purpose(), Purpose::AllPurpose);
         assert_eq!(
-            EffectiveEku::List(vec![ClientAuth, Any]).purpose(),
+            EffectiveEku::List(vec![Any].into()).purpose(),
             Purpose::AllPurpose
         );
         assert_eq!(
-            EffectiveEku::List(vec![ClientAuth]).purpose(),
+            EffectiveEku::List(vec![ClientAuth, Any].into()).purpose(),
+            Purpose::AllPurpose
+        );
+        assert_eq!(
+            EffectiveEku::List(vec![ClientAuth].into()).purpose(),
             Purpose::NotForServer
         );
         assert_eq!(EffectiveEku::AllUses.purpose(), Purpose::AllPurpose);

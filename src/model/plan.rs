@@ -652,7 +652,7 @@ pub fn plan_certificate_change(
     let candidate = verdicts
         .candidates
         .iter()
-        .find(|c| c.sha1 == *new)
+        .find(|c| c.sha1() == *new)
         .ok_or(PlanError::NotInStore { sha1: *new })?;
     if !candidate.eligible {
         return Err(PlanError::NotEligible {
@@ -716,8 +716,8 @@ pub fn plan_certificate_change(
     // Case 1 or 2, over the store as it will be.
     let mut eligible: Vec<Sha1Thumbprint> = Vec::new();
     for c in &verdicts.candidates {
-        if c.eligible && !deleted.contains(&c.sha1) && !eligible.contains(&c.sha1) {
-            eligible.push(c.sha1);
+        if c.eligible && !deleted.contains(&c.sha1()) && !eligible.contains(&c.sha1()) {
+            eligible.push(c.sha1());
         }
     }
     let case = if eligible.len() <= 1 {

@@ -1033,7 +1033,7 @@ impl Work<'_> {
         };
         let verdicts = choose(self.store, &ChoiceOptions::windows());
         let has_hash = |c: &Candidate| match wanted {
-            CertHash::Sha1(h) => c.sha1 == h,
+            CertHash::Sha1(h) => c.sha1() == h,
             CertHash::Sha256(h) => c.sha256() == h,
         };
         let Some(found) = verdicts

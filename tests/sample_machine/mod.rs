@@ -235,7 +235,7 @@ pub fn decided(d: &Diagnosis) -> Decided {
             .iter()
             .map(|c| {
                 (
-                    c.sha1,
+                    c.sha1(),
                     c.eligible,
                     c.purpose,
                     c.key,

@@ -112,7 +112,7 @@ fn print_human(r: &Report<'_>) -> String {
     match c.selected_candidate() {
         Some(s) => {
             out!(o, "selected: {} ({})", s.source, s.purpose);
-            out!(o, "  sha1   {}", s.sha1);
+            out!(o, "  sha1   {}", s.sha1());
             out!(o, "  sha256 {}", s.sha256());
         }
         None => out!(o, "selected: none"),
@@ -136,7 +136,7 @@ fn print_human(r: &Report<'_>) -> String {
             cand.key,
             mark
         );
-        out!(o, "      sha1 {}", cand.sha1);
+        out!(o, "      sha1 {}", cand.sha1());
         for reason in &cand.reasons {
             out!(o, "      {}: {}", reason.code(), reason.explain());
         }

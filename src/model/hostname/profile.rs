@@ -356,7 +356,7 @@ impl Profile {
     /// use sstp_cert::model::certificate::EkuExtension;
     /// use sstp_cert::model::eku::KeyPurpose;
     /// use sstp_cert::model::hostname::{EkuRule, Profile};
-    /// let any_only = EkuExtension::Present { purposes: vec![KeyPurpose::Any], critical: false };
+    /// let any_only = EkuExtension::Present { purposes: vec![KeyPurpose::Any].into(), critical: false };
     /// assert_eq!(Profile::WindowsClient.check_eku(&any_only).rule, EkuRule::AnyPurpose);
     /// assert!(Profile::WindowsClient.check_eku(&any_only).accepted);
     /// assert!(!Profile::Rfc9525.check_eku(&any_only).accepted);
@@ -569,7 +569,7 @@ mod tests {
     #[test]
     fn any_eku_only_names_the_clients_that_refuse_it() {
         let any_only = EkuExtension::Present {
-            purposes: vec![KeyPurpose::Any],
+            purposes: vec![KeyPurpose::Any].into(),
             critical: false,
         };
         let v = Rfc9525.check_eku(&any_only);
@@ -818,7 +818,7 @@ mod tests {
     fn eku_table() {
         use KeyPurpose as K;
         let ext = |l: Vec<K>| EkuExtension::Present {
-            purposes: l,
+            purposes: l.into(),
             critical: false,
         };
         let cases = [
