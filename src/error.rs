@@ -141,6 +141,14 @@ pub enum Error {
     /// ([`adapters::windows::records`](crate::adapters::windows::records)).
     #[error(transparent)]
     StoreName(Box<crate::adapters::windows::records::StoreNameError>),
+    /// A store name (a directory or `windows:LocalMachine\MY`) could not be
+    /// parsed ([`adapters::state_source`](crate::adapters::state_source)).
+    #[error(transparent)]
+    StoreSource(Box<crate::adapters::state_source::StoreSourceError>),
+    /// A machine's state could not be read
+    /// ([`adapters::state_source`](crate::adapters::state_source)).
+    #[error(transparent)]
+    StateLoad(Box<crate::adapters::state_source::StateLoadError>),
     /// The Windows certificate store could not be read (Windows only).
     #[cfg(windows)]
     #[error(transparent)]
@@ -214,6 +222,8 @@ from_module_errors! {
     #[cfg(feature = "listener")]
     RequestRead(crate::adapters::listener::RequestReadError),
     StoreName(crate::adapters::windows::records::StoreNameError),
+    StoreSource(crate::adapters::state_source::StoreSourceError),
+    StateLoad(crate::adapters::state_source::StateLoadError),
     #[cfg(windows)]
     WindowsStore(crate::adapters::windows::store::StoreError),
     #[cfg(windows)]

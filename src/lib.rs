@@ -86,6 +86,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`adapters::bundle`] | a machine bundle: a server's whole saved state in one directory (store, bindings, registry, `machine.json`), read into a [`MachineState`] and written by `collect` |
+//! | [`adapters::state_source`] | a machine's state from saved files, a directory store or (on Windows) the machine itself, as the CLI reads it |
 //! | [`adapters::dir_store`] | a directory of certificate and key files as a store |
 //! | [`adapters::fleet`] | every bundle under a directory, diagnosed in parallel: one summary per server |
 //! | [`adapters::port_probe`] | tries to bind `0.0.0.0:<port>` and `[::]:<port>` |
@@ -106,6 +107,24 @@
 //! let d = diagnose(&DiagnosisInput::new(&[], &bindings, &params));
 //! let f = d.with_code(FindingCode::BindingCertificateMissing).next().unwrap();
 //! assert!(f.message.contains("until the next reboot"));
+//! ```
+//!
+//! ## A server's saved state
+//!
+//! What an administrator brings home — a directory of certificate files,
+//! the output of `netsh http show sslcert`, a `.reg` export — is read by
+//! [`adapters::state_source`] into a [`MachineState`]; a part not given is
+//! *unknown*, not empty, and every consumer says what it assumed for it.
+//!
+//! ```
+//! use sstp_cert::adapters::state_source::{StateSource, StoreSource};
+//! use sstp_cert::{diagnose, DiagnosisInput};
+//!
+//! let loaded = StateSource::new(StoreSource::Directory("examples/store".into())).load()?;
+//! let parameters = loaded.state.parameters();
+//! let d = diagnose(&DiagnosisInput::from_state(&loaded.state, &parameters));
+//! assert_eq!(d.unknown_inputs.len(), 2); // no bindings, no registry given
+//! # Ok::<(), sstp_cert::Error>(())
 //! ```
 //!
 //! ## Errors

@@ -88,6 +88,10 @@ fn errors_are_send_sync_and_static() {
     assert_error::<adapters::key_export::KeyExportError>();
     assert_error::<adapters::served_cert::ProbeError>();
     assert_error::<adapters::windows::records::StoreNameError>();
+    assert_error::<adapters::state_source::StoreSourceError>();
+    assert_error::<adapters::state_source::StateLoadError>();
+    assert_send_sync::<adapters::state_source::LoadedState>();
+    assert_send_sync::<adapters::state_source::StateSource>();
     #[cfg(feature = "serde")]
     {
         assert_error::<adapters::dir_store::PropertiesError>();

@@ -65,7 +65,7 @@ fn verdicts(choice: &Choice) -> Vec<(Sha1Thumbprint, bool, Purpose, KeyState, Ve
         .iter()
         .map(|c| {
             (
-                c.sha1,
+                c.sha1(),
                 c.eligible,
                 c.purpose,
                 c.key,
