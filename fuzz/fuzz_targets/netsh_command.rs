@@ -16,6 +16,7 @@ fuzz_target!(|text: &str| {
     let rendered = match &cmd {
         SslCertCommand::Add(add) => add.render(),
         SslCertCommand::Delete(e) => render_delete_command(e),
+        other => panic!("a command this target does not know: {other:?}"),
     };
     // A value that cannot be written back (a double quote inside single
     // quotes, …) is an error, never a different command.

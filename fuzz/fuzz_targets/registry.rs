@@ -75,6 +75,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(file.as_ref(), Ok(p));
             }
             RegistryFormat::RegQuery => assert_eq!(query.as_ref(), Ok(p)),
+            other => panic!("a format this target does not know: {other:?}"),
         }
     }
 });

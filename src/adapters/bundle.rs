@@ -59,7 +59,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 #[cfg(feature = "serde")]
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::adapters::dir_store::{DirectoryStore, EntryProperties};
@@ -148,7 +148,7 @@ pub struct NotCollected {
 /// let info = MachineInfo::from_json(br#"{"machine": "VPN1", "collected_at": "2026-12-01T10:00:00Z"}"#)?;
 /// assert_eq!(info.machine.as_deref(), Some("VPN1"));
 /// assert!(MachineInfo::from_json(br#"{"host": "VPN1"}"#).is_err());
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), sstp_cert::adapters::bundle::MachineInfoError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -237,13 +237,18 @@ impl MachineInfo {
     /// The JSON error: syntax (with line and column), a top level that is
     /// not an object, an unknown field, a value of the wrong type, or a
     /// format other than 1.
-    pub fn from_json(text: &[u8]) -> Result<Self, serde_json::Error> {
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
-        let info = MachineInfo::deserialize(serde_json::Value::Object(map))?;
+    pub fn from_json(text: &[u8]) -> Result<Self, MachineInfoError> {
+        // An object is required (a derived struct would also accept a
+        // list); then the struct is read from the text itself, so that an
+        // error names its line and column.
+        let _: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text)?;
+        let info: MachineInfo = serde_json::from_slice(text)?;
         match info.format {
-            Some(f) if f != FORMAT => Err(serde::de::Error::custom(format!(
-                "field `format`: bundle format {f} is not supported (this version reads format {FORMAT})"
-            ))),
+            Some(f) if f != FORMAT => Err(MachineInfoError {
+                source: serde::de::Error::custom(format!(
+                    "field `format`: bundle format {f} is not supported (this version reads format {FORMAT})"
+                )),
+            }),
             _ => Ok(info),
         }
     }
@@ -269,6 +274,42 @@ impl MachineInfo {
             .iter()
             .find(|n| n.part == part)
             .map(|n| n.reason.as_str())
+    }
+}
+
+/// Why `machine.json` is not a bundle's machine record
+/// ([`MachineInfo::from_json`]): a syntax error, a top level that is not an
+/// object, an unknown field, a value of the wrong type, or an unsupported
+/// format.
+///
+/// Displays as the JSON error (with its line and column); the JSON error is
+/// its [`source`](std::error::Error::source).
+///
+/// ```
+/// use sstp_cert::adapters::bundle::MachineInfo;
+/// let e = MachineInfo::from_json(b"{\n  \"machine\": 7\n}").unwrap_err();
+/// assert!(e.to_string().contains("line 2"), "{e}");
+/// assert_eq!(e.line(), 2);
+/// assert!(std::error::Error::source(&e).is_some());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct MachineInfoError {
+    #[from]
+    source: serde_json::Error,
+}
+
+impl MachineInfoError {
+    /// The line of the error in the text, from 1 (0 when the error is not
+    /// about a place in the text, e.g. a field of the wrong type).
+    pub fn line(&self) -> usize {
+        self.source.line()
+    }
+
+    /// The column of the error in its line, from 1 (0 when the error is not
+    /// about a place in the text).
+    pub fn column(&self) -> usize {
+        self.source.column()
     }
 }
 
@@ -311,8 +352,8 @@ pub enum BundleError {
     MachineInfo {
         /// The file.
         path: PathBuf,
-        /// The JSON error.
-        source: serde_json::Error,
+        /// What is wrong with it.
+        source: MachineInfoError,
     },
     /// `netsh-sslcert.txt` is not a `netsh http show sslcert` listing.
     #[error("bundle file {path}: {source}")]
@@ -501,7 +542,8 @@ impl Bundle {
     ///     listing_problems: vec![],
     ///     notes: vec![],
     /// };
-    /// assert_eq!(b.store_name(), format!("{} (machine vpn2)", std::path::Path::new("bundles/vpn2/store").display()));
+    /// let store = std::path::Path::new("bundles/vpn2").join("store");
+/// assert_eq!(b.store_name(), format!("{} (machine vpn2)", store.display()));
     /// ```
     pub fn store_name(&self) -> String {
         format!(

@@ -335,6 +335,7 @@ impl ListenerConfig {
 /// assert!(f.to_string().starts_with("IPv4 0.0.0.0:443: the port is in use"));
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BindFailure {
     /// The address could not be bound (port in use, address not
     /// available, permission denied, …).

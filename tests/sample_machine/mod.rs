@@ -129,6 +129,7 @@ pub fn raw_binding(binding: &SslBinding) -> RawSslBinding {
             port: *port,
         },
         Endpoint::Ccs { port } => RawBindingEndpoint::CentralCertificateStore { port: *port },
+        other => panic!("an endpoint kind the sample machine does not record: {other}"),
     };
     RawSslBinding {
         endpoint,

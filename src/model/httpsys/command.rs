@@ -15,6 +15,7 @@ pub const MAX_COMMAND_LEN: usize = 8 * 1024;
 /// The form of an option's value, both in `netsh http show sslcert` and on
 /// the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionKind {
     /// Shown `Enabled`/`Disabled`; set with `enable`/`disable`.
     EnabledDisabled,
@@ -35,6 +36,7 @@ macro_rules! netsh_options {
         /// The variants are in the order `netsh` documents the parameters;
         /// [`AddSslCert::render`] writes them in this order.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum NetshOption {
             $( $(#[$doc])* $variant, )*
         }
@@ -149,6 +151,7 @@ impl NetshOption {
 
 /// The value of a [`NetshOption`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionValue {
     /// `enable` (`true`) / `disable` (`false`).
     Flag(bool),
@@ -452,6 +455,7 @@ pub fn render_delete_command(endpoint: &Endpoint) -> Result<String, AddCommandEr
 
 /// A `netsh http … sslcert` command, as [`parse_sslcert_command`] read it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SslCertCommand {
     /// `netsh http add sslcert …`
     Add(AddSslCert),

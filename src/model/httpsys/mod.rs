@@ -140,6 +140,7 @@ pub const MAX_HOSTNAME_LEN: usize = 255;
 /// assert_eq!("ccs=443".parse::<Endpoint>().unwrap().to_string(), "443");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Endpoint {
     /// An IP address and port (`0.0.0.0:443`, `[::]:443`, `192.0.2.7:443`).
     IpPort(SocketAddr),
@@ -162,6 +163,7 @@ pub enum Endpoint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[non_exhaustive]
 pub enum EndpointKind {
     /// `ipport`
     IpPort,
@@ -694,6 +696,7 @@ fn known_label(s: &str) -> Option<&'static str> {
 /// assert_eq!(FieldValue::parse("Disabled").to_string(), "Disabled");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FieldValue {
     /// Nothing after the colon (how 2008-era `netsh` prints an empty value).
     Blank,
@@ -885,6 +888,7 @@ pub struct SslBinding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum ShowStyle {
     /// Windows Server 2008 / Vista era: about 14 lines per binding, empty
     /// values printed blank.

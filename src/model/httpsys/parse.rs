@@ -56,6 +56,7 @@ impl Limits {
 /// What the parser expected where it failed; part of
 /// [`NetshParseError::Unexpected`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Expected {
     /// At the start: the title and dashed line, or a binding's first line.
     TitleOrBinding,

@@ -128,6 +128,7 @@ impl<H> HashState<H> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum Scheme {
     /// HTTPS with an SSL binding managed by the service (`UseHttps` = 1).
     Https,
@@ -181,6 +182,7 @@ pub use crate::model::crypto_binding::HashProtocols;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum HashSource {
     /// The administrator: `isHashConfiguredByAdmin` = 1, or `UseHttps` = 0
     /// (the hash must name the load balancer's certificate, which the

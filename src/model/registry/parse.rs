@@ -9,6 +9,7 @@ use crate::model::text::{self, Detected, Endian, LineReader};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum RegistryFormat {
     /// A `.reg` file with the `Windows Registry Editor Version 5.00` header.
     Regedit5,

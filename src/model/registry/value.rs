@@ -74,6 +74,7 @@ pub(super) fn type_code_of_name(name: &str) -> Option<u32> {
 /// `data` is a number, a string, a list of strings, or lowercase hex for
 /// binary and raw data.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RegValue {
     /// `REG_DWORD` (4 bytes, little-endian).
     Dword(u32),

@@ -9,6 +9,7 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "op", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum RegistryWrite {
     /// Create or replace a value.
     Set {
