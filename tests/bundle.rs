@@ -326,7 +326,10 @@ fn damaged_parts_are_errors_naming_the_file() {
     assert!(e.contains("sstpsvc.reg: line 1"), "{e}");
     let e = load_error(|d| fs::write(d.join("machine.json"), "{\"machine\": 5}").unwrap());
     assert!(e.contains("machine.json: invalid type"), "{e}");
-    assert!(e.contains("at line 1 column"), "the place of the error: {e}");
+    assert!(
+        e.contains("at line 1 column"),
+        "the place of the error: {e}"
+    );
     let e = load_error(|d| fs::create_dir(d.join("sstpsvc.reg")).unwrap());
     assert!(e.contains("sstpsvc.reg: not a regular file"), "{e}");
     let e = load_error(|d| fs::remove_dir(d.join("store")).unwrap());

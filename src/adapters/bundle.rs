@@ -543,7 +543,7 @@ impl Bundle {
     ///     notes: vec![],
     /// };
     /// let store = std::path::Path::new("bundles/vpn2").join("store");
-/// assert_eq!(b.store_name(), format!("{} (machine vpn2)", store.display()));
+    /// assert_eq!(b.store_name(), format!("{} (machine vpn2)", store.display()));
     /// ```
     pub fn store_name(&self) -> String {
         format!(

@@ -38,7 +38,7 @@ use std::sync::{Arc, OnceLock};
 
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::{Oid, Tag};
-use x509_parser::certificate::X509CertificateParser;
+use x509_parser::certificate::{X509Certificate, X509CertificateParser};
 use x509_parser::extensions::{
     CRLDistributionPoints, GeneralName, KeyUsage, ParsedExtension, SubjectAlternativeName,
     X509Extension, X509ExtensionParser,
@@ -634,10 +634,43 @@ struct Facts {
 }
 
 fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
+    let x509 = parse_x509(der)?;
+    let tbs = &x509.tbs_certificate;
+    let exts = tbs.extensions();
+    refuse_duplicate_extension(exts)?;
+    let read = read_extensions(exts)?;
+    let mut names = read.names;
+    names.common_names = common_names(&tbs.subject)?;
+
+    let range = |inner: &[u8]| subslice_range(der, inner).unwrap_or(0..0);
+    Ok(Facts {
+        subject_raw: range(tbs.subject.as_raw()),
+        issuer_raw: range(tbs.issuer.as_raw()),
+        serial: range(tbs.raw_serial()),
+        self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+        names,
+        validity: Validity {
+            not_before: tbs.validity.not_before.to_datetime(),
+            not_after: tbs.validity.not_after.to_datetime(),
+        },
+        public_key: public_key_info(&tbs.subject_pki),
+        spki: range(tbs.subject_pki.raw),
+        eku: read.eku,
+        key_usage: read.key_usage,
+        has_crl_distribution_points: read.has_crl_distribution_points,
+        signature_algorithm: oid_text(&x509.signature_algorithm.algorithm),
+        unknown_critical: read.unknown_critical,
+    })
+}
+
+/// Step 1: x509-parser's parse of exactly one certificate, then the tag
+/// classes CryptoAPI checks and x509-parser does not.
+fn parse_x509(der: &[u8]) -> Result<X509Certificate<'_>, CertificateError> {
     // Extensions are read shallowly (OID, criticality, value): the few the
-    // model uses are decoded below, each with the parser x509-parser's deep
-    // parse would use, so that what is accepted, and every message, is the
-    // same — without decoding the ones the choice never reads.
+    // model uses are decoded by `read_extensions`, each with the parser
+    // x509-parser's deep parse would use, so that what is accepted, and
+    // every message, is the same — without decoding the ones the choice
+    // never reads.
     let (rest, x509) = X509CertificateParser::new()
         .with_deep_parse_extensions(false)
         .parse(der)
@@ -652,12 +685,13 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     }
     // x509-parser matches most tags by number only; CryptoAPI does not.
     shape::check(der)?;
-    let tbs = &x509.tbs_certificate;
+    Ok(x509)
+}
 
-    // Any repeated extension is ambiguous. (A set: a 64 KiB certificate can
-    // hold thousands of extensions.)
-    let exts = tbs.extensions();
+/// Step 2: any repeated extension is ambiguous, so refused.
+fn refuse_duplicate_extension(exts: &[X509Extension<'_>]) -> Result<(), CertificateError> {
     // A few extensions (the usual case): compared pairwise, no allocation.
+    // Many: a set (a 64 KiB certificate can hold thousands).
     let duplicate = if exts.len() <= 16 {
         exts.iter()
             .enumerate()
@@ -671,110 +705,116 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
         let mut seen = std::collections::HashSet::with_capacity(exts.len().min(64));
         exts.iter().find(|e| !seen.insert(e.oid.as_bytes()))
     };
-    if let Some(e) = duplicate {
-        let oid = e.oid.to_id_string();
-        return Err(CertificateError::DuplicateExtension {
-            name: extension_name(&oid).to_owned(),
-            oid,
-        });
+    match duplicate {
+        Some(e) => {
+            let oid = e.oid.to_id_string();
+            Err(CertificateError::DuplicateExtension {
+                name: extension_name(&oid).to_owned(),
+                oid,
+            })
+        }
+        None => Ok(()),
     }
+}
 
-    let mut names = Names::default();
-    let mut eku = EkuExtension::Absent;
-    let mut key_usage = None;
-    let mut has_cdp = false;
-    let mut unknown_critical = Vec::new();
+/// What the extensions say, as the model reads them.
+struct ExtensionFacts {
+    /// The subjectAltName's names (`common_names` are filled in later).
+    names: Names,
+    eku: EkuExtension,
+    key_usage: Option<KeyUsageBits>,
+    has_crl_distribution_points: bool,
+    unknown_critical: Vec<String>,
+}
+
+/// Step 3: the extensions the model reads, decoded; a critical extension
+/// x509-parser cannot decode is recorded as unknown.
+fn read_extensions(exts: &[X509Extension<'_>]) -> Result<ExtensionFacts, CertificateError> {
+    let mut read = ExtensionFacts {
+        names: Names::default(),
+        eku: EkuExtension::Absent,
+        key_usage: None,
+        has_crl_distribution_points: false,
+        unknown_critical: Vec::new(),
+    };
     for ext in exts {
         let oid = ext.oid.as_bytes();
         if oid == OID_X509_EXT_SUBJECT_ALT_NAME.as_bytes() {
-            let Ok((_, san)) = SubjectAlternativeName::from_der(ext.value) else {
-                return Err(malformed(ext));
-            };
-            names.has_san_extension = true;
-            let count = |f: fn(&GeneralName<'_>) -> bool| {
-                san.general_names.iter().filter(|gn| f(gn)).count()
-            };
-            names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
-            names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
-            for gn in &san.general_names {
-                match gn {
-                    GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
-                    GeneralName::IPAddress(b) => names.ips.push(ip_from_bytes(b)?),
-                    GeneralName::Invalid(tag, _) => {
-                        return Err(CertificateError::MalformedExtension {
-                            name: "subjectAltName".into(),
-                            reason: format!("undecodable entry with tag {}", tag.0),
-                        });
-                    }
-                    _ => names.other_san_entries += 1,
-                }
-            }
+            read_subject_alt_name(ext, &mut read.names)?;
         } else if oid == OID_X509_EXT_EXTENDED_KEY_USAGE.as_bytes() {
             // x509-parser's EKU decoder fails exactly when the OID list
             // does, which `eku_in_order` reads (and reports) itself.
-            eku = EkuExtension::Present {
+            read.eku = EkuExtension::Present {
                 purposes: eku_in_order(ext.value)?.into(),
                 critical: ext.critical,
             };
         } else if oid == OID_X509_EXT_KEY_USAGE.as_bytes() {
             match KeyUsage::from_der(ext.value) {
                 Ok((_, ku)) => {
-                    key_usage = Some(KeyUsageBits {
+                    read.key_usage = Some(KeyUsageBits {
                         digital_signature: ku.digital_signature(),
                         key_encipherment: ku.key_encipherment(),
                         key_agreement: ku.key_agreement(),
                     });
                 }
-                Err(_) if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
+                Err(_) if ext.critical => read.unknown_critical.push(ext.oid.to_id_string()),
                 Err(_) => {}
             }
         } else if oid == OID_X509_EXT_CRL_DISTRIBUTION_POINTS.as_bytes() {
             match CRLDistributionPoints::from_der(ext.value) {
-                Ok(_) => has_cdp = true,
-                Err(_) if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
+                Ok(_) => read.has_crl_distribution_points = true,
+                Err(_) if ext.critical => read.unknown_critical.push(ext.oid.to_id_string()),
                 Err(_) => {}
             }
         } else if ext.critical && !x509_parser_understands(ext) {
-            unknown_critical.push(ext.oid.to_id_string());
+            read.unknown_critical.push(ext.oid.to_id_string());
         }
     }
+    Ok(read)
+}
 
-    for (i, attr) in tbs.subject.iter_common_name().enumerate() {
-        names
-            .common_names
-            .push(decode_directory_string(attr).map_err(|reason| {
-                CertificateError::MalformedName {
-                    index: i + 1,
-                    reason,
-                }
-            })?);
-    }
-
-    let spki_raw = tbs.subject_pki.raw;
-    let spki = subslice_range(der, spki_raw).unwrap_or(0..0);
-    let public_key = public_key_info(&tbs.subject_pki);
-
-    let validity = Validity {
-        not_before: tbs.validity.not_before.to_datetime(),
-        not_after: tbs.validity.not_after.to_datetime(),
+/// The subjectAltName's dNSNames and iPAddresses (other kinds counted);
+/// an entry that cannot be decoded refuses the certificate.
+fn read_subject_alt_name(
+    ext: &X509Extension<'_>,
+    names: &mut Names,
+) -> Result<(), CertificateError> {
+    let Ok((_, san)) = SubjectAlternativeName::from_der(ext.value) else {
+        return Err(malformed(ext));
     };
+    names.has_san_extension = true;
+    let count =
+        |f: fn(&GeneralName<'_>) -> bool| san.general_names.iter().filter(|gn| f(gn)).count();
+    names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
+    names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
+    for gn in &san.general_names {
+        match gn {
+            GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
+            GeneralName::IPAddress(b) => names.ips.push(ip_from_bytes(b)?),
+            GeneralName::Invalid(tag, _) => {
+                return Err(CertificateError::MalformedExtension {
+                    name: "subjectAltName".into(),
+                    reason: format!("undecodable entry with tag {}", tag.0),
+                });
+            }
+            _ => names.other_san_entries += 1,
+        }
+    }
+    Ok(())
+}
 
-    let range = |inner: &[u8]| subslice_range(der, inner).unwrap_or(0..0);
-    Ok(Facts {
-        subject_raw: range(tbs.subject.as_raw()),
-        issuer_raw: range(tbs.issuer.as_raw()),
-        serial: range(tbs.raw_serial()),
-        self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
-        names,
-        validity,
-        public_key,
-        spki,
-        eku,
-        key_usage,
-        has_crl_distribution_points: has_cdp,
-        signature_algorithm: oid_text(&x509.signature_algorithm.algorithm),
-        unknown_critical,
-    })
+/// Step 4: the subject's common names as text, in order.
+fn common_names(subject: &X509Name<'_>) -> Result<Vec<String>, CertificateError> {
+    subject
+        .iter_common_name()
+        .enumerate()
+        .map(|(i, attr)| {
+            decode_directory_string(attr).map_err(|reason| CertificateError::MalformedName {
+                index: i + 1,
+                reason,
+            })
+        })
+        .collect()
 }
 
 /// The RFC 4514 text of a name from its DER (which [`extract`] has parsed
