@@ -101,7 +101,7 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use super::advice::{Refusal, client_refusals};
-use super::choice::{ChoiceOptions, Reason, choose};
+use super::choice::{Candidate, Choice, ChoiceOptions, Reason, choose};
 use super::hostname::ReferenceId;
 use super::httpsys::{
     AddCommandError, Endpoint, SslBinding, render_add_command, render_delete_command,
@@ -643,12 +643,69 @@ pub fn plan_certificate_change(
     new: &Sha1Thumbprint,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
-    let parameters = input.parameters;
-    let mode = Mode::of(parameters);
+    let mode = Mode::of(input.parameters);
     if mode == Mode::Http {
         return Err(PlanError::PlainHttp);
     }
     let verdicts = choose(input.store, &ChoiceOptions::windows());
+    let candidate = qualifying_target(input, new, &verdicts)?;
+    let port = input.parameters.listener().port;
+    let mut draft = Draft {
+        input,
+        new,
+        pair: Family::BOTH.map(|f| f.endpoint(port)),
+        steps: Vec::new(),
+        notes: Vec::new(),
+    };
+    // 1. The old certificate(s), when asked.
+    let deleted = if options.delete_old_certificate {
+        draft.delete_old_certificates()
+    } else {
+        Vec::new()
+    };
+    // Case 1 or 2, over the store as it will be.
+    let eligible = eligible_after(&verdicts, &deleted);
+    let case = if eligible <= 1 {
+        PlanCase::OnlyEligible
+    } else {
+        PlanCase::SeveralEligible
+    };
+    // 2–3. Both bindings, whoever owns them.
+    draft.delete_bindings(port);
+    // 4. The registry hashes.
+    let new_sha256 = candidate.sha256();
+    draft.registry_hashes(mode, &new_sha256);
+    // 5. A hash protocol for crypto binding.
+    draft.hash_protocol();
+    // 6. Case 2: the bindings, explicitly.
+    draft.explicit_bindings(case, eligible);
+    // 7. Restart.
+    draft.steps.push(PlanStep::StopService);
+    draft.steps.push(PlanStep::StartService);
+
+    Ok(Plan {
+        new_certificate: *new,
+        new_sha256,
+        case,
+        mode,
+        port,
+        steps: draft.steps,
+        unknown_inputs: input
+            .unknown_inputs()
+            .into_iter()
+            .map(Assumption::from)
+            .collect(),
+        notes: draft.notes,
+    })
+}
+
+/// The target's candidate, when the service may bind it and clients accept
+/// it ([behaviour §11](crate::behaviour)); else why not.
+fn qualifying_target<'c>(
+    input: &PlanInput<'_>,
+    new: &Sha1Thumbprint,
+    verdicts: &'c Choice,
+) -> Result<&'c Candidate, PlanError> {
     let candidate = verdicts
         .candidates
         .iter()
@@ -674,174 +731,168 @@ pub fn plan_certificate_change(
             });
         }
     }
-    let new_sha256 = candidate.sha256();
-    let port = parameters.listener().port;
-    let pair = Family::BOTH.map(|f| f.endpoint(port));
-    let bound: Vec<&SslBinding> = pair
-        .iter()
-        .filter_map(|e| input.bindings.iter().find(|b| &b.endpoint == e))
-        .collect();
+    Ok(candidate)
+}
 
-    let mut steps = Vec::new();
-    let mut notes = Vec::new();
-    let unknown: Vec<Assumption> = input
-        .unknown_inputs()
-        .into_iter()
-        .map(Assumption::from)
-        .collect();
+/// How many distinct eligible certificates the store holds once `deleted`
+/// are gone (Case 1 is at most one).
+fn eligible_after(verdicts: &Choice, deleted: &[Sha1Thumbprint]) -> usize {
+    let mut eligible: Vec<Sha1Thumbprint> = Vec::new();
+    for c in verdicts.candidates.iter().filter(|c| c.eligible) {
+        let sha1 = c.sha1();
+        if !deleted.contains(&sha1) && !eligible.contains(&sha1) {
+            eligible.push(sha1);
+        }
+    }
+    eligible.len()
+}
 
-    // 1. The old certificate(s), when asked.
-    let mut deleted: Vec<Sha1Thumbprint> = Vec::new();
-    if options.delete_old_certificate {
-        for h in bound.iter().filter_map(|b| b.cert_hash) {
+/// A plan being written: its steps and notes, in order.
+struct Draft<'p, 'a> {
+    input: &'p PlanInput<'a>,
+    new: &'p Sha1Thumbprint,
+    /// SSTP's wildcard pair on the listener port.
+    pair: [Endpoint; 2],
+    steps: Vec<PlanStep>,
+    notes: Vec<String>,
+}
+
+impl Draft<'_, '_> {
+    /// The bindings on SSTP's pair, as given.
+    fn bound(&self) -> Vec<&SslBinding> {
+        self.pair
+            .iter()
+            .filter_map(|e| self.input.bindings.iter().find(|b| &b.endpoint == e))
+            .collect()
+    }
+
+    /// Step 1: deletes the certificates bound on the pair now (not the
+    /// target, only those in the store); returns them.
+    fn delete_old_certificates(&mut self) -> Vec<Sha1Thumbprint> {
+        let input = self.input;
+        let mut deleted: Vec<Sha1Thumbprint> = Vec::new();
+        for h in self.bound().iter().filter_map(|b| b.cert_hash) {
             let in_store = input.store.iter().any(|e| e.certificate.sha1() == h);
-            if h != *new && in_store && !deleted.contains(&h) {
+            if h != *self.new && in_store && !deleted.contains(&h) {
                 deleted.push(h);
-                steps.push(PlanStep::DeleteCertificate { sha1: h });
             }
         }
+        self.steps.extend(
+            deleted
+                .iter()
+                .map(|&sha1| PlanStep::DeleteCertificate { sha1 }),
+        );
         if !input.bindings_known {
-            notes.push(
+            self.notes.push(
                 "the bindings are unknown, so the certificate bound now is not known and none is deleted from the store"
                     .to_owned(),
             );
         } else if deleted.is_empty() {
-            notes.push(
+            self.notes.push(
                 "no old certificate to delete: nothing else is bound on the pair, or it is already gone from the store"
                     .to_owned(),
             );
         }
+        deleted
     }
 
-    // Case 1 or 2, over the store as it will be.
-    let mut eligible: Vec<Sha1Thumbprint> = Vec::new();
-    for c in &verdicts.candidates {
-        if c.eligible && !deleted.contains(&c.sha1()) && !eligible.contains(&c.sha1()) {
-            eligible.push(c.sha1());
-        }
-    }
-    let case = if eligible.len() <= 1 {
-        PlanCase::OnlyEligible
-    } else {
-        PlanCase::SeveralEligible
-    };
-
-    // 2–3. Both bindings, whoever owns them; both when the bindings are
-    // unknown (deleting a binding that is not there changes nothing).
-    if input.bindings_known {
-        for b in &bound {
-            steps.push(PlanStep::DeleteBinding {
-                endpoint: b.endpoint.clone(),
-            });
-        }
-    } else {
-        for endpoint in &pair {
-            steps.push(PlanStep::DeleteBinding {
-                endpoint: endpoint.clone(),
-            });
-        }
-        notes.push(format!(
-            "the bindings were not given: both wildcard bindings on port {port} are deleted in case they exist (netsh reports an error for one that does not, and changes nothing)"
-        ));
-    }
-
-    // 4. The registry hashes.
-    match mode {
-        Mode::Admin => {
-            steps.push(PlanStep::Registry {
-                write: RegistryWrite::set_sha256_hash(&new_sha256),
-            });
-            steps.push(PlanStep::Registry {
-                write: RegistryWrite::set_sha1_hash(new),
-            });
-            notes.push(
-                "admin mode (isHashConfiguredByAdmin = 1): the new hashes are written instead of deleted; deleting SHA256CertificateHash would log Event 18 and SSTP would accept no connections"
-                    .to_owned(),
-            );
-        }
-        Mode::Auto | Mode::Http if !input.registry_known => {
-            for name in [
-                names::SHA256_CERTIFICATE_HASH,
-                names::SHA1_CERTIFICATE_HASH,
-                names::IS_HASH_CONFIGURED_BY_ADMIN,
-            ] {
-                steps.push(PlanStep::Registry {
-                    write: RegistryWrite::delete(name),
-                });
-            }
-            notes.push(
-                "the registry was not given: SHA256CertificateHash, SHA1CertificateHash and isHashConfiguredByAdmin are deleted in case a stale hash or an administrator's pin is there (reg reports an error for a value that does not exist, and changes nothing); the service then runs in automatic mode and records the new certificate's hashes itself"
-                    .to_owned(),
-            );
-        }
-        Mode::Auto | Mode::Http => {
-            if !matches!(parameters.sha256_certificate_hash, HashState::Missing) {
-                steps.push(PlanStep::Registry {
-                    write: RegistryWrite::delete(names::SHA256_CERTIFICATE_HASH),
-                });
-            }
-            if !matches!(parameters.sha1_certificate_hash, HashState::Missing) {
-                steps.push(PlanStep::Registry {
-                    write: RegistryWrite::delete(names::SHA1_CERTIFICATE_HASH),
-                });
-            }
-        }
-    }
-
-    // 5. A hash protocol for crypto binding (also when the registry is
-    // unknown: SHA256Enabled = 1 is the default, and a 0 there would fail
-    // every crypto binding).
-    if !input.registry_known {
-        steps.push(PlanStep::Registry {
-            write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
-        });
-        notes.push(
-            "the registry was not given: SHA256Enabled is set to 1 (its default) in case it was 0, which would fail every crypto binding"
-                .to_owned(),
-        );
-    } else if parameters.hash_protocols().is_empty() {
-        steps.push(PlanStep::Registry {
-            write: RegistryWrite::set_dword(names::SHA256_ENABLED, 1),
-        });
-        notes.push(
-            "SHA256Enabled and SHA1Enabled are both 0: no crypto binding can succeed, so SHA-256 is enabled again"
-                .to_owned(),
-        );
-    }
-
-    // 6. Case 2: the bindings, explicitly.
-    match case {
-        PlanCase::SeveralEligible => {
-            for endpoint in pair {
-                steps.push(PlanStep::AddBinding {
-                    binding: Box::new(SslBinding::sstp(endpoint, *new)),
-                });
-            }
-            notes.push(format!(
-                "Case 2: {} eligible certificates, so both bindings are added explicitly; the service adopts them",
-                eligible.len()
+    /// Steps 2–3: deletes both bindings, whoever owns them; both when the
+    /// bindings are unknown (deleting a binding that is not there changes
+    /// nothing).
+    fn delete_bindings(&mut self, port: u16) {
+        let endpoints: Vec<Endpoint> = if self.input.bindings_known {
+            self.bound()
+                .into_iter()
+                .map(|b| b.endpoint.clone())
+                .collect()
+        } else {
+            self.notes.push(format!(
+                "the bindings were not given: both wildcard bindings on port {port} are deleted in case they exist (netsh reports an error for one that does not, and changes nothing)"
             ));
-        }
-        PlanCase::OnlyEligible => notes.push(
-            "Case 1: the new certificate is the only eligible one, so the service binds it by itself"
-                .to_owned(),
-        ),
+            self.pair.to_vec()
+        };
+        self.steps.extend(
+            endpoints
+                .into_iter()
+                .map(|endpoint| PlanStep::DeleteBinding { endpoint }),
+        );
     }
 
-    // 7. Restart.
-    steps.push(PlanStep::StopService);
-    steps.push(PlanStep::StartService);
+    /// Step 4: the registry hashes — written in admin mode, deleted
+    /// otherwise (all three values when the registry is unknown).
+    fn registry_hashes(&mut self, mode: Mode, new_sha256: &Sha256Hash) {
+        let parameters = self.input.parameters;
+        match mode {
+            Mode::Admin => {
+                self.registry(RegistryWrite::set_sha256_hash(new_sha256));
+                self.registry(RegistryWrite::set_sha1_hash(self.new));
+                self.notes.push(
+                    "admin mode (isHashConfiguredByAdmin = 1): the new hashes are written instead of deleted; deleting SHA256CertificateHash would log Event 18 and SSTP would accept no connections"
+                        .to_owned(),
+                );
+            }
+            Mode::Auto | Mode::Http if !self.input.registry_known => {
+                for name in [
+                    names::SHA256_CERTIFICATE_HASH,
+                    names::SHA1_CERTIFICATE_HASH,
+                    names::IS_HASH_CONFIGURED_BY_ADMIN,
+                ] {
+                    self.registry(RegistryWrite::delete(name));
+                }
+                self.notes.push(
+                    "the registry was not given: SHA256CertificateHash, SHA1CertificateHash and isHashConfiguredByAdmin are deleted in case a stale hash or an administrator's pin is there (reg reports an error for a value that does not exist, and changes nothing); the service then runs in automatic mode and records the new certificate's hashes itself"
+                        .to_owned(),
+                );
+            }
+            Mode::Auto | Mode::Http => {
+                if !matches!(parameters.sha256_certificate_hash, HashState::Missing) {
+                    self.registry(RegistryWrite::delete(names::SHA256_CERTIFICATE_HASH));
+                }
+                if !matches!(parameters.sha1_certificate_hash, HashState::Missing) {
+                    self.registry(RegistryWrite::delete(names::SHA1_CERTIFICATE_HASH));
+                }
+            }
+        }
+    }
 
-    Ok(Plan {
-        new_certificate: *new,
-        new_sha256,
-        case,
-        mode,
-        port,
-        steps,
-        unknown_inputs: unknown,
-        notes,
-    })
+    /// Step 5: a hash protocol for crypto binding (also when the registry
+    /// is unknown: SHA256Enabled = 1 is the default, and a 0 there would
+    /// fail every crypto binding).
+    fn hash_protocol(&mut self) {
+        let note = if !self.input.registry_known {
+            "the registry was not given: SHA256Enabled is set to 1 (its default) in case it was 0, which would fail every crypto binding"
+        } else if self.input.parameters.hash_protocols().is_empty() {
+            "SHA256Enabled and SHA1Enabled are both 0: no crypto binding can succeed, so SHA-256 is enabled again"
+        } else {
+            return;
+        };
+        self.registry(RegistryWrite::set_dword(names::SHA256_ENABLED, 1));
+        self.notes.push(note.to_owned());
+    }
+
+    /// Step 6: in Case 2 both bindings are added explicitly; in Case 1 the
+    /// service binds the only eligible certificate by itself.
+    fn explicit_bindings(&mut self, case: PlanCase, eligible: usize) {
+        match case {
+            PlanCase::SeveralEligible => {
+                let bindings = self.pair.clone().map(|endpoint| PlanStep::AddBinding {
+                    binding: Box::new(SslBinding::sstp(endpoint, *self.new)),
+                });
+                self.steps.extend(bindings);
+                self.notes.push(format!(
+                    "Case 2: {eligible} eligible certificates, so both bindings are added explicitly; the service adopts them"
+                ));
+            }
+            PlanCase::OnlyEligible => self.notes.push(
+                "Case 1: the new certificate is the only eligible one, so the service binds it by itself"
+                    .to_owned(),
+            ),
+        }
+    }
+
+    fn registry(&mut self, write: RegistryWrite) {
+        self.steps.push(PlanStep::Registry { write });
+    }
 }
 
 impl fmt::Display for PlanStep {
