@@ -682,175 +682,27 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
         }
     }
 
+    /// The bindings on SSTP's wildcard pair: each present and sound, the
+    /// two in agreement, and the certificate they serve.
     fn bindings(&mut self) {
+        let bindings: &'a [SslBinding] = self.input.bindings;
         let v4ep = Endpoint::ipv4_wildcard(self.port);
         let v6ep = Endpoint::ipv6_wildcard(self.port);
-        let v4 = self.input.bindings.iter().find(|b| b.endpoint == v4ep);
-        let v6 = self.input.bindings.iter().find(|b| b.endpoint == v6ep);
-        let admin = self.input.parameters.is_hash_configured_by_admin.value;
-        let will_bind = self.plumbing.mode == Mode::Auto
-            && self
-                .plumbing
-                .changes
-                .iter()
-                .any(|c| matches!(c, super::plumbing::BindingChange::Add { .. }));
-
+        let v4 = bindings.iter().find(|b| b.endpoint == v4ep);
+        let v6 = bindings.iter().find(|b| b.endpoint == v6ep);
         for (ep, b) in [(&v4ep, v4), (&v6ep, v6)] {
-            let Some(b) = b else {
-                let (sev, msg) = if will_bind {
-                    (
-                        Severity::Warning,
-                        format!(
-                            "no SSL binding on {ep}; the service will create one when it next starts"
-                        ),
-                    )
-                } else {
-                    (
-                        Severity::Error,
-                        format!(
-                            "no SSL binding on {ep}: clients of this address family cannot complete the TLS handshake"
-                        ),
-                    )
-                };
-                let next_is_target =
-                    self.plumbing.bound.is_some() && self.plumbing.bound == self.target();
-                let fix = match self.target() {
-                    Some(t) if !will_bind || !next_is_target => {
-                        let mut f: Vec<String> =
-                            render_add_command(&SslBinding::sstp(ep.clone(), t))
-                                .ok()
-                                .into_iter()
-                                .collect();
-                        f.extend(self.restart());
-                        f
-                    }
-                    Some(_) => self.restart(),
-                    None => self.obtain_fix(),
-                };
-                self.push(
-                    Finding::new(FindingCode::NoBinding, sev, msg)
-                        .at(ep)
-                        .fix(fix),
-                );
-                continue;
-            };
-            if !b.is_sstp() {
-                let app = b
-                    .app_id
-                    .map(|a| {
-                        a.well_known_name()
-                            .map_or_else(|| a.to_string(), |n| format!("{a} ({n})"))
-                    })
-                    .unwrap_or_else(|| "no application id".to_owned());
-                let event32 = admin && self.plumbing.events.iter().any(|e| e.id.number() == 32);
-                self.push(
-                    Finding::new(
-                        FindingCode::OtherApplicationOwnsPair,
-                        if event32 { Severity::Error } else { Severity::Warning },
-                        if event32 {
-                            format!("Event 32: {ep} is bound by another application ({app}) to another certificate than the one configured for SSTP; the service changes nothing")
-                        } else {
-                            format!("{ep} is bound by another application ({app}); in automatic mode SSTP adopts that application's certificate")
-                        },
-                    )
-                    .at(ep),
-                );
-            }
-            if let Some(store) = &b.store_name
-                && !store.eq_ignore_ascii_case("MY")
-            {
-                self.push(
-                    Finding::new(
-                        FindingCode::BindingStoreNotMy,
-                        Severity::Warning,
-                        format!("{ep}: the binding names the store {store:?}; the SSTP service binds from MY (LocalMachine\\Personal)"),
-                    )
-                    .at(ep),
-                );
-            }
-            let Some(h) = b.cert_hash else {
-                let fix = self.target_fix();
-                self.push(
-                    Finding::new(
-                        FindingCode::BindingWithoutHash,
-                        Severity::Error,
-                        format!("{ep}: the binding names no certificate"),
-                    )
-                    .at(ep)
-                    .fix(fix),
-                );
-                continue;
-            };
-            match self.entry(&h) {
-                None => {
-                    let fix = self.target_fix();
-                    self.push(
-                        Finding::new(
-                            FindingCode::BindingCertificateMissing,
-                            Severity::Error,
-                            format!("{ep}: bound to certificate {h}, which is not in the store. HTTP.sys may still hold its context in memory, so connections keep working — until the next reboot, after which every TLS handshake fails"),
-                        )
-                        .at(ep)
-                        .cert(h)
-                        .fix(fix),
-                    );
-                }
-                Some(e) => {
-                    let cand = self.choice.candidates.iter().find(|c| c.sha1() == h);
-                    let unusable = !e.key.counts_as_key()
-                        || cand.is_some_and(|c| c.purpose == Purpose::NotForServer);
-                    if unusable {
-                        let why = if !e.key.counts_as_key() {
-                            format!("it has no usable private key ({})", e.key)
-                        } else {
-                            "its effective EKU is neither Server Authentication nor Any Purpose"
-                                .to_owned()
-                        };
-                        let fix = self.target_fix();
-                        self.push(
-                            Finding::new(
-                                FindingCode::BoundCertificateUnusable,
-                                Severity::Error,
-                                format!(
-                                    "{ep}: bound to {h} ({}), but {why}: TLS handshakes fail",
-                                    e.source
-                                ),
-                            )
-                            .at(ep)
-                            .cert(h)
-                            .fix(fix),
-                        );
-                    }
+            match b {
+                None => self.missing_binding(ep),
+                Some(b) => {
+                    self.binding_owner(ep, b);
+                    self.binding_store(ep, b);
+                    self.bound_certificate(ep, b);
                 }
             }
         }
-
-        // IPv4 and IPv6 must agree.
-        if let (Some(a), Some(b)) = (v4, v6)
-            && let (Some(ha), Some(hb)) = (a.cert_hash, b.cert_hash)
-            && ha != hb
-        {
-            let same = match (self.entry(&ha), self.entry(&hb)) {
-                (Some(x), Some(y)) => x.certificate.same_issuer_and_serial(&y.certificate),
-                _ => false,
-            };
-            if !same {
-                let fix = self.target_fix();
-                let event24 = a.is_sstp() == b.is_sstp();
-                self.push(
-                    Finding::new(
-                        FindingCode::BindingsDiffer,
-                        Severity::Error,
-                        format!(
-                            "{}{v4ep} is bound to {ha} but {v6ep} to {hb}: clients get a different certificate depending on the address family, and crypto binding fails for one of them",
-                            if event24 { "Event 24: " } else { "" }
-                        ),
-                    )
-                    .fix(fix),
-                );
-            }
+        if let (Some(a), Some(b)) = (v4, v6) {
+            self.families_agree(a, b);
         }
-
         // The certificate clients are served: IPv4's, else IPv6's.
         let served = v4
             .and_then(|b| b.cert_hash)
@@ -863,6 +715,182 @@ impl<'i, 'a> Diagnoser<'i, 'a> {
             self.registry_hash_vs_bound(h);
             self.bound_vs_intended(h);
         }
+    }
+
+    /// No binding on `ep`: a warning when the service will create it at
+    /// its next start, else an error; the fix adds it for the target
+    /// unless the service's own binding will be the target.
+    fn missing_binding(&mut self, ep: &Endpoint) {
+        let will_bind = self.plumbing.mode == Mode::Auto
+            && self
+                .plumbing
+                .changes
+                .iter()
+                .any(|c| matches!(c, super::plumbing::BindingChange::Add { .. }));
+        let (sev, msg) = if will_bind {
+            (
+                Severity::Warning,
+                format!("no SSL binding on {ep}; the service will create one when it next starts"),
+            )
+        } else {
+            (
+                Severity::Error,
+                format!(
+                    "no SSL binding on {ep}: clients of this address family cannot complete the TLS handshake"
+                ),
+            )
+        };
+        let next_is_target = self.plumbing.bound.is_some() && self.plumbing.bound == self.target();
+        let fix = match self.target() {
+            Some(t) if !will_bind || !next_is_target => {
+                let mut f: Vec<String> = render_add_command(&SslBinding::sstp(ep.clone(), t))
+                    .ok()
+                    .into_iter()
+                    .collect();
+                f.extend(self.restart());
+                f
+            }
+            Some(_) => self.restart(),
+            None => self.obtain_fix(),
+        };
+        self.push(
+            Finding::new(FindingCode::NoBinding, sev, msg)
+                .at(ep)
+                .fix(fix),
+        );
+    }
+
+    /// A binding on `ep` made by another application: an error when the
+    /// service logged Event 32 (admin mode), else a warning that SSTP
+    /// adopts its certificate.
+    fn binding_owner(&mut self, ep: &Endpoint, b: &SslBinding) {
+        if b.is_sstp() {
+            return;
+        }
+        let app = b
+            .app_id
+            .map(|a| {
+                a.well_known_name()
+                    .map_or_else(|| a.to_string(), |n| format!("{a} ({n})"))
+            })
+            .unwrap_or_else(|| "no application id".to_owned());
+        let admin = self.input.parameters.is_hash_configured_by_admin.value;
+        let event32 = admin && self.plumbing.events.iter().any(|e| e.id.number() == 32);
+        self.push(
+            Finding::new(
+                FindingCode::OtherApplicationOwnsPair,
+                if event32 { Severity::Error } else { Severity::Warning },
+                if event32 {
+                    format!("Event 32: {ep} is bound by another application ({app}) to another certificate than the one configured for SSTP; the service changes nothing")
+                } else {
+                    format!("{ep} is bound by another application ({app}); in automatic mode SSTP adopts that application's certificate")
+                },
+            )
+            .at(ep),
+        );
+    }
+
+    /// A binding that names a store other than `MY`.
+    fn binding_store(&mut self, ep: &Endpoint, b: &SslBinding) {
+        if let Some(store) = &b.store_name
+            && !store.eq_ignore_ascii_case("MY")
+        {
+            self.push(
+                Finding::new(
+                    FindingCode::BindingStoreNotMy,
+                    Severity::Warning,
+                    format!("{ep}: the binding names the store {store:?}; the SSTP service binds from MY (LocalMachine\\Personal)"),
+                )
+                .at(ep),
+            );
+        }
+    }
+
+    /// The certificate a binding names: named at all, in the store, and
+    /// usable (a private key, a server EKU).
+    fn bound_certificate(&mut self, ep: &Endpoint, b: &SslBinding) {
+        let Some(h) = b.cert_hash else {
+            let fix = self.target_fix();
+            self.push(
+                Finding::new(
+                    FindingCode::BindingWithoutHash,
+                    Severity::Error,
+                    format!("{ep}: the binding names no certificate"),
+                )
+                .at(ep)
+                .fix(fix),
+            );
+            return;
+        };
+        let Some(e) = self.entry(&h) else {
+            let fix = self.target_fix();
+            self.push(
+                Finding::new(
+                    FindingCode::BindingCertificateMissing,
+                    Severity::Error,
+                    format!("{ep}: bound to certificate {h}, which is not in the store. HTTP.sys may still hold its context in memory, so connections keep working — until the next reboot, after which every TLS handshake fails"),
+                )
+                .at(ep)
+                .cert(h)
+                .fix(fix),
+            );
+            return;
+        };
+        let cand = self.choice.candidates.iter().find(|c| c.sha1() == h);
+        let why = if !e.key.counts_as_key() {
+            format!("it has no usable private key ({})", e.key)
+        } else if cand.is_some_and(|c| c.purpose == Purpose::NotForServer) {
+            "its effective EKU is neither Server Authentication nor Any Purpose".to_owned()
+        } else {
+            return;
+        };
+        let fix = self.target_fix();
+        self.push(
+            Finding::new(
+                FindingCode::BoundCertificateUnusable,
+                Severity::Error,
+                format!(
+                    "{ep}: bound to {h} ({}), but {why}: TLS handshakes fail",
+                    e.source
+                ),
+            )
+            .at(ep)
+            .cert(h)
+            .fix(fix),
+        );
+    }
+
+    /// IPv4 and IPv6 must serve the same certificate (the same issuer and
+    /// serial number, as the service compares them).
+    fn families_agree(&mut self, a: &SslBinding, b: &SslBinding) {
+        let (Some(ha), Some(hb)) = (a.cert_hash, b.cert_hash) else {
+            return;
+        };
+        if ha == hb {
+            return;
+        }
+        let same = match (self.entry(&ha), self.entry(&hb)) {
+            (Some(x), Some(y)) => x.certificate.same_issuer_and_serial(&y.certificate),
+            _ => false,
+        };
+        if same {
+            return;
+        }
+        let fix = self.target_fix();
+        let event24 = a.is_sstp() == b.is_sstp();
+        self.push(
+            Finding::new(
+                FindingCode::BindingsDiffer,
+                Severity::Error,
+                format!(
+                    "{}{} is bound to {ha} but {} to {hb}: clients get a different certificate depending on the address family, and crypto binding fails for one of them",
+                    if event24 { "Event 24: " } else { "" },
+                    a.endpoint,
+                    b.endpoint,
+                ),
+            )
+            .fix(fix),
+        );
     }
 
     fn served_certificate(&mut self, cert: &Certificate, h: Sha1Thumbprint) {
