@@ -2086,6 +2086,34 @@ impl Machine {
         profile: Profile,
         family: Family,
     ) -> Result<Connection, Box<ConnectFailure>> {
+        let endpoint = self.listening_endpoint(family)?;
+        let (held, from_live_context) = self.tls_context(endpoint.clone())?;
+        let sha1 = held.sha1();
+        let mut not_checked = Vec::new();
+        let (verdict, checked_at) =
+            self.checks_by_client(&held, host, profile, &mut not_checked)?;
+        let in_force = self.in_force.clone().unwrap_or_else(|| self.parameters());
+        match self.crypto_binding(&held, &in_force, &mut not_checked) {
+            Ok(protocol) => Ok(Connection {
+                family,
+                endpoint,
+                sha1,
+                sha256: held.sha256(),
+                from_live_context,
+                protocol,
+                verdict,
+                checked_at,
+                not_checked,
+            }),
+            Err(error) => Err(Box::new(crypto_binding_failure(
+                &held, &in_force, error, host, profile,
+            ))),
+        }
+    }
+
+    /// Step 1: the endpoint of `family` a client reaches, when the service
+    /// runs and listens over HTTPS.
+    fn listening_endpoint(&self, family: Family) -> Result<Endpoint, Box<ConnectFailure>> {
         if self.service == ServiceState::Stopped {
             return Err(Box::new(ConnectFailure::ServiceStopped));
         }
@@ -2103,161 +2131,138 @@ impl Machine {
                 port: listener.port,
             }));
         }
-        let endpoint = family.endpoint(listener.port);
+        Ok(family.endpoint(listener.port))
+    }
 
-        // TLS: the live context, else the certificate from the store.
-        let (held, from_live_context) = match self.live.get(&endpoint) {
-            Some(c) => (c.clone(), true),
-            None => {
-                let binding =
-                    self.binding_for(&endpoint)
-                        .ok_or_else(|| ConnectFailure::NoBinding {
-                            endpoint: endpoint.clone(),
-                        })?;
-                let cert = match check_binding_certificate(self.store.entries(), binding) {
-                    Ok(e) => e.certificate.clone(),
-                    Err(AddRefusal::NoPrivateKey { sha1, key }) => {
-                        return Err(Box::new(ConnectFailure::NoPrivateKey {
-                            endpoint,
-                            cert_hash: sha1,
-                            key,
-                        }));
-                    }
-                    Err(_) => {
-                        return Err(Box::new(ConnectFailure::CertificateMissing {
-                            cert_hash: binding.cert_hash,
-                            endpoint,
-                        }));
-                    }
-                };
-                let held = LiveContext::Certificate(cert);
-                self.live.insert(endpoint.clone(), held.clone());
-                (held, false)
+    /// Step 2, TLS: HTTP.sys's live context for `endpoint`, else the
+    /// certificate its binding names, loaded from the store (and kept as
+    /// the live context from then on); whether it was live already.
+    fn tls_context(
+        &mut self,
+        endpoint: Endpoint,
+    ) -> Result<(LiveContext, bool), Box<ConnectFailure>> {
+        if let Some(c) = self.live.get(&endpoint) {
+            return Ok((c.clone(), true));
+        }
+        let binding = self
+            .binding_for(&endpoint)
+            .ok_or_else(|| ConnectFailure::NoBinding {
+                endpoint: endpoint.clone(),
+            })?;
+        let cert = match check_binding_certificate(self.store.entries(), binding) {
+            Ok(e) => e.certificate.clone(),
+            Err(AddRefusal::NoPrivateKey { sha1, key }) => {
+                return Err(Box::new(ConnectFailure::NoPrivateKey {
+                    endpoint,
+                    cert_hash: sha1,
+                    key,
+                }));
+            }
+            Err(_) => {
+                return Err(Box::new(ConnectFailure::CertificateMissing {
+                    cert_hash: binding.cert_hash,
+                    endpoint,
+                }));
             }
         };
-        let sha1 = held.sha1();
-        let mut not_checked = Vec::new();
+        let held = LiveContext::Certificate(cert);
+        self.live.insert(endpoint, held.clone());
+        Ok((held, false))
+    }
 
-        // The client's checks: validity, name, then EKU — on the
-        // certificate, when the model has it.
-        let (verdict, checked_at) = match held.certificate() {
-            Some(cert) => (
+    /// Step 3, the client's checks: validity, name, then EKU — on the
+    /// certificate, when the model has it; otherwise each is recorded as
+    /// not made.
+    fn checks_by_client(
+        &self,
+        held: &LiveContext,
+        host: &ReferenceId,
+        profile: Profile,
+        not_checked: &mut Vec<CheckNotMade>,
+    ) -> Result<(Option<ProfileVerdict>, Option<OffsetDateTime>), Box<ConnectFailure>> {
+        if let Some(cert) = held.certificate() {
+            return Ok((
                 Some(Self::client_checks(cert, host, profile, self.clock)?),
                 self.clock,
-            ),
-            None => {
-                let why = format!(
-                    "HTTP.sys served certificate {sha1} from its live context, but the certificate is not in the saved store and was not given: only its hash is known"
-                );
-                not_checked.extend(
-                    [ConnectStep::Validity, ConnectStep::Name, ConnectStep::Eku].map(|step| {
-                        CheckNotMade {
-                            step,
-                            reason: NotCheckedReason::KnownOnlyByHash,
-                            why: why.clone(),
-                        }
-                    }),
-                );
-                (None, None)
-            }
-        };
+            ));
+        }
+        let why = format!(
+            "HTTP.sys served certificate {} from its live context, but the certificate is not in the saved store and was not given: only its hash is known",
+            held.sha1()
+        );
+        not_checked.extend(
+            [ConnectStep::Validity, ConnectStep::Name, ConnectStep::Eku].map(|step| CheckNotMade {
+                step,
+                reason: NotCheckedReason::KnownOnlyByHash,
+                why: why.clone(),
+            }),
+        );
+        Ok((None, None))
+    }
 
-        // Crypto binding with the hashes the service read at start.
-        let in_force = self.in_force.clone().unwrap_or_else(|| self.parameters());
+    /// Step 4, crypto binding with the hashes the service read at start
+    /// (`in_force`): the protocol agreed, or why it failed. A comparison
+    /// the model cannot make (a SHA-256 it does not know) is recorded as
+    /// not made.
+    fn crypto_binding(
+        &mut self,
+        held: &LiveContext,
+        in_force: &SstpParameters,
+        not_checked: &mut Vec<CheckNotMade>,
+    ) -> Result<HashProtocol, CryptoBindingError> {
+        let sha1 = held.sha1();
         let configured_sha256 = in_force.sha256_certificate_hash.hash().copied();
         let configured_sha1 = in_force.sha1_certificate_hash.hash().copied();
         let offered = in_force.hash_protocols();
         self.connections = self.connections.wrapping_add(1);
         let nonce = *Sha256Hash::of_der(&self.connections.to_be_bytes()).as_bytes();
         let hlak = Hlak::from_bytes(MODEL_HLAK);
-        let verified = match offered.preferred() {
-            Some(protocol) => match held.hash_field(protocol) {
-                Some(field) => {
-                    let message = CallConnected::new(protocol, nonce, field)
-                        .signed(&hlak)
-                        .encode();
-                    ServerBinding {
-                        offered,
-                        nonce,
-                        sha256: configured_sha256,
-                        sha1: configured_sha1,
-                    }
-                    .verify(&message, &hlak)
-                }
-                // Only SHA-256 can be unknown (a SHA-1 is always known).
-                None => match configured_sha256 {
-                    // The service has no hash to compare: it fails whatever
-                    // the client sends (Event 18) — unless the key was not
-                    // given and is taken to record this certificate.
-                    None if self.unknown_sha256_in_force != Some(sha1) => {
-                        Err(CryptoBindingError::NoConfiguredHash { protocol })
-                    }
-                    None => {
-                        not_checked.push(CheckNotMade {
-                            step: ConnectStep::CryptoBinding,
-                            reason: NotCheckedReason::RegistryUnknown,
-                            why: format!(
-                                "the SstpSvc\\Parameters key was not given and the SHA-256 of certificate {sha1} is unknown: the hash the client sends cannot be compared with the service's"
-                            ),
-                        });
-                        Ok(protocol)
-                    }
-                    Some(configured) => {
-                        not_checked.push(CheckNotMade {
-                            step: ConnectStep::CryptoBinding,
-                            reason: NotCheckedReason::Sha256Unknown,
-                            why: format!(
-                                "the SHA-256 of certificate {sha1} is unknown (the saved key does not record it beside its SHA-1 in automatic mode): the hash the client sends cannot be compared with the service's {} {configured}",
-                                names::SHA256_CERTIFICATE_HASH
-                            ),
-                        });
-                        Ok(protocol)
-                    }
-                },
-            },
-            None => Err(CryptoBindingError::ProtocolNotOffered {
+        let Some(protocol) = offered.preferred() else {
+            return Err(CryptoBindingError::ProtocolNotOffered {
                 protocol: HashProtocol::Sha256,
                 offered: offered.bits(),
-            }),
+            });
         };
-        match verified {
-            Ok(protocol) => Ok(Connection {
-                family,
-                endpoint,
-                sha1,
-                sha256: held.sha256(),
-                from_live_context,
-                protocol,
-                verdict,
-                checked_at,
-                not_checked,
-            }),
-            Err(error) => {
-                let server_event = missing_hash_event(&in_force, &error);
-                let show = |h: Option<String>| h.unwrap_or_else(|| "(none)".to_owned());
-                let client_event = (profile == Profile::WindowsClient).then(|| {
-                    Event::new(
-                        EventId::ClientCryptoBindingFailed,
-                        format!(
-                            "crypto binding failed for {host}: the client received certificate {sha1} (SHA-256 {}), the server is configured with SHA-256 {} / SHA-1 {}: {error}",
-                            held.sha256().map_or_else(
-                                || "unknown to the model: only the certificate's SHA-1 is known".to_owned(),
-                                |h| h.to_string()
-                            ),
-                            show(configured_sha256.map(|h| h.to_string())),
-                            show(configured_sha1.map(|h| h.to_string())),
-                        ),
-                    )
+        if let Some(field) = held.hash_field(protocol) {
+            let message = CallConnected::new(protocol, nonce, field)
+                .signed(&hlak)
+                .encode();
+            return ServerBinding {
+                offered,
+                nonce,
+                sha256: configured_sha256,
+                sha1: configured_sha1,
+            }
+            .verify(&message, &hlak);
+        }
+        // Only SHA-256 can be unknown (a SHA-1 is always known).
+        match configured_sha256 {
+            // The service has no hash to compare: it fails whatever the
+            // client sends (Event 18) — unless the key was not given and is
+            // taken to record this certificate.
+            None if self.unknown_sha256_in_force != Some(sha1) => {
+                Err(CryptoBindingError::NoConfiguredHash { protocol })
+            }
+            None => {
+                not_checked.push(CheckNotMade {
+                    step: ConnectStep::CryptoBinding,
+                    reason: NotCheckedReason::RegistryUnknown,
+                    why: format!(
+                        "the SstpSvc\\Parameters key was not given and the SHA-256 of certificate {sha1} is unknown: the hash the client sends cannot be compared with the service's"
+                    ),
                 });
-                Err(Box::new(ConnectFailure::CryptoBindingFailed {
-                    served_sha256: held.sha256(),
-                    served_sha1: sha1,
-                    configured_sha256,
-                    configured_sha1,
-                    error,
-                    client_event,
-                    server_event,
-                }))
+                Ok(protocol)
+            }
+            Some(configured) => {
+                not_checked.push(CheckNotMade {
+                    step: ConnectStep::CryptoBinding,
+                    reason: NotCheckedReason::Sha256Unknown,
+                    why: format!(
+                        "the SHA-256 of certificate {sha1} is unknown (the saved key does not record it beside its SHA-1 in automatic mode): the hash the client sends cannot be compared with the service's {} {configured}",
+                        names::SHA256_CERTIFICATE_HASH
+                    ),
+                });
+                Ok(protocol)
             }
         }
     }
@@ -2393,6 +2398,46 @@ fn recorded_sha256(registry: Option<&RegistryValues>, sha1: &Sha1Thumbprint) -> 
 /// because the hash the service read for the protocol in use is missing or
 /// invalid ([behaviour §4](crate::behaviour), §8). Only the protocol in use counts — see "Event 18 at
 /// connection time" in the [module documentation](self).
+/// A failed crypto binding, with what each side logs: the server's Event
+/// 18/19 when it had no hash to compare, the Windows client's event naming
+/// both sides' hashes.
+fn crypto_binding_failure(
+    held: &LiveContext,
+    in_force: &SstpParameters,
+    error: CryptoBindingError,
+    host: &ReferenceId,
+    profile: Profile,
+) -> ConnectFailure {
+    let sha1 = held.sha1();
+    let configured_sha256 = in_force.sha256_certificate_hash.hash().copied();
+    let configured_sha1 = in_force.sha1_certificate_hash.hash().copied();
+    let server_event = missing_hash_event(in_force, &error);
+    let show = |h: Option<String>| h.unwrap_or_else(|| "(none)".to_owned());
+    let client_event = (profile == Profile::WindowsClient).then(|| {
+        Event::new(
+            EventId::ClientCryptoBindingFailed,
+            format!(
+                "crypto binding failed for {host}: the client received certificate {sha1} (SHA-256 {}), the server is configured with SHA-256 {} / SHA-1 {}: {error}",
+                held.sha256().map_or_else(
+                    || "unknown to the model: only the certificate's SHA-1 is known".to_owned(),
+                    |h| h.to_string()
+                ),
+                show(configured_sha256.map(|h| h.to_string())),
+                show(configured_sha1.map(|h| h.to_string())),
+            ),
+        )
+    });
+    ConnectFailure::CryptoBindingFailed {
+        served_sha256: held.sha256(),
+        served_sha1: sha1,
+        configured_sha256,
+        configured_sha1,
+        error,
+        client_event,
+        server_event,
+    }
+}
+
 fn missing_hash_event(in_force: &SstpParameters, error: &CryptoBindingError) -> Option<Event> {
     let CryptoBindingError::NoConfiguredHash { protocol } = error else {
         return None;
