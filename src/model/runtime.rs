@@ -1334,33 +1334,62 @@ impl Machine {
         let running =
             !start.stopped && listener.scheme == Scheme::Https && pair.iter().all(Option::is_some);
         if !running {
-            if !state.knows(UnknownInput::Registry) {
-                m.assume(
-                    "registry-unknown",
-                    UnknownInput::Registry.assumption().to_owned(),
-                );
-            }
-            if !start.stopped {
-                let why = if listener.scheme == Scheme::Http {
-                    "UseHttps is 0, so no binding tells whether the service ran".to_owned()
-                } else {
-                    format!(
-                        "the saved bindings hold no SSTP binding pair on {} and {}",
-                        Family::V4.endpoint(listener.port),
-                        Family::V6.endpoint(listener.port)
-                    )
-                };
-                m.assume(
-                    "service-stopped",
-                    format!(
-                        "{why}: the service is taken to be stopped (`net start remoteaccess` starts it)"
-                    ),
-                );
-            }
+            m.assume_stopped(state, start, &listener);
             return m;
         }
         // Running as saved: live contexts of the bound certificates.
-        let mut by_hash: Vec<(Sha1Thumbprint, Option<Sha256Hash>, Vec<Endpoint>)> = Vec::new();
+        let known_by_hash = m.saved_live_contexts(state, start, &pair);
+        m.assume_known_by_hash(state, known_by_hash);
+        if !state.knows(UnknownInput::Registry) {
+            m.assume_registry_record(&pair);
+        }
+        m.in_force = Some(m.parameters());
+        m.listener = Some(listener);
+        m.service = ServiceState::Running;
+        m
+    }
+
+    /// A saved state whose service is not running (or taken not to be):
+    /// what is assumed, and why.
+    fn assume_stopped(&mut self, state: &MachineState, start: &SavedStart, listener: &Listener) {
+        if !state.knows(UnknownInput::Registry) {
+            self.assume(
+                "registry-unknown",
+                UnknownInput::Registry.assumption().to_owned(),
+            );
+        }
+        if start.stopped {
+            return;
+        }
+        let why = if listener.scheme == Scheme::Http {
+            "UseHttps is 0, so no binding tells whether the service ran".to_owned()
+        } else {
+            format!(
+                "the saved bindings hold no SSTP binding pair on {} and {}",
+                Family::V4.endpoint(listener.port),
+                Family::V6.endpoint(listener.port)
+            )
+        };
+        self.assume(
+            "service-stopped",
+            format!(
+                "{why}: the service is taken to be stopped (`net start remoteaccess` starts it)"
+            ),
+        );
+    }
+
+    /// The live context HTTP.sys holds for each binding of SSTP's pair as
+    /// saved: the certificate from the store, else one given as still in
+    /// memory, else — for a certificate gone from the store — its hashes
+    /// only. Returns those known only by their hashes, with their
+    /// endpoints.
+    fn saved_live_contexts(
+        &mut self,
+        state: &MachineState,
+        start: &SavedStart,
+        pair: &[Option<SslBinding>; 2],
+    ) -> Vec<KnownByHash> {
+        let mut by_hash: Vec<KnownByHash> = Vec::new();
         for binding in pair.iter().flatten() {
             let hash = binding.cert_hash;
             let given = || {
@@ -1371,13 +1400,17 @@ impl Machine {
                     .cloned()
                     .map(LiveContext::Certificate)
             };
-            let held = match check_binding_certificate(m.store.entries(), binding) {
+            let held = match check_binding_certificate(self.store.entries(), binding) {
                 Ok(e) => Some(LiveContext::Certificate(e.certificate.clone())),
                 Err(AddRefusal::CertificateNotInStore { sha1, .. }) => given().or_else(|| {
                     let sha256 = recorded_sha256(state.registry.as_ref(), &sha1);
-                    match by_hash.iter_mut().find(|(h, ..)| *h == sha1) {
-                        Some((.., endpoints)) => endpoints.push(binding.endpoint.clone()),
-                        None => by_hash.push((sha1, sha256, vec![binding.endpoint.clone()])),
+                    match by_hash.iter_mut().find(|k| k.sha1 == sha1) {
+                        Some(k) => k.endpoints.push(binding.endpoint.clone()),
+                        None => by_hash.push(KnownByHash {
+                            sha1,
+                            sha256,
+                            endpoints: vec![binding.endpoint.clone()],
+                        }),
                     }
                     Some(LiveContext::KnownByHash { sha1, sha256 })
                 }),
@@ -1385,9 +1418,9 @@ impl Machine {
             };
             match held {
                 Some(held) => {
-                    m.live.insert(binding.endpoint.clone(), held);
+                    self.live.insert(binding.endpoint.clone(), held);
                 }
-                None => m.assume(
+                None => self.assume(
                     "no-live-context",
                     format!(
                         "the binding on {} names certificate {}, which is not in the store with a private key and was not given as a certificate HTTP.sys still holds in memory: \
@@ -1398,7 +1431,18 @@ impl Machine {
                 ),
             }
         }
-        for (sha1, sha256, endpoints) in by_hash {
+        by_hash
+    }
+
+    /// The assumption for each certificate HTTP.sys is taken to hold that
+    /// the model knows only by its hashes.
+    fn assume_known_by_hash(&mut self, state: &MachineState, known: Vec<KnownByHash>) {
+        for KnownByHash {
+            sha1,
+            sha256,
+            endpoints,
+        } in known
+        {
             let bindings = match endpoints.as_slice() {
                 [one] => format!("the binding on {one} names"),
                 many => format!(
@@ -1421,7 +1465,7 @@ impl Machine {
                 ),
                 (None, false) => "known here only by its SHA-1, from the bindings — the SstpSvc\\Parameters key was not given, so its SHA-256 is unknown and crypto binding through it cannot be checked either".to_owned(),
             };
-            m.assume(
+            self.assume(
                 "live-context-by-hash",
                 format!(
                     "{bindings} certificate {sha1}, which is not in the store and was not given: HTTP.sys is taken to still hold it in memory, as when the state was saved, {known}; \
@@ -1429,55 +1473,65 @@ impl Machine {
                 ),
             );
         }
-        if !state.knows(UnknownInput::Registry) {
-            let held: Vec<Option<LiveContext>> = pair
-                .iter()
-                .flatten()
-                .map(|b| m.live.get(&b.endpoint).cloned())
-                .collect();
-            match held.as_slice() {
-                [Some(a), Some(b)] if a.sha1() == b.sha1() => match a.certificate() {
-                    Some(cert) => {
-                        m.registry.apply_all(&RegistryWrite::automatic_mode_record(
-                            &cert.sha256(),
-                            &cert.sha1(),
-                        ));
-                        m.assume(
-                            "registry-assumed-record",
-                            format!(
-                                "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {} recorded, as the service writes them when it binds",
-                                cert.sha1()
-                            ),
-                        );
-                    }
-                    None => {
-                        let sha1 = a.sha1();
-                        m.registry.apply_all(&[
-                            RegistryWrite::set_sha1_hash(&sha1),
-                            RegistryWrite::set_dword(names::IS_HASH_CONFIGURED_BY_ADMIN, 0),
-                        ]);
-                        m.unknown_sha256_record = Some(sha1);
-                        m.unknown_sha256_in_force = Some(sha1);
-                        m.assume(
-                            "registry-assumed-record",
-                            format!(
-                                "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {sha1} recorded, as the service writes them when it binds; \
-                                 the certificate is known only by its hash, so the value of {} is unknown and crypto binding through it cannot be checked",
-                                names::SHA256_CERTIFICATE_HASH
-                            ),
-                        );
-                    }
-                },
-                _ => m.assume(
-                    "registry-unknown",
-                    UnknownInput::Registry.assumption().to_owned(),
-                ),
+    }
+
+    /// The registry not given, for a service running as saved: when both
+    /// bindings hold one certificate, the service is taken to be in
+    /// automatic mode with its hashes recorded (as it writes them when it
+    /// binds); otherwise the registry stays unknown.
+    fn assume_registry_record(&mut self, pair: &[Option<SslBinding>; 2]) {
+        let held: Vec<Option<LiveContext>> = pair
+            .iter()
+            .flatten()
+            .map(|b| self.live.get(&b.endpoint).cloned())
+            .collect();
+        let [Some(a), Some(b)] = held.as_slice() else {
+            self.assume(
+                "registry-unknown",
+                UnknownInput::Registry.assumption().to_owned(),
+            );
+            return;
+        };
+        if a.sha1() != b.sha1() {
+            self.assume(
+                "registry-unknown",
+                UnknownInput::Registry.assumption().to_owned(),
+            );
+            return;
+        }
+        match a.certificate() {
+            Some(cert) => {
+                self.registry
+                    .apply_all(&RegistryWrite::automatic_mode_record(
+                        &cert.sha256(),
+                        &cert.sha1(),
+                    ));
+                self.assume(
+                    "registry-assumed-record",
+                    format!(
+                        "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {} recorded, as the service writes them when it binds",
+                        cert.sha1()
+                    ),
+                );
+            }
+            None => {
+                let sha1 = a.sha1();
+                self.registry.apply_all(&[
+                    RegistryWrite::set_sha1_hash(&sha1),
+                    RegistryWrite::set_dword(names::IS_HASH_CONFIGURED_BY_ADMIN, 0),
+                ]);
+                self.unknown_sha256_record = Some(sha1);
+                self.unknown_sha256_in_force = Some(sha1);
+                self.assume(
+                    "registry-assumed-record",
+                    format!(
+                        "the SstpSvc\\Parameters key was not given (--registry): it is unknown, not empty; the running service is taken to be in automatic mode with the hashes of the bound certificate {sha1} recorded, as the service writes them when it binds; \
+                         the certificate is known only by its hash, so the value of {} is unknown and crypto binding through it cannot be checked",
+                        names::SHA256_CERTIFICATE_HASH
+                    ),
+                );
             }
         }
-        m.in_force = Some(m.parameters());
-        m.listener = Some(listener);
-        m.service = ServiceState::Running;
-        m
     }
 
     fn assume(&mut self, code: &'static str, message: String) {
@@ -2398,6 +2452,14 @@ fn recorded_sha256(registry: Option<&RegistryValues>, sha1: &Sha1Thumbprint) -> 
 /// because the hash the service read for the protocol in use is missing or
 /// invalid ([behaviour §4](crate::behaviour), §8). Only the protocol in use counts — see "Event 18 at
 /// connection time" in the [module documentation](self).
+/// A certificate HTTP.sys is taken to hold that the model knows only by
+/// its hashes, and the endpoints bound to it.
+struct KnownByHash {
+    sha1: Sha1Thumbprint,
+    sha256: Option<Sha256Hash>,
+    endpoints: Vec<Endpoint>,
+}
+
 /// A failed crypto binding, with what each side logs: the server's Event
 /// 18/19 when it had no hash to compare, the Windows client's event naming
 /// both sides' hashes.
