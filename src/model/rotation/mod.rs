@@ -543,66 +543,125 @@ impl RotationReport {
 /// Never panics; every failure is in the report.
 pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport {
     let mut report = RotationReport::new(host.describe());
+    match run(host, request, &mut report) {
+        Ok(outcome) => report.end(outcome),
+        Err(refusal) => report.refuse(refusal),
+    }
+}
 
+/// The rotation's steps, in order; a refusal ends it before any change.
+fn run(
+    host: &mut dyn Host,
+    request: &RotationRequest,
+    report: &mut RotationReport,
+) -> Result<Outcome, Refusal> {
     // 1. Read.
+    let before = read_before(host, report)?;
+    // 2. Target.
+    let target = target_info(&before, request, report)?;
+    // 3. Already in place?
+    let parameters = SstpParameters::from_values(&before.registry);
+    if already_in_place(host, &before, &target, parameters.listener().port, report)? {
+        return Ok(Outcome::Unchanged);
+    }
+    // 4. Plan.
+    let plan = plan_steps(&before, &parameters, &target, report)?;
+    // 5. Preflight.
+    preflight(host, report)?;
+    // 6. Dry run.
+    if !request.apply {
+        report.after = report.before.clone();
+        return Ok(Outcome::Planned);
+    }
+    // 7. Execute.
+    let executed = execute(host, &before, report);
+    // 8. Verify.
+    if !executed.failed {
+        let checks = verify(host, &executed.current, &target, plan.port);
+        let verified = checks.iter().all(|c| c.ok);
+        report.verification = checks;
+        if verified {
+            report.after = Some(StateSummary::of(&executed.current));
+            return Ok(Outcome::Rotated);
+        }
+    }
+    // 9. Restore.
+    let restore = restore(host, &before, executed.service_touched);
+    if let Ok(now) = HostState::read(host) {
+        report.after = Some(StateSummary::of(&now));
+    }
+    let outcome = if restore.differences.is_empty() && restore.reread_error.is_none() {
+        Outcome::Restored
+    } else {
+        Outcome::RestoreIncomplete
+    };
+    report.restore = Some(restore);
+    Ok(outcome)
+}
+
+/// Step 1: every read the rotation needs is available, then the machine
+/// as it is before.
+fn read_before(host: &mut dyn Host, report: &mut RotationReport) -> Result<HostState, Refusal> {
     for op in READS {
         if let Err(error) = host.available(op) {
             report
                 .preflight
                 .push(PreflightCheck::new(op, Some(error.clone())));
-            return report.refuse(Refusal::PreflightFailed { error });
+            return Err(Refusal::PreflightFailed { error });
         }
     }
-    let before = match HostState::read(host) {
-        Ok(s) => s,
-        Err(error) => return report.refuse(Refusal::ReadFailed { error }),
-    };
+    let before = HostState::read(host).map_err(|error| Refusal::ReadFailed { error })?;
     report.before = Some(StateSummary::of(&before));
+    Ok(before)
+}
 
-    // 2. Target.
+/// Step 2: the certificate to rotate to — the one asked for when clients
+/// accept it (only a preference may stand between it and the
+/// recommendation), or the newest qualifying one for the host.
+fn target_info(
+    before: &HostState,
+    request: &RotationRequest,
+    report: &mut RotationReport,
+) -> Result<TargetInfo, Refusal> {
     let advice = recommend(&before.store, Some(request.at), request.host.as_ref());
     let target = match &request.target {
         TargetSpec::Thumbprint(sha1) if advice.sha1() == Some(*sha1) => *sha1,
-        TargetSpec::Thumbprint(sha1) => match advice.considered(sha1) {
-            None => return report.refuse(Refusal::NotInStore { sha1: *sha1 }),
-            Some(c) => {
-                // Only a preference (Server Authentication first, later
-                // expiry first) may stand between it and the
-                // recommendation: clients accept it.
-                let problems: Vec<NotRecommended> = c
-                    .reasons
-                    .iter()
-                    .filter(|r| {
-                        r.refused_by_clients() || matches!(r, NotRecommended::NotEligible { .. })
-                    })
-                    .cloned()
-                    .collect();
-                if !problems.is_empty() {
-                    return report.refuse(Refusal::TargetRefused {
-                        sha1: *sha1,
-                        problems,
-                    });
-                }
-                *sha1
+        TargetSpec::Thumbprint(sha1) => {
+            let c = advice
+                .considered(sha1)
+                .ok_or(Refusal::NotInStore { sha1: *sha1 })?;
+            let problems: Vec<NotRecommended> = c
+                .reasons
+                .iter()
+                .filter(|r| {
+                    r.refused_by_clients() || matches!(r, NotRecommended::NotEligible { .. })
+                })
+                .cloned()
+                .collect();
+            if !problems.is_empty() {
+                return Err(Refusal::TargetRefused {
+                    sha1: *sha1,
+                    problems,
+                });
             }
-        },
+            *sha1
+        }
         TargetSpec::Newest => {
             if request.host.is_none() {
-                return report.refuse(Refusal::HostRequired);
+                return Err(Refusal::HostRequired);
             }
-            match advice.sha1() {
-                Some(s) => s,
-                None => {
-                    return report.refuse(Refusal::NoQualifyingCertificate {
-                        host: request.host.as_ref().map(ToString::to_string),
-                    });
-                }
-            }
+            advice
+                .sha1()
+                .ok_or_else(|| Refusal::NoQualifyingCertificate {
+                    host: request.host.as_ref().map(ToString::to_string),
+                })?
         }
     };
-    let Some(entry) = before.store.iter().find(|e| e.certificate.sha1() == target) else {
-        return report.refuse(Refusal::NotInStore { sha1: target });
-    };
+    let entry = before
+        .store
+        .iter()
+        .find(|e| e.certificate.sha1() == target)
+        .ok_or(Refusal::NotInStore { sha1: target })?;
     let target_info = TargetInfo {
         sha1: target,
         sha256: entry.certificate.sha256(),
@@ -616,44 +675,61 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
                 .to_owned(),
         );
     }
+    Ok(target_info)
+}
 
-    // 3. Already in place?
-    let parameters = SstpParameters::from_values(&before.registry);
-    let port = parameters.listener().port;
-    if looks_in_place(&before, &target_info, port) {
-        if let Err(error) = host.available(Operation::Handshake) {
-            report.preflight.push(PreflightCheck::new(
-                Operation::Handshake,
-                Some(error.clone()),
-            ));
-            return report.refuse(Refusal::PreflightFailed { error });
-        }
-        let checks = verify(host, &before, &target_info, port);
-        if checks.iter().all(|c| c.ok) {
-            report.verification = checks;
-            report.after = report.before.clone();
-            return report.end(Outcome::Unchanged);
-        }
-        report.notes.push(format!(
-            "the target is bound and recorded but the check failed ({}): rotating again",
-            checks
-                .iter()
-                .filter(|c| !c.ok)
-                .map(|c| c.code)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+/// Step 3: whether the target is bound, recorded and served already (then
+/// nothing is changed); a target bound and recorded whose check fails is
+/// rotated again.
+fn already_in_place(
+    host: &mut dyn Host,
+    before: &HostState,
+    target: &TargetInfo,
+    port: u16,
+    report: &mut RotationReport,
+) -> Result<bool, Refusal> {
+    if !looks_in_place(before, target, port) {
+        return Ok(false);
     }
+    if let Err(error) = host.available(Operation::Handshake) {
+        report.preflight.push(PreflightCheck::new(
+            Operation::Handshake,
+            Some(error.clone()),
+        ));
+        return Err(Refusal::PreflightFailed { error });
+    }
+    let checks = verify(host, before, target, port);
+    if checks.iter().all(|c| c.ok) {
+        report.verification = checks;
+        report.after = report.before.clone();
+        return Ok(true);
+    }
+    report.notes.push(format!(
+        "the target is bound and recorded but the check failed ({}): rotating again",
+        checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.code)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(false)
+}
 
-    // 4. Plan.
-    let plan = match plan_certificate_change(
-        &PlanInput::new(&before.store, &before.bindings, &parameters),
-        &target,
+/// Step 4: the plan of the change (behaviour §9), each step recorded as
+/// planned — or skipped, a stop of a service that is not running.
+fn plan_steps(
+    before: &HostState,
+    parameters: &SstpParameters,
+    target: &TargetInfo,
+    report: &mut RotationReport,
+) -> Result<Plan, Refusal> {
+    let plan = plan_certificate_change(
+        &PlanInput::new(&before.store, &before.bindings, parameters),
+        &target.sha1,
         &PlanOptions::default(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return report.refuse(Refusal::Plan(e)),
-    };
+    )
+    .map_err(Refusal::Plan)?;
     report.notes.extend(plan.notes.iter().cloned());
     for step in &plan.steps {
         let skip = matches!(step, PlanStep::StopService) && before.service == ServiceState::Stopped;
@@ -672,8 +748,12 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
         });
     }
     report.plan = Some(plan.clone());
+    Ok(plan)
+}
 
-    // 5. Preflight.
+/// Step 5: every operation the planned steps (and their undoing, and the
+/// verification handshake) need is available, before the first change.
+fn preflight(host: &mut dyn Host, report: &mut RotationReport) -> Result<(), Refusal> {
     let mut needed = BTreeSet::new();
     for r in &report.steps {
         if r.status == StepStatus::Planned {
@@ -689,40 +769,49 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
         }
         report.preflight.push(PreflightCheck::new(op, answer));
     }
-    if let Some(error) = missing {
-        for r in &mut report.steps {
-            if r.status == StepStatus::Planned {
-                r.status = StepStatus::NotRun;
+    match missing {
+        Some(error) => {
+            for r in &mut report.steps {
+                if r.status == StepStatus::Planned {
+                    r.status = StepStatus::NotRun;
+                }
             }
+            Err(Refusal::PreflightFailed { error })
         }
-        return report.refuse(Refusal::PreflightFailed { error });
+        None => Ok(()),
     }
+}
 
-    // 6. Dry run.
-    if !request.apply {
-        report.after = report.before.clone();
-        return report.end(Outcome::Planned);
-    }
+/// What running the steps left.
+struct Executed {
+    /// The machine as last read.
+    current: HostState,
+    /// Whether the service was stopped or started.
+    service_touched: bool,
+    /// Whether a step failed (the later ones are not run).
+    failed: bool,
+}
 
-    // 7. Execute.
+/// Step 7: runs the planned steps in order, re-reading the machine after
+/// each and checking that it changed as the step says, and only so; the
+/// first failure stops the run.
+fn execute(host: &mut dyn Host, before: &HostState, report: &mut RotationReport) -> Executed {
     let mut current = before.clone();
     let mut service_touched = false;
     let mut failed = false;
-    for i in 0..report.steps.len() {
+    for record in &mut report.steps {
+        if record.status != StepStatus::Planned {
+            continue;
+        }
         if failed {
-            if report.steps[i].status == StepStatus::Planned {
-                report.steps[i].status = StepStatus::NotRun;
-            }
+            record.status = StepStatus::NotRun;
             continue;
         }
-        if report.steps[i].status != StepStatus::Planned {
-            continue;
-        }
-        let step = report.steps[i].step.clone();
+        let step = record.step.clone();
         service_touched |= matches!(step, PlanStep::StopService | PlanStep::StartService);
         if let Err(e) = run_step(host, &step) {
-            report.steps[i].status = StepStatus::Failed;
-            report.steps[i].error = Some(e);
+            record.status = StepStatus::Failed;
+            record.error = Some(e);
             failed = true;
             continue;
         }
@@ -731,44 +820,25 @@ pub fn rotate(host: &mut dyn Host, request: &RotationRequest) -> RotationReport 
                 let unexpected = check_step(&step, &current, &now);
                 current = now;
                 if unexpected.is_empty() {
-                    report.steps[i].status = StepStatus::Done;
+                    record.status = StepStatus::Done;
                 } else {
-                    report.steps[i].status = StepStatus::Failed;
-                    report.steps[i].unexpected = unexpected;
+                    record.status = StepStatus::Failed;
+                    record.unexpected = unexpected;
                     failed = true;
                 }
             }
             Err(e) => {
-                report.steps[i].status = StepStatus::Failed;
-                report.steps[i].error = Some(e);
+                record.status = StepStatus::Failed;
+                record.error = Some(e);
                 failed = true;
             }
         }
     }
-
-    // 8. Verify.
-    if !failed {
-        let checks = verify(host, &current, &target_info, plan.port);
-        failed = checks.iter().any(|c| !c.ok);
-        report.verification = checks;
-        if !failed {
-            report.after = Some(StateSummary::of(&current));
-            return report.end(Outcome::Rotated);
-        }
+    Executed {
+        current,
+        service_touched,
+        failed,
     }
-
-    // 9. Restore.
-    let restore = restore(host, &before, service_touched);
-    if let Ok(now) = HostState::read(host) {
-        report.after = Some(StateSummary::of(&now));
-    }
-    let outcome = if restore.differences.is_empty() && restore.reread_error.is_none() {
-        Outcome::Restored
-    } else {
-        Outcome::RestoreIncomplete
-    };
-    report.restore = Some(restore);
-    report.end(outcome)
 }
 
 const READS: [Operation; 4] = [
