@@ -745,7 +745,7 @@ fn read_extensions(exts: &[X509Extension<'_>]) -> Result<ExtensionFacts, Certifi
             // x509-parser's EKU decoder fails exactly when the OID list
             // does, which `eku_in_order` reads (and reports) itself.
             read.eku = EkuExtension::Present {
-                purposes: eku_in_order(ext.value)?.into(),
+                purposes: eku_in_order(ext.value)?,
                 critical: ext.critical,
             };
         } else if oid == OID_X509_EXT_KEY_USAGE.as_bytes() {
@@ -968,7 +968,7 @@ fn malformed(ext: &X509Extension<'_>) -> CertificateError {
 
 /// Reads the EKU OIDs in certificate order (x509-parser's own view sorts
 /// them into flags), removing duplicates.
-fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
+fn eku_in_order(value: &[u8]) -> Result<Arc<[KeyPurpose]>, CertificateError> {
     let (rest, oids) =
         <Vec<Oid>>::from_der(value).map_err(|e| CertificateError::MalformedExtension {
             name: "extendedKeyUsage".into(),
@@ -982,7 +982,17 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
     }
     if oids.len() > 16 {
         let all: Vec<KeyPurpose> = oids.iter().map(key_purpose).collect();
-        return Ok(super::eku::dedup(&all));
+        return Ok(super::eku::dedup(&all).into());
+    }
+    // The usual case, no OID twice (compared by their encodings, which are
+    // minimal, so that equal purposes have equal bytes): the list is made
+    // in place, in one allocation.
+    let distinct = oids
+        .iter()
+        .enumerate()
+        .all(|(i, o)| minimal_oid(o) && oids[..i].iter().all(|p| p.as_bytes() != o.as_bytes()));
+    if distinct {
+        return Ok(oids.iter().map(key_purpose).collect());
     }
     // The usual few purposes: de-duplicated pairwise as they are read,
     // without an intermediate list (what `dedup` gives for ≤ 16).
@@ -993,7 +1003,17 @@ fn eku_in_order(value: &[u8]) -> Result<Vec<KeyPurpose>, CertificateError> {
             out.push(p);
         }
     }
-    Ok(out)
+    Ok(out.into())
+}
+
+/// Whether an OID's encoding is minimal: no subidentifier starts with the
+/// padding octet `0x80`, so that two encodings of one OID cannot differ.
+fn minimal_oid(oid: &Oid<'_>) -> bool {
+    let bytes = oid.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| b != 0x80 || (i > 0 && bytes[i - 1] & 0x80 != 0))
 }
 
 /// `KeyPurpose::from_oid` of the dotted form, without making the dotted
@@ -1126,6 +1146,36 @@ fn public_key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Public
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eku_lists_are_deduplicated_in_order() {
+        let server = [0x06, 0x08, 0x2b, 6, 1, 5, 5, 7, 3, 1];
+        let client = [0x06, 0x08, 0x2b, 6, 1, 5, 5, 7, 3, 2];
+        let list = |oids: &[&[u8]]| {
+            let body: Vec<u8> = oids.concat();
+            let mut v = vec![0x30, body.len() as u8];
+            v.extend(body);
+            v
+        };
+        let l = eku_in_order(&list(&[&client, &server])).unwrap();
+        assert_eq!(&*l, [KeyPurpose::ClientAuth, KeyPurpose::ServerAuth]);
+        let l = eku_in_order(&list(&[&server, &client, &server])).unwrap();
+        assert_eq!(&*l, [KeyPurpose::ServerAuth, KeyPurpose::ClientAuth]);
+        assert!(eku_in_order(&list(&[])).unwrap().is_empty());
+    }
+
+    #[test]
+    fn minimal_oid_encodings() {
+        let oid = |b: &'static [u8]| Oid::new(Cow::Borrowed(b));
+        assert!(minimal_oid(&oid(&[0x2b, 6, 1, 5, 5, 7, 3, 1])));
+        // 0x80 inside a multi-octet subidentifier is not padding.
+        assert!(minimal_oid(&oid(&[
+            0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x81, 0x80, 0x01
+        ])));
+        // A subidentifier that starts with 0x80 is padded.
+        assert!(!minimal_oid(&oid(&[0x2b, 0x80, 0x06, 1])));
+        assert!(!minimal_oid(&oid(&[0x80, 0x2b])));
+    }
 
     #[test]
     fn known_oids_are_their_dotted_forms() {

@@ -392,7 +392,9 @@ lazy_hash!(CandidateSha256, sha256);
 pub struct LazyHostVerdicts {
     certificate: Certificate,
     host: Arc<ReferenceId>,
-    verdicts: OnceLock<HostVerdicts>,
+    // Boxed: most candidates never compute theirs, and a candidate stays
+    // small (the verdicts of three profiles are over 500 bytes).
+    verdicts: OnceLock<Box<HostVerdicts>>,
 }
 
 impl LazyHostVerdicts {
@@ -409,7 +411,7 @@ impl LazyHostVerdicts {
     /// The verdicts ([`HostVerdicts::check`]), computed now if not yet.
     pub fn verdicts(&self) -> &HostVerdicts {
         self.verdicts
-            .get_or_init(|| HostVerdicts::check(&self.certificate, &self.host))
+            .get_or_init(|| Box::new(HostVerdicts::check(&self.certificate, &self.host)))
     }
 
     /// Whether the verdicts have been computed already.
@@ -420,7 +422,7 @@ impl LazyHostVerdicts {
     /// The verdicts, by value.
     pub fn into_verdicts(self) -> HostVerdicts {
         match self.verdicts.into_inner() {
-            Some(v) => v,
+            Some(v) => *v,
             None => HostVerdicts::check(&self.certificate, &self.host),
         }
     }
