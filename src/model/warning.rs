@@ -133,84 +133,115 @@ fn push_rfc3339(out: &mut Vec<u8>, t: OffsetDateTime) {
 /// The warnings for one certificate. Validity is judged at `at`; with `None`
 /// no validity warning is produced (the model never reads the clock).
 pub fn warnings_for(cert: &Certificate, at: Option<OffsetDateTime>) -> Vec<Warning> {
-    let mut out = Vec::new();
+    // The fixed checks first, then the list made at its exact size: a
+    // report of 10,000 candidates keeps every list.
+    let fixed = [
+        validity_warning(cert, at),
+        trust_warning(cert),
+        key_usage_warning(cert),
+        rsa_warning(cert),
+        signature_warning(cert),
+    ];
+    let unknown = cert.unknown_critical_extensions();
+    let no_names = no_names_warning(cert);
+    let len = fixed.iter().flatten().count() + unknown.len() + usize::from(no_names.is_some());
+    let mut out = Vec::with_capacity(len);
+    out.extend(fixed.into_iter().flatten());
+    out.extend(unknown.iter().map(|oid| Warning {
+        code: WarningCode::UnknownCriticalExtension,
+        message: format!("unknown critical extension {oid}").into(),
+        consequence:
+            "a client that does not know it fails with CERT_E_CRITICAL (0x800B0105)".into(),
+    }));
+    out.extend(no_names);
+    out
+}
+
+/// Expired or not yet valid at `at` (none without a time).
+fn validity_warning(cert: &Certificate, at: Option<OffsetDateTime>) -> Option<Warning> {
+    let at = at?;
     let v = cert.validity();
-    if let Some(at) = at {
-        if at > v.not_after {
-            out.push(Warning {
-                code: WarningCode::Expired,
-                message: validity_message("expired on ", v.not_after, at).into(),
-                consequence:
-                    "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
-                        .into(),
-            });
-        } else if at < v.not_before {
-            out.push(Warning {
-                code: WarningCode::NotYetValid,
-                message: validity_message("not valid before ", v.not_before, at).into(),
-                consequence:
-                    "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
-                        .into(),
-            });
-        }
-    }
+    let (code, message) = if at > v.not_after {
+        (
+            WarningCode::Expired,
+            validity_message("expired on ", v.not_after, at),
+        )
+    } else if at < v.not_before {
+        (
+            WarningCode::NotYetValid,
+            validity_message("not valid before ", v.not_before, at),
+        )
+    } else {
+        return None;
+    };
+    Some(Warning {
+        code,
+        message: message.into(),
+        consequence: "clients fail with CERT_E_EXPIRED (0x800B0101); the service binds it anyway"
+            .into(),
+    })
+}
+
+/// Self-signed, or (issued by a CA) without a CRL distribution point.
+fn trust_warning(cert: &Certificate) -> Option<Warning> {
     if cert.is_self_issued() {
-        out.push(Warning {
+        Some(Warning {
             code: WarningCode::SelfSigned,
             message: "self-signed (issuer equals subject)".into(),
             consequence: "clients fail with CERT_E_UNTRUSTEDROOT (0x800B0109) unless it is in their Trusted Root Certification Authorities store".into(),
-        });
+        })
     } else if !cert.has_crl_distribution_points() {
-        out.push(Warning {
+        Some(Warning {
             code: WarningCode::NoCrlDistributionPoint,
             message: "no CRL distribution point".into(),
             consequence: "the Windows SSTP client checks revocation and fails with CRYPT_E_REVOCATION_OFFLINE (0x80092013) unless NoCertRevocationCheck is set on it".into(),
-        });
+        })
+    } else {
+        None
     }
-    if let Some(ku) = cert.key_usage()
-        && !ku.digital_signature
-        && !ku.key_encipherment
-    {
-        out.push(Warning {
-            code: WarningCode::KeyUsageUnsuitable,
-            message: "key usage allows neither digitalSignature nor keyEncipherment".into(),
-            consequence: "TLS clients refuse the handshake (SEC_E_CERT_WRONG_USAGE)".into(),
-        });
-    }
-    if let PublicKeyInfo::Rsa { bits } = cert.public_key()
-        && *bits < 2048
-    {
-        out.push(Warning {
+}
+
+/// A key usage that allows neither TLS key exchange.
+fn key_usage_warning(cert: &Certificate) -> Option<Warning> {
+    let ku = cert.key_usage()?;
+    (!ku.digital_signature && !ku.key_encipherment).then(|| Warning {
+        code: WarningCode::KeyUsageUnsuitable,
+        message: "key usage allows neither digitalSignature nor keyEncipherment".into(),
+        consequence: "TLS clients refuse the handshake (SEC_E_CERT_WRONG_USAGE)".into(),
+    })
+}
+
+/// An RSA key under 2048 bits.
+fn rsa_warning(cert: &Certificate) -> Option<Warning> {
+    match cert.public_key() {
+        PublicKeyInfo::Rsa { bits } if *bits < 2048 => Some(Warning {
             code: WarningCode::WeakRsaKey,
             message: format!("RSA key of {bits} bits").into(),
             consequence: "current Windows and TLS libraries refuse RSA keys under 2048 bits".into(),
-        });
+        }),
+        _ => None,
     }
-    if let Some(name) = weak_signature_name(cert.signature_algorithm()) {
-        out.push(Warning {
-            code: WarningCode::WeakSignature,
-            message: format!("signed with {name}").into(),
-            consequence: "current clients refuse MD5 and SHA-1 signatures on server certificates"
-                .into(),
-        });
-    }
-    for oid in cert.unknown_critical_extensions() {
-        out.push(Warning {
-            code: WarningCode::UnknownCriticalExtension,
-            message: format!("unknown critical extension {oid}").into(),
-            consequence: "a client that does not know it fails with CERT_E_CRITICAL (0x800B0105)"
-                .into(),
-        });
-    }
+}
+
+/// An MD5 or SHA-1 signature.
+fn signature_warning(cert: &Certificate) -> Option<Warning> {
+    let name = weak_signature_name(cert.signature_algorithm())?;
+    Some(Warning {
+        code: WarningCode::WeakSignature,
+        message: format!("signed with {name}").into(),
+        consequence: "current clients refuse MD5 and SHA-1 signatures on server certificates"
+            .into(),
+    })
+}
+
+/// No name at all a client could match.
+fn no_names_warning(cert: &Certificate) -> Option<Warning> {
     let n = cert.names();
-    if n.dns.is_empty() && n.ips.is_empty() && n.common_names.is_empty() {
-        out.push(Warning {
-            code: WarningCode::NoHostNames,
-            message: "no SAN dNSName, no SAN iPAddress and no subject CN".into(),
-            consequence: "every client fails with CERT_E_CN_NO_MATCH (0x800B010F)".into(),
-        });
-    }
-    out
+    (n.dns.is_empty() && n.ips.is_empty() && n.common_names.is_empty()).then(|| Warning {
+        code: WarningCode::NoHostNames,
+        message: "no SAN dNSName, no SAN iPAddress and no subject CN".into(),
+        consequence: "every client fails with CERT_E_CN_NO_MATCH (0x800B010F)".into(),
+    })
 }
 
 fn weak_signature_name(oid: &str) -> Option<&'static str> {
