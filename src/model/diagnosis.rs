@@ -338,14 +338,7 @@ impl<'a> DiagnosisInput<'a> {
     /// assert!(DiagnosisInput::new(&[], &[], &parameters).unknown_inputs().is_empty());
     /// ```
     pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
-        let mut out = Vec::new();
-        if !self.bindings_known {
-            out.push(UnknownInput::Bindings);
-        }
-        if !self.registry_known {
-            out.push(UnknownInput::Registry);
-        }
-        out
+        UnknownInput::not_known(self.bindings_known, self.registry_known)
     }
 }
 

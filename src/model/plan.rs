@@ -215,14 +215,7 @@ impl<'a> PlanInput<'a> {
     /// assert!(PlanInput::new(&[], &[], &parameters).unknown_inputs().is_empty());
     /// ```
     pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
-        let mut out = Vec::new();
-        if !self.bindings_known {
-            out.push(UnknownInput::Bindings);
-        }
-        if !self.registry_known {
-            out.push(UnknownInput::Registry);
-        }
-        out
+        UnknownInput::not_known(self.bindings_known, self.registry_known)
     }
 
     /// The input from its parts, all of them known.

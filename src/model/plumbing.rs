@@ -703,14 +703,7 @@ impl<'a> PlumbingInput<'a> {
     /// assert!(PlumbingInput::new(&parameters, &[], &[]).unknown_inputs().is_empty());
     /// ```
     pub fn unknown_inputs(&self) -> Vec<UnknownInput> {
-        let mut out = Vec::new();
-        if !self.bindings_known {
-            out.push(UnknownInput::Bindings);
-        }
-        if !self.registry_known {
-            out.push(UnknownInput::Registry);
-        }
-        out
+        UnknownInput::not_known(self.bindings_known, self.registry_known)
     }
 
     /// Uses this profile.

@@ -55,6 +55,19 @@ stable_codes! {
 }
 
 impl UnknownInput {
+    /// The inputs that are not known, in a fixed order (bindings,
+    /// registry): what an input with these two flags must name as assumed.
+    pub(crate) fn not_known(bindings_known: bool, registry_known: bool) -> Vec<UnknownInput> {
+        let mut out = Vec::with_capacity(2);
+        if !bindings_known {
+            out.push(UnknownInput::Bindings);
+        }
+        if !registry_known {
+            out.push(UnknownInput::Registry);
+        }
+        out
+    }
+
     /// What the model assumes for this input, as a sentence for people.
     ///
     /// ```
