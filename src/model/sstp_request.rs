@@ -171,7 +171,26 @@ fn is_token(s: &str) -> bool {
 /// checked before anything else), 505 for another HTTP version, 404 for another URI, 405 for
 /// another method on the SSTP URI.
 pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Refusal> {
-    let bad = |detail: String| Refusal::new(400, detail);
+    let text = head_text(head)?;
+    let mut lines = text.split("\r\n");
+    request_line(lines.next().unwrap_or_default())?;
+    let headers = header_lines(lines, max_headers)?;
+    let (host, correlation_id) = sstp_headers(&headers)?;
+    Ok(SstpRequest {
+        host,
+        correlation_id,
+        headers,
+    })
+}
+
+/// A 400 refusal with this detail.
+fn bad(detail: String) -> Refusal {
+    Refusal::new(400, detail)
+}
+
+/// Step 1: the head as text — within the size limit, ended by an empty
+/// line, printable ASCII, every line ended by CRLF.
+fn head_text(head: &[u8]) -> Result<&str, Refusal> {
     if head.len() > MAX_REQUEST_HEAD_LEN {
         return Err(bad(format!(
             "the request head is {} bytes, more than the {} bytes accepted",
@@ -195,11 +214,18 @@ pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Ref
     }
     // Printable ASCII: valid UTF-8.
     let text = std::str::from_utf8(body).map_err(|e| bad(e.to_string()))?;
-    let mut lines = text.split("\r\n");
-    if lines.clone().any(|l| l.contains('\r') || l.contains('\n')) {
+    if text
+        .split("\r\n")
+        .any(|l| l.contains('\r') || l.contains('\n'))
+    {
         return Err(bad("a bare CR or LF; lines must end with CRLF".into()));
     }
-    let request_line = lines.next().unwrap_or_default();
+    Ok(text)
+}
+
+/// Step 2: the request line is `SSTP_DUPLEX_POST <SSTP URI> HTTP/1.1`;
+/// a wrong version is 505, a wrong URI 404, a wrong method 405.
+fn request_line(request_line: &str) -> Result<(), Refusal> {
     let parts: Vec<&str> = request_line.splitn(4, ' ').collect();
     let [method, uri, version] = parts.as_slice() else {
         return Err(bad(format!(
@@ -225,7 +251,15 @@ pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Ref
             format!("method {method}; SSTP needs {SSTP_METHOD}"),
         ));
     }
+    Ok(())
+}
 
+/// Step 3: the header lines, `name: value` each (no folding), at most
+/// `max_headers`, values trimmed of spaces and tabs.
+fn header_lines<'t>(
+    lines: impl Iterator<Item = &'t str>,
+    max_headers: usize,
+) -> Result<Vec<(String, String)>, Refusal> {
     let mut headers = Vec::new();
     for line in lines {
         if headers.len() >= max_headers {
@@ -242,6 +276,14 @@ pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Ref
         }
         headers.push((name.to_owned(), value.trim_matches([' ', '\t']).to_owned()));
     }
+    Ok(headers)
+}
+
+/// Step 4: the headers SSTP needs — one non-empty `Host`, one
+/// `Content-Length` of exactly the SSTP length, no `Transfer-Encoding`,
+/// at most one `SSTPCORRELATIONID`; returns the host and the correlation
+/// id.
+fn sstp_headers(headers: &[(String, String)]) -> Result<(String, Option<String>), Refusal> {
     let all = |n: &str| -> Vec<&str> {
         headers
             .iter()
@@ -277,9 +319,5 @@ pub fn parse_request(head: &[u8], max_headers: usize) -> Result<SstpRequest, Ref
         [v] => Some((*v).to_owned()),
         _ => return Err(bad("several SSTPCORRELATIONID headers".into())),
     };
-    Ok(SstpRequest {
-        host,
-        correlation_id,
-        headers,
-    })
+    Ok((host, correlation_id))
 }
