@@ -81,9 +81,9 @@ pub struct Certificate(Arc<Inner>);
 // rendering a name costs as much as parsing the whole certificate.
 struct Inner {
     der: Box<[u8]>,
+    // Both hashes are computed on first use: the automatic choice needs
+    // neither (only the chosen certificate's, for its binding and record).
     sha1: OnceLock<Sha1Thumbprint>,
-    // Computed on first use: the automatic choice needs the SHA-1 (the
-    // binding's thumbprint) but not the SHA-256.
     sha256: OnceLock<Sha256Hash>,
     subject_raw: Range<usize>,
     subject: OnceLock<String>,
@@ -430,7 +430,8 @@ impl Certificate {
         &self.0.der
     }
 
-    /// The SHA-1 thumbprint (what netsh prints as "Certificate Hash").
+    /// The SHA-1 thumbprint (what netsh prints as "Certificate Hash"),
+    /// computed on first use and then kept.
     pub fn sha1(&self) -> Sha1Thumbprint {
         *self
             .0
