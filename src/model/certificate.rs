@@ -666,6 +666,7 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
 
 /// Step 1: x509-parser's parse of exactly one certificate, then the tag
 /// classes CryptoAPI checks and x509-parser does not.
+#[inline(always)]
 fn parse_x509(der: &[u8]) -> Result<X509Certificate<'_>, CertificateError> {
     // Extensions are read shallowly (OID, criticality, value): the few the
     // model uses are decoded by `read_extensions`, each with the parser

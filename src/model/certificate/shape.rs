@@ -46,31 +46,45 @@ impl Class {
 }
 
 /// One expected identifier: class, constructed form (`None`: either) and
-/// tag number.
+/// tag number (below 31 for every identifier the walk expects, so that
+/// its first identifier octet says it all: [`Id::matches`] compares that
+/// octet under a mask).
 #[derive(Debug, Clone, Copy)]
 struct Id {
-    class: Class,
-    constructed: Option<bool>,
-    number: u32,
     name: &'static str,
+    /// The identifier octet (the constructed bit clear when either form
+    /// is allowed).
+    octet: u8,
+    /// The bits of the identifier octet that must equal `octet`.
+    mask: u8,
+}
+
+const fn id(class: Class, constructed: Option<bool>, number: u32, name: &'static str) -> Id {
+    assert!(number < 0x1f, "low tag numbers only");
+    let class_bits = match class {
+        Class::Universal => 0x00,
+        Class::Application => 0x40,
+        Class::ContextSpecific => 0x80,
+        Class::Private => 0xc0,
+    };
+    let (form_bit, mask) = match constructed {
+        Some(true) => (0x20, 0xff),
+        Some(false) => (0x00, 0xff),
+        None => (0x00, 0xdf),
+    };
+    Id {
+        name,
+        octet: class_bits | form_bit | number as u8,
+        mask,
+    }
 }
 
 const fn universal(number: u32, constructed: bool, name: &'static str) -> Id {
-    Id {
-        class: Class::Universal,
-        constructed: Some(constructed),
-        number,
-        name,
-    }
+    id(Class::Universal, Some(constructed), number, name)
 }
 
 const fn context(number: u32, constructed: Option<bool>, name: &'static str) -> Id {
-    Id {
-        class: Class::ContextSpecific,
-        constructed,
-        number,
-        name,
-    }
+    id(Class::ContextSpecific, constructed, number, name)
 }
 
 const SEQUENCE: Id = universal(16, true, "SEQUENCE");
@@ -95,14 +109,17 @@ const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
 
 impl Id {
-    #[inline]
+    /// Class, form (when fixed) and number all as expected. A high tag
+    /// number (low five bits all set) never matches: `octet`'s are below 31.
+    #[inline(always)]
     fn matches(&self, e: &Element<'_>) -> bool {
-        self.same_tag(e) && self.constructed.is_none_or(|c| c == e.constructed())
+        e.identifier & self.mask == self.octet
     }
 
-    #[inline]
+    /// Class and number as expected, whatever the form.
+    #[inline(always)]
     fn same_tag(&self, e: &Element<'_>) -> bool {
-        Class::of(e.identifier) == self.class && e.number == self.number
+        e.identifier & 0xdf == self.octet & 0xdf
     }
 }
 
@@ -119,11 +136,6 @@ struct Element<'a> {
 
 impl<'a> Element<'a> {
     #[inline]
-    fn constructed(&self) -> bool {
-        self.identifier & 0x20 != 0
-    }
-
-    #[inline]
     fn len(&self) -> usize {
         self.content_offset - self.offset + self.content.len()
     }
@@ -137,10 +149,32 @@ impl<'a> Element<'a> {
     }
 }
 
+/// The usual case of [`header`], read in a few instructions: a low tag
+/// number and a length in at most two octets after the first, with the
+/// content all there. `None` for everything else (for which `header`
+/// reads the long forms or says what is wrong): the first identifier
+/// octet (whose low five bits are the tag number), the header's length
+/// and the content's length.
+#[inline(always)]
+fn short_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
+    let [identifier, first, rest @ ..] = bytes else {
+        return None;
+    };
+    if identifier & 0x1f == 0x1f {
+        return None;
+    }
+    let (header_len, len) = match (*first, rest) {
+        (0..=0x7f, _) => (2, usize::from(*first)),
+        (0x81, [l, ..]) => (3, usize::from(*l)),
+        (0x82, [h, l, ..]) => (4, (usize::from(*h) << 8) | usize::from(*l)),
+        _ => return None,
+    };
+    (bytes.len() - header_len >= len).then_some((*identifier, header_len, len))
+}
+
 /// Reads the identifier and length octets at the start of `bytes`: the
 /// first identifier octet, the tag number, the header's length and the
 /// content's length. Definite lengths only (DER).
-#[inline]
 fn header(bytes: &[u8]) -> Result<(u8, u32, usize, usize), &'static str> {
     let (&identifier, mut rest) = bytes.split_first().ok_or("no identifier octet")?;
     let mut number = u32::from(identifier & 0x1f);
@@ -250,26 +284,47 @@ impl From<Bad> for CertificateError {
 
 impl<'a> Cursor<'a> {
     /// The next element, without consuming it; `None` at the end.
-    #[inline]
+    #[inline(always)]
     fn peek(&self, what: &'static str) -> Walk<Option<Element<'a>>> {
         if self.bytes.is_empty() {
             return Ok(None);
         }
+        // Made in one place per path, so that the usual case stays in
+        // registers.
+        match short_header(self.bytes) {
+            Some((identifier, header_len, len)) => Ok(Some(self.element(
+                identifier,
+                u32::from(identifier & 0x1f),
+                header_len,
+                len,
+            ))),
+            None => self.peek_in_full(what).map(Some),
+        }
+    }
+
+    /// [`Cursor::peek`] of a header [`short_header`] does not read.
+    #[inline(never)]
+    fn peek_in_full(&self, what: &'static str) -> Walk<Element<'a>> {
         let (identifier, number, header_len, len) = header(self.bytes).map_err(|e| Bad {
             what,
             offset: self.offset,
             problem: Problem::Header(e),
         })?;
-        Ok(Some(Element {
+        Ok(self.element(identifier, number, header_len, len))
+    }
+
+    #[inline(always)]
+    fn element(&self, identifier: u8, number: u32, header_len: usize, len: usize) -> Element<'a> {
+        Element {
             identifier,
             number,
             offset: self.offset,
             content_offset: self.offset + header_len,
             content: &self.bytes[header_len..header_len + len],
-        }))
+        }
     }
 
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, element: &Element<'a>) {
         let consumed = element.len();
         self.bytes = &self.bytes[consumed..];
@@ -277,7 +332,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next element, consumed; `None` at the end.
-    #[inline]
+    #[inline(always)]
     fn next(&mut self, what: &'static str) -> Walk<Option<Element<'a>>> {
         let element = self.peek(what)?;
         if let Some(e) = &element {
@@ -287,7 +342,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next element, which must be one of `ids`.
-    #[inline]
+    #[inline(always)]
     fn expect(&mut self, what: &'static str, ids: &'static [Id]) -> Walk<Element<'a>> {
         let element = self.any(what)?;
         check_tag(what, ids, &element)?;
@@ -297,6 +352,7 @@ impl<'a> Cursor<'a> {
     /// The next element if it has the class and tag number of `id` (an
     /// optional field); an element of another tag is left for the next
     /// field.
+    #[inline(always)]
     fn optional(&mut self, what: &'static str, id: &'static Id) -> Walk<Option<Element<'a>>> {
         match self.peek(what)? {
             Some(e) if id.same_tag(&e) => {
@@ -309,7 +365,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next element, of any tag (a required "any" slot).
-    #[inline]
+    #[inline(always)]
     fn any(&mut self, what: &'static str) -> Walk<Element<'a>> {
         let offset = self.offset;
         self.next(what)?.ok_or(Bad {
@@ -319,6 +375,7 @@ impl<'a> Cursor<'a> {
         })
     }
 
+    #[inline(always)]
     fn end(&self, what: &'static str) -> Walk<()> {
         match self.peek(what)? {
             None => Ok(()),
@@ -334,20 +391,25 @@ impl<'a> Cursor<'a> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn check_tag(what: &'static str, ids: &'static [Id], element: &Element<'_>) -> Walk<()> {
     if ids.iter().any(|id| id.matches(element)) {
         Ok(())
     } else {
-        Err(Bad {
-            what,
-            offset: element.offset,
-            problem: Problem::Unexpected {
-                expected: ids,
-                identifier: element.identifier,
-                number: element.number,
-            },
-        })
+        Err(unexpected(what, ids, element))
+    }
+}
+
+#[cold]
+fn unexpected(what: &'static str, ids: &'static [Id], element: &Element<'_>) -> Bad {
+    Bad {
+        what,
+        offset: element.offset,
+        problem: Problem::Unexpected {
+            expected: ids,
+            identifier: element.identifier,
+            number: element.number,
+        },
     }
 }
 
@@ -579,6 +641,42 @@ mod tests {
     }
 
     #[test]
+    fn ids_match_class_form_and_number() {
+        let classes = [
+            Class::Universal,
+            Class::Application,
+            Class::ContextSpecific,
+            Class::Private,
+        ];
+        for class in classes {
+            for constructed in [None, Some(false), Some(true)] {
+                for number in [0, 1, 3, 16, 17, 30] {
+                    let expected = id(class, constructed, number, "x");
+                    for octet in 0..=u8::MAX {
+                        // The element as `header` reads it: a high tag
+                        // number (31 and up) when the low bits are all set.
+                        let element_number = match u32::from(octet & 0x1f) {
+                            0x1f => 31,
+                            n => n,
+                        };
+                        let e = Element {
+                            identifier: octet,
+                            number: element_number,
+                            offset: 0,
+                            content_offset: 0,
+                            content: &[],
+                        };
+                        let same_tag = Class::of(octet) == class && element_number == number;
+                        let form = constructed.is_none_or(|c| c == (octet & 0x20 != 0));
+                        assert_eq!(expected.same_tag(&e), same_tag, "{octet:#04x}");
+                        assert_eq!(expected.matches(&e), same_tag && form, "{octet:#04x}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn errors_name_the_element_and_its_byte() {
         let mut c = Cursor {
             bytes: &[0x02, 0x01, 0x05, 0x31, 0x00],
@@ -611,6 +709,17 @@ mod tests {
                 prop_assert_eq!(parsed.header.class() as u8, identifier >> 6);
                 prop_assert_eq!(parsed.data.len(), len);
                 prop_assert_eq!(parsed.data, &bytes[header_len..header_len + len]);
+            }
+        }
+
+        /// The usual case's shortcut reads what `header` reads.
+        #[test]
+        fn short_header_agrees_with_header(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            if let Some((identifier, header_len, len)) = short_header(&bytes) {
+                prop_assert_eq!(
+                    header(&bytes),
+                    Ok((identifier, u32::from(identifier & 0x1f), header_len, len))
+                );
             }
         }
     }
