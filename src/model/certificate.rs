@@ -807,16 +807,17 @@ fn read_subject_alt_name(
 
 /// Step 4: the subject's common names as text, in order.
 fn common_names(subject: &X509Name<'_>) -> Result<Vec<String>, CertificateError> {
-    subject
-        .iter_common_name()
-        .enumerate()
-        .map(|(i, attr)| {
+    // At its exact size (usually one): a report keeps every certificate's.
+    let mut out = Vec::with_capacity(subject.iter_common_name().count());
+    for (i, attr) in subject.iter_common_name().enumerate() {
+        out.push(
             decode_directory_string(attr).map_err(|reason| CertificateError::MalformedName {
                 index: i + 1,
                 reason,
-            })
-        })
-        .collect()
+            })?,
+        );
+    }
+    Ok(out)
 }
 
 /// The RFC 4514 text of a name from its DER (which [`extract`] has parsed
