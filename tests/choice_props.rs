@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use common::*;
 use proptest::prelude::*;
-use sstp_cert::model::choice::{ChoiceOptions, choose};
+use sstp_cert::model::choice::{ChoiceOptions, Reason, choose};
 use sstp_cert::model::eku::Purpose;
 use sstp_cert::model::store::{KeyState, StoreEntry};
 use sstp_cert::model::thumbprint::{Sha1Thumbprint, Sha256Hash, parse_hash};
@@ -107,6 +107,22 @@ proptest! {
         for (cand, (k, _)) in c.candidates.iter().zip(&store) {
             prop_assert_eq!(cand.eligible, k.eligible_purpose().is_some());
             prop_assert!(!cand.reasons.is_empty(), "every candidate has a reason");
+        }
+        // Every eligible candidate has exactly one reason: how it ranks
+        // against the winner.
+        let winner = expected_winner(&store);
+        for (i, (cand, (k, _))) in c.candidates.iter().zip(&store).enumerate() {
+            let Some(purpose) = k.eligible_purpose() else { continue };
+            let w = winner.expect("an eligible candidate means a winner");
+            let winner_purpose = store[w].0.eligible_purpose().expect("eligible");
+            let expected = match (i.cmp(&w), winner_purpose, purpose) {
+                (std::cmp::Ordering::Equal, Purpose::ServerAuth, _) => Reason::ChosenFirstServerAuth,
+                (std::cmp::Ordering::Equal, _, _) => Reason::ChosenFirstAllPurpose,
+                (std::cmp::Ordering::Less, Purpose::ServerAuth, _) => Reason::LaterServerAuthPreferred,
+                (_, Purpose::ServerAuth, _) => Reason::EarlierServerAuthChosen,
+                _ => Reason::EarlierAllPurposeKept,
+            };
+            prop_assert_eq!(&cand.reasons, &vec![expected], "candidate {}", i);
         }
     }
 

@@ -810,12 +810,12 @@ fn common_names(subject: &X509Name<'_>) -> Result<Vec<String>, CertificateError>
     // At its exact size (usually one): a report keeps every certificate's.
     let mut out = Vec::with_capacity(subject.iter_common_name().count());
     for (i, attr) in subject.iter_common_name().enumerate() {
-        out.push(
-            decode_directory_string(attr).map_err(|reason| CertificateError::MalformedName {
+        out.push(decode_directory_string(attr).map_err(|reason| {
+            CertificateError::MalformedName {
                 index: i + 1,
                 reason,
-            })?,
-        );
+            }
+        })?);
     }
     Ok(out)
 }

@@ -520,41 +520,42 @@ impl Choice {
 pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
     // One shared copy of the host for every candidate's lazy verdicts.
     let host = options.host.clone().map(Arc::new);
-    let mut candidates: Vec<Candidate> = entries
-        .iter()
-        .enumerate()
-        .map(|(index, e)| judge(index, e, options, host.as_ref()))
-        .collect();
-
-    let first_sa = candidates
-        .iter()
-        .position(|c| c.eligible && c.purpose == Purpose::ServerAuth);
-    let first_ap = candidates
-        .iter()
-        .position(|c| c.eligible && c.purpose == Purpose::AllPurpose);
-    let winner = first_sa.or(first_ap);
-
+    // The winner is the first eligible Server Authentication candidate,
+    // else the first eligible All-purpose one. From the first Server
+    // Authentication candidate on, each eligible candidate's last reason
+    // is known as soon as it is judged; only the eligible candidates before
+    // it (or all of them, when there is none) wait for the end. One pass
+    // over a large store rather than two.
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(entries.len());
+    let mut first_sa = None;
+    for (index, e) in entries.iter().enumerate() {
+        let mut c = judge(index, e, options, host.as_ref());
+        if c.eligible {
+            match first_sa {
+                Some(w) => c
+                    .reasons
+                    .push(ranking(index, c.purpose, w, Purpose::ServerAuth)),
+                None if c.purpose == Purpose::ServerAuth => {
+                    first_sa = Some(index);
+                    c.reasons.push(Reason::ChosenFirstServerAuth);
+                }
+                None => {}
+            }
+        }
+        candidates.push(c);
+    }
+    let winner = first_sa.or_else(|| {
+        candidates
+            .iter()
+            .position(|c| c.eligible && c.purpose == Purpose::AllPurpose)
+    });
     if let Some(w) = winner {
         let winner_purpose = candidates[w].purpose;
-        for (i, c) in candidates.iter_mut().enumerate() {
-            if !c.eligible {
-                continue;
+        let waiting = first_sa.unwrap_or(candidates.len());
+        for (i, c) in candidates[..waiting].iter_mut().enumerate() {
+            if c.eligible {
+                c.reasons.push(ranking(i, c.purpose, w, winner_purpose));
             }
-            let reason = if i == w {
-                match winner_purpose {
-                    Purpose::ServerAuth => Reason::ChosenFirstServerAuth,
-                    _ => Reason::ChosenFirstAllPurpose,
-                }
-            } else {
-                match (c.purpose, winner_purpose, i < w) {
-                    (Purpose::AllPurpose, Purpose::ServerAuth, true) => {
-                        Reason::LaterServerAuthPreferred
-                    }
-                    (_, Purpose::ServerAuth, _) => Reason::EarlierServerAuthChosen,
-                    _ => Reason::EarlierAllPurposeKept,
-                }
-            };
-            c.reasons.push(reason);
         }
     }
 
@@ -594,6 +595,23 @@ pub fn choose(entries: &[StoreEntry], options: &ChoiceOptions) -> Choice {
         candidates,
         events,
         policy: options.policy,
+    }
+}
+
+/// The last reason of eligible candidate `i` (of `purpose`) when candidate
+/// `w` (of `winner_purpose`) won.
+fn ranking(i: usize, purpose: Purpose, w: usize, winner_purpose: Purpose) -> Reason {
+    if i == w {
+        match winner_purpose {
+            Purpose::ServerAuth => Reason::ChosenFirstServerAuth,
+            _ => Reason::ChosenFirstAllPurpose,
+        }
+    } else {
+        match (purpose, winner_purpose, i < w) {
+            (Purpose::AllPurpose, Purpose::ServerAuth, true) => Reason::LaterServerAuthPreferred,
+            (_, Purpose::ServerAuth, _) => Reason::EarlierServerAuthChosen,
+            _ => Reason::EarlierAllPurposeKept,
+        }
     }
 }
 
