@@ -10,7 +10,7 @@ use sstp_cert::model::choice::{ChoiceOptions, Policy, Reason, choose};
 use sstp_cert::model::eku::{EffectiveEku, KeyPurpose, Purpose};
 use sstp_cert::model::event::EventId;
 use sstp_cert::model::store::{KeyState, StoreEntry};
-use sstp_cert::model::warning::WarningCode;
+use sstp_cert::model::warning::{WarningCode, warnings_for};
 use time::macros::datetime;
 
 #[test]
@@ -271,6 +271,51 @@ fn bmpstring_common_name_is_decoded() {
         c.names().common_names,
         vec!["Zertifikat für VPN".to_owned()]
     );
+}
+
+/// Several common names (here two, in a subject whose organization OID was
+/// rewritten to the CN's: same length, so the DER stays well formed) are
+/// all listed, in certificate order, with their string types; a
+/// certificate with none lists none, and one without names at all warns.
+#[test]
+fn several_common_names_are_listed_in_order() {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    p.distinguished_name = rcgen::DistinguishedName::new();
+    p.distinguished_name
+        .push(rcgen::DnType::CommonName, "first.example");
+    p.distinguished_name.push(
+        rcgen::DnType::OrganizationName,
+        rcgen::DnValue::BmpString("zweite.example".try_into().expect("bmp")),
+    );
+    let mut der = p.self_signed(&key).expect("sign").der().to_vec();
+    let (o, cn) = (
+        [0x06, 0x03, 0x55, 0x04, 0x0a],
+        [0x06, 0x03, 0x55, 0x04, 0x03],
+    );
+    let mut rewritten = 0;
+    for i in 0..der.len() - o.len() {
+        if der[i..i + o.len()] == o {
+            der[i..i + o.len()].copy_from_slice(&cn);
+            rewritten += 1;
+        }
+    }
+    assert_eq!(rewritten, 2, "issuer and subject");
+    let c = Certificate::from_der(der).expect("parses");
+    assert_eq!(c.names().common_names, ["first.example", "zweite.example"]);
+    assert!(c.names().dns.is_empty() && c.names().ips.is_empty());
+    let codes: Vec<_> = warnings_for(&c, None).iter().map(|w| w.code).collect();
+    assert!(!codes.contains(&WarningCode::NoHostNames), "{codes:?}");
+
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    p.distinguished_name = rcgen::DistinguishedName::new();
+    p.distinguished_name
+        .push(rcgen::DnType::OrganizationName, "no names");
+    let c =
+        Certificate::from_der(p.self_signed(&key).expect("sign").der().to_vec()).expect("parses");
+    assert!(c.names().common_names.is_empty() && !c.names().has_san_extension);
+    let codes: Vec<_> = warnings_for(&c, None).iter().map(|w| w.code).collect();
+    assert!(codes.contains(&WarningCode::NoHostNames), "{codes:?}");
 }
 
 #[test]

@@ -91,7 +91,11 @@ struct Inner {
     issuer: OnceLock<String>,
     serial: Range<usize>,
     self_issued: bool,
-    names: Names,
+    // The names are checked when the certificate is parsed (a malformed
+    // subjectAltName or common name refuses it) but listed on first use:
+    // the automatic choice only needs to know whether there is any.
+    names: OnceLock<Names>,
+    name_summary: NameSummary,
     validity: Validity,
     public_key: PublicKeyInfo,
     spki: Range<usize>,
@@ -371,7 +375,8 @@ impl Certificate {
             issuer: OnceLock::new(),
             serial: facts.serial,
             self_issued: facts.self_issued,
-            names: facts.names,
+            names: OnceLock::new(),
+            name_summary: facts.name_summary,
             validity: facts.validity,
             public_key: facts.public_key,
             spki: facts.spki,
@@ -496,9 +501,19 @@ impl Certificate {
                 || self.issuer() == other.issuer())
     }
 
-    /// The names.
+    /// The names (listed on first use; they were checked when the
+    /// certificate was parsed).
     pub fn names(&self) -> &Names {
-        &self.0.names
+        self.0.names.get_or_init(|| {
+            let inner = &*self.0;
+            list_names(&inner.der, &inner.name_summary, inner.subject_raw.clone())
+        })
+    }
+
+    /// Whether the certificate presents any name a client could match (a
+    /// SAN dNSName or iPAddress, or a subject CN), without listing them.
+    pub(crate) fn presents_a_name(&self) -> bool {
+        self.0.name_summary.any
     }
 
     /// The validity period.
@@ -623,7 +638,7 @@ struct Facts {
     issuer_raw: Range<usize>,
     serial: Range<usize>,
     self_issued: bool,
-    names: Names,
+    name_summary: NameSummary,
     validity: Validity,
     public_key: PublicKeyInfo,
     spki: Range<usize>,
@@ -640,16 +655,24 @@ fn extract(der: &[u8]) -> Result<Facts, CertificateError> {
     let exts = tbs.extensions();
     refuse_duplicate_extension(exts)?;
     let read = read_extensions(exts)?;
-    let mut names = read.names;
-    names.common_names = common_names(&tbs.subject)?;
-
+    let (common_names, first_common_name) = check_common_names(&tbs.subject)?;
     let range = |inner: &[u8]| subslice_range(der, inner).unwrap_or(0..0);
+    let name_summary = NameSummary {
+        any: read.san.dns + read.san.ips + common_names > 0,
+        san_value: read.san.value.map(range),
+        common_names: match (common_names, first_common_name) {
+            (1, Some((tag, data))) => CommonNames::One(tag, range(data)),
+            (0, _) => CommonNames::None,
+            _ => CommonNames::Many,
+        },
+    };
+
     Ok(Facts {
         subject_raw: range(tbs.subject.as_raw()),
         issuer_raw: range(tbs.issuer.as_raw()),
         serial: range(tbs.raw_serial()),
         self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
-        names,
+        name_summary,
         validity: Validity {
             not_before: tbs.validity.not_before.to_datetime(),
             not_after: tbs.validity.not_after.to_datetime(),
@@ -720,9 +743,9 @@ fn refuse_duplicate_extension(exts: &[X509Extension<'_>]) -> Result<(), Certific
 }
 
 /// What the extensions say, as the model reads them.
-struct ExtensionFacts {
-    /// The subjectAltName's names (`common_names` are filled in later).
-    names: Names,
+struct ExtensionFacts<'a> {
+    /// What the subjectAltName holds (checked, not listed).
+    san: SanSummary<'a>,
     eku: EkuExtension,
     key_usage: Option<KeyUsageBits>,
     has_crl_distribution_points: bool,
@@ -731,9 +754,9 @@ struct ExtensionFacts {
 
 /// Step 3: the extensions the model reads, decoded; a critical extension
 /// x509-parser cannot decode is recorded as unknown.
-fn read_extensions(exts: &[X509Extension<'_>]) -> Result<ExtensionFacts, CertificateError> {
+fn read_extensions<'a>(exts: &[X509Extension<'a>]) -> Result<ExtensionFacts<'a>, CertificateError> {
     let mut read = ExtensionFacts {
-        names: Names::default(),
+        san: SanSummary::default(),
         eku: EkuExtension::Absent,
         key_usage: None,
         has_crl_distribution_points: false,
@@ -742,7 +765,7 @@ fn read_extensions(exts: &[X509Extension<'_>]) -> Result<ExtensionFacts, Certifi
     for ext in exts {
         let oid = ext.oid.as_bytes();
         if oid == OID_X509_EXT_SUBJECT_ALT_NAME.as_bytes() {
-            read_subject_alt_name(ext, &mut read.names)?;
+            read.san = check_subject_alt_name(ext)?;
         } else if oid == OID_X509_EXT_EXTENDED_KEY_USAGE.as_bytes() {
             // x509-parser's EKU decoder fails exactly when the OID list
             // does, which `eku_in_order` reads (and reports) itself.
@@ -775,49 +798,137 @@ fn read_extensions(exts: &[X509Extension<'_>]) -> Result<ExtensionFacts, Certifi
     Ok(read)
 }
 
-/// The subjectAltName's dNSNames and iPAddresses (other kinds counted);
-/// an entry that cannot be decoded refuses the certificate.
-fn read_subject_alt_name(
-    ext: &X509Extension<'_>,
-    names: &mut Names,
-) -> Result<(), CertificateError> {
+/// Whether a certificate presents any name, and where its subjectAltName
+/// is: what the choice needs of the names without listing them.
+#[derive(Debug, Clone)]
+struct NameSummary {
+    /// A SAN dNSName or iPAddress, or a subject CN.
+    any: bool,
+    /// The subjectAltName extension's value, if there is one.
+    san_value: Option<Range<usize>>,
+    /// The subject's common names: the string type and content octets of
+    /// the only one, or `Many`.
+    common_names: CommonNames,
+}
+
+/// Where the subject's common names are, for [`list_names`].
+#[derive(Debug, Clone)]
+enum CommonNames {
+    None,
+    /// The only one: its string type and the range of its content octets.
+    One(Tag, Range<usize>),
+    /// Several, read again from the subject.
+    Many,
+}
+
+/// A checked subjectAltName: its value and how many names of each kind.
+#[derive(Debug, Default)]
+struct SanSummary<'a> {
+    value: Option<&'a [u8]>,
+    dns: usize,
+    ips: usize,
+}
+
+/// Step 3a: the subjectAltName decoded and checked (every entry decodable,
+/// every iPAddress 4 or 16 bytes), its dNSNames and iPAddresses counted.
+fn check_subject_alt_name<'a>(ext: &X509Extension<'a>) -> Result<SanSummary<'a>, CertificateError> {
     let Ok((_, san)) = SubjectAlternativeName::from_der(ext.value) else {
         return Err(malformed(ext));
     };
-    names.has_san_extension = true;
-    let count =
-        |f: fn(&GeneralName<'_>) -> bool| san.general_names.iter().filter(|gn| f(gn)).count();
-    names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
-    names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
+    let mut summary = SanSummary {
+        value: Some(ext.value),
+        dns: 0,
+        ips: 0,
+    };
     for gn in &san.general_names {
         match gn {
-            GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
-            GeneralName::IPAddress(b) => names.ips.push(ip_from_bytes(b)?),
+            GeneralName::DNSName(_) => summary.dns += 1,
+            GeneralName::IPAddress(b) => {
+                ip_from_bytes(b)?;
+                summary.ips += 1;
+            }
             GeneralName::Invalid(tag, _) => {
                 return Err(CertificateError::MalformedExtension {
                     name: "subjectAltName".into(),
                     reason: format!("undecodable entry with tag {}", tag.0),
                 });
             }
-            _ => names.other_san_entries += 1,
+            _ => {}
         }
     }
-    Ok(())
+    Ok(summary)
 }
 
-/// Step 4: the subject's common names as text, in order.
-fn common_names(subject: &X509Name<'_>) -> Result<Vec<String>, CertificateError> {
-    // At its exact size (usually one): a report keeps every certificate's.
-    let mut out = Vec::with_capacity(subject.iter_common_name().count());
+/// Step 4: the subject's common names decoded as text (each must be), and
+/// where they are.
+fn check_common_names<'a>(
+    subject: &X509Name<'a>,
+) -> Result<(usize, Option<(Tag, &'a [u8])>), CertificateError> {
+    let mut count = 0;
+    let mut first = None;
     for (i, attr) in subject.iter_common_name().enumerate() {
-        out.push(decode_directory_string(attr).map_err(|reason| {
-            CertificateError::MalformedName {
-                index: i + 1,
-                reason,
-            }
-        })?);
+        decode_directory_string(attr).map_err(|reason| CertificateError::MalformedName {
+            index: i + 1,
+            reason,
+        })?;
+        if i == 0 {
+            first = Some((attr.attr_value().tag(), attr.attr_value().data));
+        }
+        count += 1;
     }
-    Ok(out)
+    Ok((count, first))
+}
+
+/// The names of a certificate [`extract`] accepted, listed in certificate
+/// order: the subjectAltName and the common names `summary` locates (the
+/// subject, at `subject`, is read again when it has several), all byte
+/// ranges of `der`. Both were checked by [`check_subject_alt_name`] and
+/// [`check_common_names`] when the certificate was parsed, so reading them
+/// again succeeds.
+fn list_names(der: &[u8], summary: &NameSummary, subject: Range<usize>) -> Names {
+    let mut names = Names::default();
+    if let Some(value) = summary.san_value.clone().and_then(|r| der.get(r)) {
+        names.has_san_extension = true;
+        if let Ok((_, san)) = SubjectAlternativeName::from_der(value) {
+            let count = |f: fn(&GeneralName<'_>) -> bool| {
+                san.general_names.iter().filter(|gn| f(gn)).count()
+            };
+            names.dns = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::DNSName(_))));
+            names.ips = Vec::with_capacity(count(|gn| matches!(gn, GeneralName::IPAddress(_))));
+            for gn in &san.general_names {
+                match gn {
+                    GeneralName::DNSName(s) => names.dns.push((*s).to_owned()),
+                    GeneralName::IPAddress(b) => names.ips.extend(ip_from_bytes(b).ok()),
+                    GeneralName::Invalid(..) => {}
+                    _ => names.other_san_entries += 1,
+                }
+            }
+        }
+    }
+    match &summary.common_names {
+        CommonNames::None => {}
+        CommonNames::One(tag, range) => {
+            let text = der.get(range.clone()).map(|data| decode_string(*tag, data));
+            names.common_names = text.and_then(Result::ok).into_iter().collect();
+        }
+        CommonNames::Many => {
+            if let Some(Ok((_, subject))) = der.get(subject).map(X509Name::from_der) {
+                names.common_names = list_common_names(&subject);
+            }
+        }
+    }
+    names
+}
+
+/// Every common name of `subject` (checked before) as text.
+fn list_common_names(subject: &X509Name<'_>) -> Vec<String> {
+    let mut out = Vec::with_capacity(subject.iter_common_name().count());
+    out.extend(
+        subject
+            .iter_common_name()
+            .map_while(|attr| decode_directory_string(attr).ok()),
+    );
+    out
 }
 
 /// The RFC 4514 text of a name from its DER (which [`extract`] has parsed
@@ -1079,7 +1190,13 @@ fn decode_directory_string(attr: &AttributeTypeAndValue<'_>) -> Result<String, S
             value.tag().0
         ));
     }
-    match value.tag() {
+    decode_string(value.tag(), data)
+}
+
+/// The text of a string of universal type `tag` whose content octets are
+/// `data`.
+fn decode_string(tag: Tag, data: &[u8]) -> Result<String, String> {
+    match tag {
         Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::NumericString => {
             std::str::from_utf8(data)
                 .map(str::to_owned)

@@ -236,8 +236,7 @@ fn signature_warning(cert: &Certificate) -> Option<Warning> {
 
 /// No name at all a client could match.
 fn no_names_warning(cert: &Certificate) -> Option<Warning> {
-    let n = cert.names();
-    (n.dns.is_empty() && n.ips.is_empty() && n.common_names.is_empty()).then(|| Warning {
+    (!cert.presents_a_name()).then(|| Warning {
         code: WarningCode::NoHostNames,
         message: "no SAN dNSName, no SAN iPAddress and no subject CN".into(),
         consequence: "every client fails with CERT_E_CN_NO_MATCH (0x800B010F)".into(),
