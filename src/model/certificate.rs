@@ -859,11 +859,15 @@ fn check_subject_alt_name<'a>(ext: &X509Extension<'a>) -> Result<SanSummary<'a>,
     Ok(summary)
 }
 
+/// A string's universal type and content octets.
+type StringValue<'a> = (Tag, &'a [u8]);
+
 /// Step 4: the subject's common names decoded as text (each must be), and
 /// where they are.
+
 fn check_common_names<'a>(
     subject: &X509Name<'a>,
-) -> Result<(usize, Option<(Tag, &'a [u8])>), CertificateError> {
+) -> Result<(usize, Option<StringValue<'a>>), CertificateError> {
     let mut count = 0;
     let mut first = None;
     for (i, attr) in subject.iter_common_name().enumerate() {

@@ -653,12 +653,9 @@ mod tests {
                 for number in [0, 1, 3, 16, 17, 30] {
                     let expected = id(class, constructed, number, "x");
                     for octet in 0..=u8::MAX {
-                        // The element as `header` reads it: a high tag
-                        // number (31 and up) when the low bits are all set.
-                        let element_number = match u32::from(octet & 0x1f) {
-                            0x1f => 31,
-                            n => n,
-                        };
+                        // A high tag number is 31 or more when the low
+                        // bits are all set: 31 stands for them all here.
+                        let element_number = u32::from(octet & 0x1f);
                         let e = Element {
                             identifier: octet,
                             number: element_number,
