@@ -864,7 +864,6 @@ type StringValue<'a> = (Tag, &'a [u8]);
 
 /// Step 4: the subject's common names decoded as text (each must be), and
 /// where they are.
-
 fn check_common_names<'a>(
     subject: &X509Name<'a>,
 ) -> Result<(usize, Option<StringValue<'a>>), CertificateError> {
