@@ -97,11 +97,7 @@ struct Report<'a> {
 pub fn run(a: Args) -> Result<Outcome, CliError> {
     let at = at_or_now(a.at.as_deref())?;
     let state = a.state.load()?;
-    let text = read_limited(&a.script, MAX_SCRIPT)?;
-    let text = String::from_utf8(text)
-        .map_err(|e| CliError(format!("{}: not UTF-8 text: {e}", a.script.display())))?;
-    let steps =
-        parse_script(&text).map_err(|e| CliError(format!("{}: {e}", a.script.display())))?;
+    let steps = read_script(&a.script)?;
     let mut in_memory = Vec::new();
     for p in &a.deleted_certs {
         in_memory.extend(read_certificates(p)?);
@@ -117,115 +113,14 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
     let mut m = Machine::from_state_with(&saved, profile, at, &start);
     let start_text = start_summary(&m);
     if !a.json {
-        // The live readers' notes, then what the simulation assumed.
-        let mut notes = String::new();
-        for n in &state.notes {
-            out!(notes, "note: {n}");
-        }
-        for a in m.assumptions() {
-            match a.code {
-                "no-live-context" | "live-context-by-hash" => {
-                    out!(notes, "note: {a} (--deleted-cert FILE)");
-                }
-                _ => out!(notes, "note: {a}"),
-            }
-        }
-        eprint!("{notes}");
+        eprint!("{}", notes_text(&state.notes, m.assumptions()));
     }
     let base = a.script.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut reports = Vec::new();
-    let mut all_ok = true;
+    let mut reports = Vec::with_capacity(steps.len());
     for (line, command, step) in steps {
-        let events_before = m.events().len();
-        let mut output = None;
-        let (ok, mut result, connect) = match &step {
-            ScriptStep::Plan(p) => match m.apply(p) {
-                Ok(()) if matches!(p, PlanStep::StartService) => (
-                    true,
-                    format!("service started: {}", plumbing_summary(&m)),
-                    None,
-                ),
-                Ok(()) => (true, "done".to_owned(), None),
-                Err(e) => (false, e.to_string(), None),
-            },
-            ScriptStep::Import { path } => {
-                let entry = load_entry(&base, path)?;
-                let what = format!("imported {} ({})", entry.certificate.sha1(), entry.key);
-                m.import_certificate(entry);
-                (true, what, None)
-            }
-            ScriptStep::Reboot => {
-                m.reboot();
-                (
-                    true,
-                    format!(
-                        "rebooted: HTTP.sys forgot every live certificate context; service started: {}",
-                        plumbing_summary(&m)
-                    ),
-                    None,
-                )
-            }
-            ScriptStep::ShowBindings => {
-                output = Some(m.netsh_show_sslcert());
-                (
-                    true,
-                    crate::output::count(m.bindings().len(), "binding"),
-                    None,
-                )
-            }
-            ScriptStep::QueryRegistry => {
-                output = Some(m.reg_query());
-                (
-                    true,
-                    crate::output::count(m.registry().len(), "value"),
-                    None,
-                )
-            }
-            ScriptStep::Connect {
-                host,
-                profile,
-                family,
-            } => {
-                let outcome = m.connect(host, *profile, *family);
-                let text = match &outcome {
-                    ConnectOutcome::Connected(c) => connected_text(*profile, *family, c),
-                    ConnectOutcome::Failed(f) => {
-                        let mut t = format!("FAILED {} at step {}: {f}", f.code(), f.step());
-                        // The validity message already names the error.
-                        if let Some(e) = f
-                            .client_error()
-                            .filter(|_| f.step() != ConnectStep::Validity)
-                        {
-                            t.push_str(&format!(" — the client shows {e}"));
-                        }
-                        t
-                    }
-                    other => format!("{other:?}"),
-                };
-                (outcome.is_connected(), text, Some(outcome))
-            }
-            other => (
-                false,
-                format!("not supported by this tool: {other:?}"),
-                None,
-            ),
-        };
-        for e in &m.events()[events_before..] {
-            result.push_str(&format!("; {e}"));
-        }
-        all_ok &= ok;
-        let failure = connect.as_ref().and_then(ConnectOutcome::failure);
-        reports.push(StepReport {
-            line,
-            command,
-            ok,
-            result,
-            step: failure.map(|f| f.step()),
-            client_error: failure.and_then(|f| f.client_error()),
-            connect,
-            output,
-        });
+        reports.push(run_step(&mut m, &base, line, command, &step)?);
     }
+    let all_ok = reports.iter().all(|r| r.ok);
     if a.json {
         print_json(&Report {
             at,
@@ -235,26 +130,160 @@ pub fn run(a: Args) -> Result<Outcome, CliError> {
             steps: reports,
         })?;
     } else {
-        let mut o = String::new();
-        out!(o, "= at {}: {start_text}", rfc3339(at));
-        for r in &reports {
-            out!(o, "> {}", r.command);
-            out!(o, "  {}", r.result);
-            if let Some(text) = &r.output {
-                // Windows' own format, line for line (CRLF shown as line
-                // ends), so it can be saved and read back.
-                for l in text.lines() {
-                    out!(o, "{l}");
-                }
-            }
-        }
-        emit(&o)?;
+        emit(&human_text(at, &start_text, &reports))?;
     }
     Ok(if all_ok {
         Outcome::Positive
     } else {
         Outcome::Negative
     })
+}
+
+/// The script's steps, with their line numbers and text.
+fn read_script(path: &Path) -> Result<Vec<(usize, String, ScriptStep)>, CliError> {
+    let text = read_limited(path, MAX_SCRIPT)?;
+    let text = String::from_utf8(text)
+        .map_err(|e| CliError(format!("{}: not UTF-8 text: {e}", path.display())))?;
+    parse_script(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+/// The live readers' notes, then what the simulation assumed, one `note:`
+/// line each.
+fn notes_text(notes: &[String], assumptions: &[Assumption]) -> String {
+    let mut out = String::new();
+    for n in notes {
+        out!(out, "note: {n}");
+    }
+    for a in assumptions {
+        match a.code {
+            "no-live-context" | "live-context-by-hash" => {
+                out!(out, "note: {a} (--deleted-cert FILE)");
+            }
+            _ => out!(out, "note: {a}"),
+        }
+    }
+    out
+}
+
+/// Runs one step of the script on `m`: what it did, and the events the
+/// service logged meanwhile. Paths of `import` are relative to `base`.
+fn run_step(
+    m: &mut Machine,
+    base: &Path,
+    line: usize,
+    command: String,
+    step: &ScriptStep,
+) -> Result<StepReport, CliError> {
+    let events_before = m.events().len();
+    let mut output = None;
+    let (ok, mut result, connect) = match step {
+        ScriptStep::Plan(p) => match m.apply(p) {
+            Ok(()) if matches!(p, PlanStep::StartService) => (
+                true,
+                format!("service started: {}", plumbing_summary(m)),
+                None,
+            ),
+            Ok(()) => (true, "done".to_owned(), None),
+            Err(e) => (false, e.to_string(), None),
+        },
+        ScriptStep::Import { path } => {
+            let entry = load_entry(base, path)?;
+            let what = format!("imported {} ({})", entry.certificate.sha1(), entry.key);
+            m.import_certificate(entry);
+            (true, what, None)
+        }
+        ScriptStep::Reboot => {
+            m.reboot();
+            (
+                true,
+                format!(
+                    "rebooted: HTTP.sys forgot every live certificate context; service started: {}",
+                    plumbing_summary(m)
+                ),
+                None,
+            )
+        }
+        ScriptStep::ShowBindings => {
+            output = Some(m.netsh_show_sslcert());
+            (
+                true,
+                crate::output::count(m.bindings().len(), "binding"),
+                None,
+            )
+        }
+        ScriptStep::QueryRegistry => {
+            output = Some(m.reg_query());
+            (
+                true,
+                crate::output::count(m.registry().len(), "value"),
+                None,
+            )
+        }
+        ScriptStep::Connect {
+            host,
+            profile,
+            family,
+        } => {
+            let outcome = m.connect(host, *profile, *family);
+            let text = connect_text(*profile, *family, &outcome);
+            (outcome.is_connected(), text, Some(outcome))
+        }
+        // A step a newer library reads and this tool does not know (the
+        // command itself is on the line above in the report).
+        _ => (false, "not supported by this tool".to_owned(), None),
+    };
+    for e in &m.events()[events_before..] {
+        result.push_str(&format!("; {e}"));
+    }
+    let failure = connect.as_ref().and_then(ConnectOutcome::failure);
+    Ok(StepReport {
+        line,
+        command,
+        ok,
+        result,
+        step: failure.map(|f| f.step()),
+        client_error: failure.and_then(|f| f.client_error()),
+        connect,
+        output,
+    })
+}
+
+/// The result line of a `connect` step.
+fn connect_text(profile: Profile, family: Family, outcome: &ConnectOutcome) -> String {
+    match outcome {
+        ConnectOutcome::Connected(c) => connected_text(profile, family, c),
+        ConnectOutcome::Failed(f) => {
+            let mut t = format!("FAILED {} at step {}: {f}", f.code(), f.step());
+            // The validity message already names the error.
+            if let Some(e) = f
+                .client_error()
+                .filter(|_| f.step() != ConnectStep::Validity)
+            {
+                t.push_str(&format!(" — the client shows {e}"));
+            }
+            t
+        }
+        _ => "an outcome this tool does not know".to_owned(),
+    }
+}
+
+/// The human report: the start, then each command with its result and
+/// what it printed.
+fn human_text(at: OffsetDateTime, start_text: &str, reports: &[StepReport]) -> String {
+    let mut o = String::new();
+    out!(o, "= at {}: {start_text}", rfc3339(at));
+    for r in reports {
+        out!(o, "> {}", r.command);
+        out!(o, "  {}", r.result);
+        if let Some(text) = &r.output {
+            // Windows' own format, line for line (CRLF shown as line
+            // ends), so it can be saved and read back.
+            for l in text.lines() {
+                out!(o, "{l}");
+            }
+        }
+    }
+    o
 }
 
 /// The line of a connection that succeeded, with the checks the model
