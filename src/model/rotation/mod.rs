@@ -1080,13 +1080,6 @@ fn verify(host: &mut dyn Host, state: &HostState, target: &TargetInfo, port: u16
 /// bindings, then the service state), and say what still differs.
 fn restore(host: &mut dyn Host, before: &HostState, service_touched: bool) -> Restore {
     let mut actions = Vec::new();
-    let mut record = |action: String, r: Result<(), HostError>| {
-        actions.push(RestoreAction {
-            action,
-            ok: r.is_ok(),
-            error: r.err(),
-        });
-    };
     let now = match HostState::read(host) {
         Ok(s) => s,
         Err(e) => {
@@ -1103,73 +1096,19 @@ fn restore(host: &mut dyn Host, before: &HostState, service_touched: bool) -> Re
     if service_touched && running {
         let r = host.stop_service();
         running = r.is_err();
-        record(PlanStep::StopService.to_string(), r);
+        record(&mut actions, PlanStep::StopService, r);
     }
-    // Registry values, in reverse name order.
-    let value_names: BTreeSet<String> = before
-        .registry
-        .iter()
-        .chain(now.registry.iter())
-        .map(|v| v.name.clone())
-        .collect();
-    for n in value_names.iter().rev() {
-        match (before.registry.get(n), now.registry.get(n)) {
-            (Some(a), b) if Some(a) != b => {
-                let w = RegistryWrite::set(n.clone(), a.clone());
-                let r = host.set_registry_value(n, a);
-                record(PlanStep::Registry { write: w }.to_string(), r);
-            }
-            (None, Some(_)) => {
-                let w = RegistryWrite::delete(n.clone());
-                let r = host.delete_registry_value(n);
-                record(PlanStep::Registry { write: w }.to_string(), r);
-            }
-            _ => {}
-        }
-    }
-    // Bindings: what differs goes (in reverse endpoint order), then what
-    // was there comes back (in its original order).
-    let endpoints: BTreeSet<Endpoint> = before
-        .bindings
-        .iter()
-        .chain(&now.bindings)
-        .map(|b| b.endpoint.clone())
-        .collect();
-    let differs =
-        |e: &Endpoint| before.binding(e).map(binding_text) != now.binding(e).map(binding_text);
-    for e in endpoints.iter().rev() {
-        if differs(e) && now.binding(e).is_some() {
-            let r = host.delete_binding(e);
-            record(
-                PlanStep::DeleteBinding {
-                    endpoint: e.clone(),
-                }
-                .to_string(),
-                r,
-            );
-        }
-    }
-    for a in &before.bindings {
-        if differs(&a.endpoint) {
-            let r = host.add_binding(a);
-            record(
-                PlanStep::AddBinding {
-                    binding: Box::new(a.clone()),
-                }
-                .to_string(),
-                r,
-            );
-        }
-    }
+    restore_registry(host, before, &now, &mut actions);
+    restore_bindings(host, before, &now, &mut actions);
     // The service state it had.
     match (before.service, running) {
         (ServiceState::Running, false) => {
             let r = host.start_service();
-            record(PlanStep::StartService.to_string(), r);
+            record(&mut actions, PlanStep::StartService, r);
         }
         (ServiceState::Stopped, true) => {
             let r = host.stop_service();
-            record(PlanStep::StopService.to_string(), r);
+            record(&mut actions, PlanStep::StopService, r);
         }
         _ => {}
     }
@@ -1184,5 +1123,78 @@ fn restore(host: &mut dyn Host, before: &HostState, service_touched: bool) -> Re
             differences: Vec::new(),
             reread_error: Some(e),
         },
+    }
+}
+
+/// One restore action and how it went.
+fn record(actions: &mut Vec<RestoreAction>, step: PlanStep, r: Result<(), HostError>) {
+    actions.push(RestoreAction {
+        action: step.to_string(),
+        ok: r.is_ok(),
+        error: r.err(),
+    });
+}
+
+/// Step 9a: the registry values as they were, in reverse name order (a
+/// value set since is set back, one added since is deleted).
+fn restore_registry(
+    host: &mut dyn Host,
+    before: &HostState,
+    now: &HostState,
+    actions: &mut Vec<RestoreAction>,
+) {
+    let value_names: BTreeSet<String> = before
+        .registry
+        .iter()
+        .chain(now.registry.iter())
+        .map(|v| v.name.clone())
+        .collect();
+    for n in value_names.iter().rev() {
+        match (before.registry.get(n), now.registry.get(n)) {
+            (Some(a), b) if Some(a) != b => {
+                let write = RegistryWrite::set(n.clone(), a.clone());
+                let r = host.set_registry_value(n, a);
+                record(actions, PlanStep::Registry { write }, r);
+            }
+            (None, Some(_)) => {
+                let write = RegistryWrite::delete(n.clone());
+                let r = host.delete_registry_value(n);
+                record(actions, PlanStep::Registry { write }, r);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Step 9b: the bindings as they were: what differs goes (in reverse
+/// endpoint order), then what was there comes back (in its original
+/// order).
+fn restore_bindings(
+    host: &mut dyn Host,
+    before: &HostState,
+    now: &HostState,
+    actions: &mut Vec<RestoreAction>,
+) {
+    let endpoints: BTreeSet<Endpoint> = before
+        .bindings
+        .iter()
+        .chain(&now.bindings)
+        .map(|b| b.endpoint.clone())
+        .collect();
+    let differs =
+        |e: &Endpoint| before.binding(e).map(binding_text) != now.binding(e).map(binding_text);
+    for e in endpoints.iter().rev() {
+        if differs(e) && now.binding(e).is_some() {
+            let r = host.delete_binding(e);
+            let endpoint = e.clone();
+            record(actions, PlanStep::DeleteBinding { endpoint }, r);
+        }
+    }
+    for a in &before.bindings {
+        if differs(&a.endpoint) {
+            let r = host.add_binding(a);
+            let binding = Box::new(a.clone());
+            record(actions, PlanStep::AddBinding { binding }, r);
+        }
     }
 }
