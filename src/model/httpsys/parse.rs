@@ -617,6 +617,8 @@ impl Parser {
 }
 
 impl Block {
+    /// Takes line `no` (`line`, read as the field `f`) into the binding:
+    /// the three fields every binding starts with, then the others.
     fn push(
         &mut self,
         no: usize,
@@ -625,98 +627,121 @@ impl Block {
         total: &mut usize,
         limits: &Limits,
     ) -> Result<(), NetshParseError> {
-        let b = &mut self.binding;
         match self.stage {
-            Stage::Hash => {
-                if let Some(h) = parse_hash(f.value) {
-                    b.cert_hash = Some(h);
-                } else if is_empty_value(f.value) {
-                    // printed empty: kept as None, reported in `finish`
-                } else if let Some(id) = AppId::parse_exact(f.value) {
-                    // The hash line is missing; this is the app id line.
-                    b.app_id = Some(id);
-                    b.labels.app_id = Label::new(f.label);
-                    self.stage = Stage::Store;
-                    return Ok(());
-                } else {
-                    return Err(unexpected(
-                        no,
-                        Expected::CertHash {
-                            endpoint: b.endpoint.clone(),
-                        },
-                        line,
-                    ));
-                }
-                b.labels.cert_hash = Label::new(f.label);
-                self.stage = Stage::AppId;
-            }
-            Stage::AppId => {
-                if let Some(id) = AppId::parse_exact(f.value) {
-                    b.app_id = Some(id);
-                } else if !is_empty_value(f.value) {
-                    return Err(unexpected(
-                        no,
-                        Expected::AppId {
-                            endpoint: b.endpoint.clone(),
-                        },
-                        line,
-                    ));
-                }
-                b.labels.app_id = Label::new(f.label);
-                self.stage = Stage::Store;
-            }
+            Stage::Hash => self.push_hash(no, line, f),
+            Stage::AppId => self.push_app_id(no, line, f),
             Stage::Store => {
+                let b = &mut self.binding;
                 if !is_empty_value(f.value) {
                     b.store_name = Some(f.value.to_owned());
                 }
                 b.labels.store_name = Label::new(f.label);
                 self.stage = Stage::Fields;
+                Ok(())
             }
-            Stage::Fields => {
-                if self.count >= limits.fields_per_binding {
-                    return Err(NetshParseError::TooManyFields {
-                        line: no,
-                        endpoint: b.endpoint.clone(),
-                        max: limits.fields_per_binding,
+            Stage::Fields => self.push_field(no, f, total, limits),
+        }
+    }
+
+    /// The certificate hash (empty when printed empty, reported by
+    /// `finish`); an application id here means the hash line is missing.
+    fn push_hash(
+        &mut self,
+        no: usize,
+        line: &str,
+        f: &RawField<'_>,
+    ) -> Result<(), NetshParseError> {
+        let b = &mut self.binding;
+        if let Some(h) = parse_hash(f.value) {
+            b.cert_hash = Some(h);
+        } else if is_empty_value(f.value) {
+            // printed empty: kept as None, reported in `finish`
+        } else if let Some(id) = AppId::parse_exact(f.value) {
+            // The hash line is missing; this is the app id line.
+            b.app_id = Some(id);
+            b.labels.app_id = Label::new(f.label);
+            self.stage = Stage::Store;
+            return Ok(());
+        } else {
+            let endpoint = b.endpoint.clone();
+            return Err(unexpected(no, Expected::CertHash { endpoint }, line));
+        }
+        b.labels.cert_hash = Label::new(f.label);
+        self.stage = Stage::AppId;
+        Ok(())
+    }
+
+    /// The application id (possibly printed empty).
+    fn push_app_id(
+        &mut self,
+        no: usize,
+        line: &str,
+        f: &RawField<'_>,
+    ) -> Result<(), NetshParseError> {
+        let b = &mut self.binding;
+        if let Some(id) = AppId::parse_exact(f.value) {
+            b.app_id = Some(id);
+        } else if !is_empty_value(f.value) {
+            let endpoint = b.endpoint.clone();
+            return Err(unexpected(no, Expected::AppId { endpoint }, line));
+        }
+        b.labels.app_id = Label::new(f.label);
+        self.stage = Stage::Store;
+        Ok(())
+    }
+
+    /// Any other field, within the limits: a top-level field, or one of an
+    /// extended-properties group (indented under a blank-valued header).
+    fn push_field(
+        &mut self,
+        no: usize,
+        f: &RawField<'_>,
+        total: &mut usize,
+        limits: &Limits,
+    ) -> Result<(), NetshParseError> {
+        let b = &mut self.binding;
+        if self.count >= limits.fields_per_binding {
+            return Err(NetshParseError::TooManyFields {
+                line: no,
+                endpoint: b.endpoint.clone(),
+                max: limits.fields_per_binding,
+            });
+        }
+        if *total >= limits.fields {
+            return Err(NetshParseError::TooManyFieldsInListing {
+                line: no,
+                max: limits.fields,
+            });
+        }
+        self.count += 1;
+        *total += 1;
+        let field = Field {
+            label: Label::new(f.label),
+            value: FieldValue::parse(f.value),
+        };
+        if f.indent > self.base_indent {
+            if self.group_open {
+                if let Some(g) = b.extended.last_mut() {
+                    g.fields.push(field);
+                }
+            } else if self.last_blank_top {
+                // The previous blank-valued line is a group header.
+                if let Some(header) = b.fields.pop() {
+                    b.extended.push(ExtendedProperties {
+                        label: header.label,
+                        fields: vec![field],
                     });
+                    self.group_open = true;
                 }
-                if *total >= limits.fields {
-                    return Err(NetshParseError::TooManyFieldsInListing {
-                        line: no,
-                        max: limits.fields,
-                    });
-                }
-                self.count += 1;
-                *total += 1;
-                let field = Field {
-                    label: Label::new(f.label),
-                    value: FieldValue::parse(f.value),
-                };
-                if f.indent > self.base_indent {
-                    if self.group_open {
-                        if let Some(g) = b.extended.last_mut() {
-                            g.fields.push(field);
-                        }
-                    } else if self.last_blank_top {
-                        // The previous blank-valued line is a group header.
-                        if let Some(header) = b.fields.pop() {
-                            b.extended.push(ExtendedProperties {
-                                label: header.label,
-                                fields: vec![field],
-                            });
-                            self.group_open = true;
-                        }
-                    } else {
-                        // Indented, but not under a header: keep it as a field.
-                        b.fields.push(field);
-                    }
-                    self.last_blank_top = false;
-                } else {
-                    self.group_open = false;
-                    self.last_blank_top = field.value == FieldValue::Blank;
-                    b.fields.push(field);
-                }
+            } else {
+                // Indented, but not under a header: keep it as a field.
+                b.fields.push(field);
             }
+            self.last_blank_top = false;
+        } else {
+            self.group_open = false;
+            self.last_blank_top = field.value == FieldValue::Blank;
+            b.fields.push(field);
         }
         Ok(())
     }
