@@ -318,29 +318,7 @@ fn text(doc: &Report<'_>) -> String {
     if let Some(refusal) = &r.refusal {
         out!(o, "REFUSED ({}): {refusal}", refusal.code());
     }
-    if !r.steps.is_empty() {
-        out!(o, "steps:");
-        for (i, s) in r.steps.iter().enumerate() {
-            let status = match s.status {
-                StepStatus::Planned => "planned",
-                StepStatus::Done => "done",
-                StepStatus::Skipped => "skipped",
-                StepStatus::Failed => "FAILED",
-                StepStatus::NotRun => "not run",
-                _ => "unknown",
-            };
-            out!(o, "  {}. [{status}] {}", i + 1, s.command);
-            if let Some(e) = &s.error {
-                out!(o, "       {e}");
-            }
-            for d in &s.unexpected {
-                out!(o, "       unexpected: {d}");
-            }
-            if let Some(n) = &s.note {
-                out!(o, "       {n}");
-            }
-        }
-    }
+    steps_text(&mut o, r);
     if let Some((op, Some(e))) = r
         .preflight
         .iter()
@@ -349,6 +327,51 @@ fn text(doc: &Report<'_>) -> String {
     {
         out!(o, "preflight: {} unavailable: {e}", op.code());
     }
+    checks_text(&mut o, r);
+    final_state_text(&mut o, doc);
+    out!(o, "{}", r.state_sentence());
+    for n in doc.assumptions.iter().chain(&r.notes) {
+        out!(o, "note: {n}");
+    }
+    if doc.machine == "simulated" {
+        out!(
+            o,
+            "note: this ran on the simulated machine built from the saved state: nothing on any server was changed"
+        );
+    }
+    o
+}
+
+/// The steps, numbered, each with its status and what went wrong.
+fn steps_text(o: &mut String, r: &RotationReport) {
+    if r.steps.is_empty() {
+        return;
+    }
+    out!(o, "steps:");
+    for (i, s) in r.steps.iter().enumerate() {
+        let status = match s.status {
+            StepStatus::Planned => "planned",
+            StepStatus::Done => "done",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Failed => "FAILED",
+            StepStatus::NotRun => "not run",
+            _ => "unknown",
+        };
+        out!(o, "  {}. [{status}] {}", i + 1, s.command);
+        if let Some(e) = &s.error {
+            out!(o, "       {e}");
+        }
+        for d in &s.unexpected {
+            out!(o, "       unexpected: {d}");
+        }
+        if let Some(n) = &s.note {
+            out!(o, "       {n}");
+        }
+    }
+}
+
+/// The verification after the change, and the restore after a failure.
+fn checks_text(o: &mut String, r: &RotationReport) {
     if !r.verification.is_empty() {
         out!(o, "verification:");
         for c in &r.verification {
@@ -374,6 +397,12 @@ fn text(doc: &Report<'_>) -> String {
             out!(o, "  still differs: {d}");
         }
     }
+}
+
+/// The machine at the end: bindings, registry hash, service, and the
+/// certificate served on each family now (or before the reboot) and after
+/// the reboot.
+fn final_state_text(o: &mut String, doc: &Report<'_>) {
     let f = &doc.final_state;
     out!(o, "final state ({}):", doc.machine);
     if f.bindings.is_empty() {
@@ -420,15 +449,4 @@ fn text(doc: &Report<'_>) -> String {
             );
         }
     }
-    out!(o, "{}", r.state_sentence());
-    for n in doc.assumptions.iter().chain(&r.notes) {
-        out!(o, "note: {n}");
-    }
-    if doc.machine == "simulated" {
-        out!(
-            o,
-            "note: this ran on the simulated machine built from the saved state: nothing on any server was changed"
-        );
-    }
-    o
 }
