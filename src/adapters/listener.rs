@@ -570,6 +570,80 @@ impl fmt::Debug for SstpListener {
     }
 }
 
+/// Step 1 of [`SstpListener::bind`]: each configured address is of its
+/// family.
+fn checked_addresses(
+    config: &ListenerConfig,
+) -> Result<(Option<SocketAddr>, Option<SocketAddr>), BindError> {
+    let check = |want: Family, a: SocketAddr| {
+        if Family::of(&a) == want {
+            Ok(a)
+        } else {
+            Err(BindFailure::WrongFamily {
+                family: want,
+                addr: a,
+            })
+        }
+    };
+    let v4_addr = config.ipv4.map(|a| check(Family::V4, a)).transpose();
+    let v6_addr = config.ipv6.map(|a| check(Family::V6, a)).transpose();
+    match (v4_addr, v6_addr) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(BindError::Families(
+            a.err().into_iter().chain(b.err()).collect(),
+        )),
+    }
+}
+
+/// A bound standard listener of one family, or why not.
+type Bound = Result<Option<std::net::TcpListener>, BindFailure>;
+
+/// Step 2 of [`SstpListener::bind`]: both families bound; with a
+/// system-chosen port for both, IPv6 takes the port IPv4 got, and another
+/// port is tried (up to 8 times) when that one is taken for IPv6.
+fn bind_families(v4_addr: Option<SocketAddr>, v6_addr: Option<SocketAddr>) -> (Bound, Bound) {
+    let same_port =
+        matches!((v4_addr, v6_addr), (Some(a), Some(b)) if a.port() == 0 && b.port() == 0);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let v4 = v4_addr.map(bind_one).transpose();
+        let v6_target = match (&v4, v6_addr) {
+            (Ok(Some(l)), Some(mut b)) if same_port => {
+                if let Ok(a) = l.local_addr() {
+                    b.set_port(a.port());
+                }
+                Some(b)
+            }
+            (_, b) => b,
+        };
+        let v6 = v6_target.map(bind_one).transpose();
+        // With a system-chosen port, the port may be taken in the other
+        // family: try another one.
+        let retry = same_port
+            && attempts < 8
+            && matches!(&v4, Ok(Some(_)))
+            && matches!(&v6, Err(f) if f.is_addr_in_use());
+        if !retry {
+            return (v4, v6);
+        }
+    }
+}
+
+/// Step 3 of [`SstpListener::bind`]: a bound standard listener handed to
+/// Tokio.
+fn to_tokio(l: std::net::TcpListener) -> Result<TcpListener, BindFailure> {
+    let addr = l.local_addr();
+    TcpListener::from_std(l).map_err(|source| {
+        let addr = addr.unwrap_or_else(|_| SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)));
+        BindFailure::Failed {
+            family: Family::of(&addr),
+            addr,
+            source,
+        }
+    })
+}
+
 impl SstpListener {
     /// Binds the configured addresses (each family separately) and serves
     /// `resolver`'s certificate on them. Must run inside a Tokio runtime
@@ -592,54 +666,9 @@ impl SstpListener {
         if config.ipv4.is_none() && config.ipv6.is_none() {
             return Err(BindError::NoAddress);
         }
+        let (v4_addr, v6_addr) = checked_addresses(&config)?;
+        let (v4, v6) = bind_families(v4_addr, v6_addr);
         let mut failures = Vec::new();
-        let check = |want: Family, a: SocketAddr| {
-            if Family::of(&a) == want {
-                Ok(a)
-            } else {
-                Err(BindFailure::WrongFamily {
-                    family: want,
-                    addr: a,
-                })
-            }
-        };
-        let v4_addr = config.ipv4.map(|a| check(Family::V4, a)).transpose();
-        let v6_addr = config.ipv6.map(|a| check(Family::V6, a)).transpose();
-        let (v4_addr, v6_addr) = match (v4_addr, v6_addr) {
-            (Ok(a), Ok(b)) => (a, b),
-            (a, b) => {
-                failures.extend(a.err());
-                failures.extend(b.err());
-                return Err(BindError::Families(failures));
-            }
-        };
-        let same_port =
-            matches!((v4_addr, v6_addr), (Some(a), Some(b)) if a.port() == 0 && b.port() == 0);
-
-        let mut attempts = 0;
-        let (v4, v6) = loop {
-            attempts += 1;
-            let v4 = v4_addr.map(bind_one).transpose();
-            let v6_target = match (&v4, v6_addr) {
-                (Ok(Some(l)), Some(mut b)) if same_port => {
-                    if let Ok(a) = l.local_addr() {
-                        b.set_port(a.port());
-                    }
-                    Some(b)
-                }
-                (_, b) => b,
-            };
-            let v6 = v6_target.map(bind_one).transpose();
-            // With a system-chosen port, the port may be taken in the other
-            // family: try another one.
-            let retry = same_port
-                && attempts < 8
-                && matches!(&v4, Ok(Some(_)))
-                && matches!(&v6, Err(f) if f.is_addr_in_use());
-            if !retry {
-                break (v4, v6);
-            }
-        };
         let v4 = v4.unwrap_or_else(|f| {
             failures.push(f);
             None
@@ -661,17 +690,6 @@ impl SstpListener {
         if !failures.is_empty() {
             return Err(BindError::Families(failures));
         }
-        let to_tokio = |l: std::net::TcpListener| {
-            let addr = l.local_addr();
-            TcpListener::from_std(l).map_err(|source| {
-                let addr = addr.unwrap_or_else(|_| SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)));
-                BindFailure::Failed {
-                    family: Family::of(&addr),
-                    addr,
-                    source,
-                }
-            })
-        };
         let ipv4 = v4.map(to_tokio).transpose();
         let ipv6 = v6.map(to_tokio).transpose();
         let (ipv4, ipv6) = match (ipv4, ipv6) {
