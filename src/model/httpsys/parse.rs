@@ -656,12 +656,9 @@ impl Block {
             b.cert_hash = Some(h);
         } else if is_empty_value(f.value) {
             // printed empty: kept as None, reported in `finish`
-        } else if let Some(id) = AppId::parse_exact(f.value) {
+        } else if AppId::parse_exact(f.value).is_some() {
             // The hash line is missing; this is the app id line.
-            b.app_id = Some(id);
-            b.labels.app_id = Label::new(f.label);
-            self.stage = Stage::Store;
-            return Ok(());
+            return self.push_app_id(no, line, f);
         } else {
             let endpoint = b.endpoint.clone();
             return Err(unexpected(no, Expected::CertHash { endpoint }, line));
